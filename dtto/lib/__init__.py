@@ -1,0 +1,1 @@
+"""Small shared helpers with no Django dependency (dates, environment settings)."""
