@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from dtto.lib.env import envbool, envint, envlist, envstr
+
+# Lets model and admin classes be written with their type parameters (ModelAdmin[Area]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,7 +65,10 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        envstr("DATABASE_URL", f"sqlite:///{envstr('DTTO_SQLITE_PATH', str(BASE_DIR / 'dtto.sqlite3'))}"),
+        envstr(
+            "DATABASE_URL",
+            f"sqlite:///{envstr('DTTO_SQLITE_PATH', str(BASE_DIR / 'dtto.sqlite3'))}",
+        ),
         conn_max_age=envint("DTTO_DB_CONN_MAX_AGE", 0),
     )
 }
@@ -86,7 +93,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist"] if p.exists()]
+STATICFILES_DIRS = [
+    p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist"] if p.exists()
+]
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = {

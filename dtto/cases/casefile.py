@@ -1,0 +1,938 @@
+"""The case file format ``dtto-case/1``: reading, checking, importing and exporting.
+
+docs/case-format.md describes the format; ``schema/dtto-case-1.schema.json`` is its JSON
+Schema. Import is all-or-nothing per document: every case is checked first (the schema,
+then the same rules the services apply) and nothing is written unless all pass. A case
+whose reference is already recorded is left exactly as it is and reported as unchanged.
+Export writes every field in a fixed order, so export -> import -> export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
+from dtto.audit.models import AuditEvent
+from dtto.audit.services import Actor, as_actor
+from dtto.cases.codelists import DEFAULT_ATTENDANCE_CODE
+from dtto.cases.errors import Checker, FieldError, RecordInvalid
+from dtto.cases.models import (
+    Appointment,
+    Assessment,
+    Breach,
+    BreachHearing,
+    Case,
+    Code,
+    ContactLevelChange,
+    Conviction,
+    CourtReview,
+    DrugTest,
+    DrugTestResult,
+    FormalWarning,
+    Order,
+    Person,
+    Suspension,
+    Termination,
+)
+from dtto.cases.services import (
+    check_assessment,
+    check_breach_dates,
+    check_conviction,
+    check_suspension,
+    check_test,
+)
+from dtto.cases.signals import orders_changed
+from dtto.cases.validation import (
+    CodeBook,
+    OrderWindow,
+    check_not_future,
+    coerce_date,
+    coerce_hours,
+    coerce_length,
+    fmt,
+)
+from dtto.lib.dates import add_months
+
+FORMAT = "dtto-case/1"
+MAX_REPORTED_ERRORS = 100
+# The order events of one day are written in; conviction last as it concerns the case.
+EVENT_RANK = {
+    "appointment": 0,
+    "test": 1,
+    "warning": 2,
+    "breach": 3,
+    "review": 4,
+    "contact_level": 5,
+    "suspension": 6,
+    "termination": 7,
+    "conviction": 8,
+}
+By = User | Actor
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = (
+        resources.files("dtto.cases").joinpath("schema/dtto-case-1.schema.json").read_text("utf-8")
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _json_path(parts: Iterable[object]) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(document)"
+
+
+def read_case_file(path: str | Path) -> dict[str, Any]:
+    """Parse a case file, naming the file and the place in it on any error."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RecordInvalid.one(str(path), f"cannot read the file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise RecordInvalid.one(str(path), "is not UTF-8 text") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordInvalid.one(
+            str(path), f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(document, dict):
+        raise RecordInvalid.one(str(path), "must hold a JSON object with format and cases")
+    return document
+
+
+def schema_errors(document: Mapping[str, Any]) -> list[FieldError]:
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = []
+    for error in sorted(
+        validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        # For an event, name the problem with the event's own type rather than all the if/then.
+        errors.append(FieldError(_json_path(error.absolute_path), _schema_message(error)))
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+    return errors
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return error.message.replace("Additional properties are not allowed", "unknown field")
+    if error.validator == "pattern" and isinstance(error.instance, str):
+        return f"not a date in the form YYYY-MM-DD: {error.instance!r}"
+    if error.validator == "oneOf":
+        return f"not a valid value: {error.instance!r}"
+    return error.message
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    order_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"{len(self.created)} case(s) imported, {len(self.unchanged)} already recorded (nothing changed)"
+        ]
+        lines += [f"  {ref}: already recorded; nothing changed" for ref in self.unchanged[:20]]
+        if len(self.unchanged) > 20:
+            lines.append(f"  ... and {len(self.unchanged) - 20} more already recorded")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Reference:
+    """Reference data and codes, loaded once per import."""
+
+    codes: CodeBook
+    areas: dict[str, Area]
+    courts: dict[str, Court]
+    teams: dict[str, Team]
+    providers: dict[str, TreatmentProvider]
+    users: dict[str, User]
+
+    @classmethod
+    def load(cls) -> _Reference:
+        return cls(
+            codes=CodeBook(),
+            areas={a.code: a for a in Area.objects.all()},
+            courts={c.code: c for c in Court.objects.all()},
+            teams={t.code: t for t in Team.objects.all()},
+            providers={p.code: p for p in TreatmentProvider.objects.all()},
+            users={u.username: u for u in User.objects.all()},
+        )
+
+
+@dataclass
+class _PlannedCase:
+    """A checked case, with every value resolved, ready to be written."""
+
+    source: Mapping[str, Any]
+    area: Area
+    person: dict[str, Any]
+    other_drugs: list[Code]
+    referred_on: dt.date
+    referral_source: Code
+    assessment: dict[str, Any] | None
+    order: dict[str, Any] | None
+    events: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (type, fields, extras)
+
+
+def import_case_document(
+    document: Mapping[str, Any], *, by: By, today: dt.date | None = None, dry_run: bool = False
+) -> ImportResult:
+    """Import one case document, all or nothing; raises RecordInvalid naming every bad field."""
+    today = today if today is not None else timezone.localdate()
+    errors = schema_errors(document)
+    if errors:
+        raise RecordInvalid(errors)
+    cases: Sequence[Mapping[str, Any]] = document["cases"]
+    result = ImportResult()
+    check = Checker()
+    references = [c["reference"] for c in cases]
+    existing = set(
+        Case.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
+    seen: set[str] = set()
+    reference_data = _Reference.load()
+    planned: list[_PlannedCase] = []
+    for index, source in enumerate(cases):
+        reference = source["reference"]
+        case_check = check.child(f"cases[{index}]")
+        if reference in seen:
+            case_check.add("reference", f"{reference} appears more than once in the file")
+            continue
+        seen.add(reference)
+        if reference in existing:
+            result.unchanged.append(reference)
+            continue
+        plan = _check_case(case_check, reference_data, source, today)
+        if plan is not None:
+            planned.append(plan)
+        if len(check.errors) >= MAX_REPORTED_ERRORS:
+            break
+    check.raise_if_any()
+    if dry_run:
+        result.created = [p.source["reference"] for p in planned]
+        return result
+    with transaction.atomic():
+        # Checked again under the transaction: another import may have added a case meanwhile.
+        raced = Case.objects.filter(reference__in=[p.source["reference"] for p in planned])
+        if raced.exists():
+            raise RecordInvalid.one(
+                "cases",
+                f"{raced.first()} was recorded while this file was being checked; import it again",
+            )
+        for chunk_start in range(0, len(planned), 500):
+            _write_cases(planned[chunk_start : chunk_start + 500], by, result)
+        if result.order_ids:
+            orders_changed.send(sender=Order, order_ids=result.order_ids)
+    return result
+
+
+def _check_case(
+    check: Checker, ref: _Reference, source: Mapping[str, Any], today: dt.date
+) -> _PlannedCase | None:
+    codes = ref.codes
+    area = ref.areas.get(source.get("area", ""))
+    if "area" not in source:
+        check.add("area", "is required to import a case")
+    elif area is None:
+        check.add("area", f"unknown probation area {source['area']!r}")
+    person_src = source.get("person")
+    referral_src = source.get("referral")
+    if person_src is None:
+        check.add("person", "is required to import a case")
+    if referral_src is None:
+        check.add("referral", "is required to import a case")
+    if person_src is None or referral_src is None:
+        return None
+    referred_on = coerce_date(check, "referral.on", referral_src["on"])
+    check_not_future(check, "referral.on", referred_on, today)
+    source_code = codes.resolve(
+        check, "referral.source", "referral_source", referral_src["source"], on=referred_on
+    )
+    person_check = check.child("person")
+    born = coerce_date(person_check, "date_of_birth", person_src["date_of_birth"])
+    if born and referred_on and born >= referred_on:
+        person_check.add(
+            "date_of_birth", f"{fmt(born)} is not before the referral on {fmt(referred_on)}"
+        )
+    person = {
+        "name": person_src["name"].strip(),
+        "date_of_birth": born,
+        "sex": codes.resolve(person_check, "sex", "sex", person_src["sex"], on=referred_on),
+        "ethnicity": codes.resolve(
+            person_check, "ethnicity", "ethnicity", person_src["ethnicity"], on=referred_on
+        ),
+        "accommodation": codes.resolve(
+            person_check,
+            "accommodation",
+            "accommodation",
+            person_src.get("accommodation"),
+            on=referred_on,
+            required=False,
+        ),
+        "main_drug": codes.resolve(
+            person_check,
+            "main_drug",
+            "drug",
+            person_src.get("main_drug"),
+            on=referred_on,
+            required=False,
+        ),
+        "mental_health_need": person_src.get("mental_health_need"),
+    }
+    if not person["name"]:
+        person_check.add("name", "is required")
+    other_drugs = [
+        codes.resolve(person_check, f"other_drugs[{i}]", "drug", code, on=referred_on)
+        for i, code in enumerate(person_src.get("other_drugs", []))
+    ]
+    assessment = None
+    if source.get("assessment") and referred_on is not None:
+        a = source["assessment"]
+        started, completed, reason = check_assessment(
+            check.child("assessment"),
+            codes,
+            referred_on,
+            today,
+            a["outcome"],
+            a.get("started_on"),
+            a.get("completed_on"),
+            a.get("reason"),
+            a.get("recommended_intensity") or "",
+        )
+        assessment = {
+            "outcome": a["outcome"],
+            "started_on": started,
+            "completed_on": completed,
+            "reason": reason,
+            "recommended_intensity": a.get("recommended_intensity") or "",
+        }
+    order, window = _check_order(
+        check.child("order"), ref, source.get("order"), area, born, referred_on, today
+    )
+    events = _check_events(
+        check,
+        codes,
+        source.get("events", []),
+        window,
+        referred_on,
+        today,
+        has_order=source.get("order") is not None,
+    )
+    if not check.ok or area is None or referred_on is None or source_code is None:
+        return None
+    return _PlannedCase(
+        source=source,
+        area=area,
+        person=person,
+        other_drugs=[c for c in other_drugs if c is not None],
+        referred_on=referred_on,
+        referral_source=source_code,
+        assessment=assessment,
+        order=order,
+        events=events,
+    )
+
+
+def _check_order(
+    check: Checker,
+    ref: _Reference,
+    source: Mapping[str, Any] | None,
+    area: Area | None,
+    born: dt.date | None,
+    referred_on: dt.date | None,
+    today: dt.date,
+) -> tuple[dict[str, Any] | None, OrderWindow | None]:
+    if source is None:
+        return None, None
+    made = coerce_date(check, "made_on", source["made_on"])
+    length = coerce_length(check, "length_months", source["length_months"])
+    check_not_future(check, "made_on", made, today)
+    if made is not None and referred_on is not None and made < referred_on:
+        check.add("made_on", f"{fmt(made)} is before the referral on {fmt(referred_on)}")
+    if made is not None and born is not None and born >= made:
+        check.add("made_on", f"the person was born on {fmt(born)}, after the Order")
+    order: dict[str, Any] = {
+        "made_on": made,
+        "length_months": length,
+        "intensity": source["intensity"],
+    }
+    for key, table, label in (
+        ("court", ref.courts, "court"),
+        ("team", ref.teams, "team"),
+        ("treatment_provider", ref.providers, "treatment provider"),
+    ):
+        code = source.get(key)
+        found = table.get(code) if code else None
+        if code and found is None:
+            check.add(key, f"unknown {label} {code!r}")
+        elif found is not None and area is not None and found.area_id != area.pk:  # type: ignore[attr-defined]
+            check.add(key, f"{found} is not in {area}")
+        order[key] = found
+    manager_name = source.get("case_manager")
+    order["case_manager"] = ref.users.get(manager_name) if manager_name else None
+    if manager_name and order["case_manager"] is None:
+        check.add("case_manager", f"no user called {manager_name!r}")
+    if made is None or length is None:
+        return order, None
+    return order, OrderWindow(made, length, None, today)
+
+
+def _check_events(
+    check: Checker,
+    codes: CodeBook,
+    events: Sequence[Mapping[str, Any]],
+    window: OrderWindow | None,
+    referred_on: dt.date | None,
+    today: dt.date,
+    *,
+    has_order: bool,
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    terminations = [i for i, e in enumerate(events) if e["type"] == "termination"]
+    for extra in terminations[1:]:
+        check.add(f"events[{extra}]", "a second termination: an Order is terminated once")
+    if window is not None and terminations:
+        first = events[terminations[0]]
+        ends = coerce_date(check, f"events[{terminations[0]}].on", first["on"])
+        window.check_day(check, f"events[{terminations[0]}].on", ends)
+        if ends is not None and window.made_on <= ends < window.natural_end_on:
+            window = OrderWindow(window.made_on, window.length_months, ends, today)
+    planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for index, event in enumerate(events):
+        kind = event["type"]
+        event_check = check.child(f"events[{index}]")
+        if kind == "conviction":
+            day = coerce_date(event_check, "on", event["on"])
+            offence_day = coerce_date(
+                event_check, "offence_on", event.get("offence_on"), required=False
+            )
+            if referred_on is not None:
+                check_conviction(event_check, referred_on, today, day, offence_day)
+            planned.append(
+                (
+                    kind,
+                    {"on": day, "offence_on": offence_day, "offence": event.get("offence") or ""},
+                    {},
+                )
+            )
+            continue
+        if window is None:
+            # Without a readable Order there is nothing to check the event against; a case
+            # with an Order that has errors has had them reported already.
+            if not has_order:
+                event_check.add("type", f"a {kind} event needs an Order, and this case has none")
+            continue
+        planned_event = _check_order_event(event_check, codes, kind, event, window, today)
+        if planned_event is not None:
+            planned.append(planned_event)
+    return planned
+
+
+def _check_order_event(
+    check: Checker,
+    codes: CodeBook,
+    kind: str,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    today: dt.date,
+) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    if kind == "suspension":
+        starts = coerce_date(check, "from", event["from"])
+        ends = coerce_date(check, "to", event["to"])
+        check_suspension(check, window, starts, ends, event["reason"])
+        return kind, {"starts_on": starts, "ends_on": ends, "reason": event["reason"].strip()}, {}
+    day = coerce_date(check, "on", event["on"])
+    if kind != "termination":
+        window.check_day(check, "on", day)
+    if kind == "appointment":
+        hours = coerce_hours(check, "hours", event["hours"])
+        outcome = event["outcome"]
+        code_value = event.get("outcome_code") or DEFAULT_ATTENDANCE_CODE.get(outcome)
+        code = codes.resolve(
+            check, "outcome_code", "attendance_outcome", code_value, on=day, required=False
+        )
+        if code is not None and code.meaning != outcome:
+            check.add("outcome_code", f"{code.code} means {code.meaning}, but outcome is {outcome}")
+        kind_code = codes.resolve(
+            check, "kind", "appointment_kind", event.get("kind"), on=day, required=False
+        )
+        return (
+            kind,
+            {
+                "on": day,
+                "hours": hours,
+                "with_whom": event["with"],
+                "kind": kind_code,
+                "outcome": code,
+            },
+            {},
+        )
+    if kind == "test":
+        results = event.get("results", {})
+        resolved, admitted = check_test(
+            check,
+            codes,
+            day,
+            event["outcome"],
+            results,
+            event.get("confirmed", {}),
+            event.get("admitted", []),
+        )
+        return (
+            kind,
+            {"on": day, "outcome": event["outcome"]},
+            {"results": resolved, "admitted": admitted},
+        )
+    if kind == "warning":
+        return kind, {"on": day, "reason": event.get("reason") or ""}, {}
+    if kind == "breach":
+        return _check_breach(check, codes, event, day, today)
+    if kind == "review":
+        sat = "\n".join(name.strip() for name in event.get("sat", []))
+        return (
+            kind,
+            {"on": day, "hearing": event["hearing"], "sat": sat, "notes": event.get("notes") or ""},
+            {},
+        )
+    if kind == "contact_level":
+        return kind, {"on": day, "level": event["level"]}, {}
+    if kind == "termination":
+        reason = codes.resolve(check, "reason", "termination_reason", event["reason"], on=day)
+        onward = coerce_date(
+            check, "onward_referral_on", event.get("onward_referral_on"), required=False
+        )
+        handover = coerce_date(
+            check, "custody_handover_on", event.get("custody_handover_on"), required=False
+        )
+        check_not_future(check, "onward_referral_on", onward, today)
+        check_not_future(check, "custody_handover_on", handover, today)
+        fields = {
+            "on": day,
+            "reason": reason,
+            "onward_referral_on": onward,
+            "onward_referral_to": event.get("onward_referral_to") or "",
+            "custody_handover_on": handover,
+        }
+        return kind, fields, {}
+    raise AssertionError(f"event type {kind} passed the schema but has no checks")
+
+
+def _check_breach(
+    check: Checker, codes: CodeBook, event: Mapping[str, Any], day: dt.date | None, today: dt.date
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    outcome = event["outcome"]
+    decided = coerce_date(check, "decided_on", event.get("decided_on"), required=False)
+    code = codes.resolve(
+        check, "outcome_code", "breach_outcome", event.get("outcome_code") or outcome, on=decided
+    )
+    if code is not None and code.meaning != outcome:
+        check.add("outcome_code", f"{code.code} means {code.meaning}, but outcome is {outcome}")
+    if outcome == "pending" and decided is not None:
+        check.add("decided_on", "a pending breach has no decision date")
+    if (
+        outcome != "pending"
+        and decided is None
+        and "decided_on" not in [e.field for e in check.errors]
+    ):
+        check.add("decided_on", f"is required when the outcome is {outcome}")
+    hearings = [
+        coerce_date(check, f"hearings[{i}]", text)
+        for i, text in enumerate(event.get("hearings", []))
+    ]
+    issued = coerce_date(check, "warrant_issued_on", event.get("warrant_issued_on"), required=False)
+    executed = coerce_date(
+        check, "warrant_executed_on", event.get("warrant_executed_on"), required=False
+    )
+    if day is not None:
+        check_breach_dates(
+            check,
+            day,
+            today,
+            decided_on=decided,
+            hearings=[(f"hearings[{i}]", h) for i, h in enumerate(hearings)],
+            warrant_issued_on=issued,
+            warrant_executed_on=executed,
+        )
+    fields = {
+        "on": day,
+        "reason": event.get("reason") or "",
+        "outcome": code,
+        "decided_on": decided,
+        "warrant_issued_on": issued,
+        "warrant_executed_on": executed,
+    }
+    return "breach", fields, {"hearings": [h for h in hearings if h is not None]}
+
+
+_EVENT_MODELS: dict[str, type[Any]] = {
+    "appointment": Appointment,
+    "test": DrugTest,
+    "warning": FormalWarning,
+    "breach": Breach,
+    "review": CourtReview,
+    "contact_level": ContactLevelChange,
+    "suspension": Suspension,
+}
+
+
+def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> None:
+    people = Person.objects.bulk_create(Person(**p.person) for p in planned)
+    Person.other_drugs.through.objects.bulk_create(
+        Person.other_drugs.through(person_id=person.pk, code_id=code.pk)
+        for person, plan in zip(people, planned, strict=True)
+        for code in plan.other_drugs
+    )
+    cases = Case.objects.bulk_create(
+        Case(
+            reference=plan.source["reference"],
+            person=person,
+            area=plan.area,
+            referred_on=plan.referred_on,
+            referral_source=plan.referral_source,
+        )
+        for person, plan in zip(people, planned, strict=True)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(case=case, **plan.assessment)
+        for case, plan in zip(cases, planned, strict=True)
+        if plan.assessment is not None
+    )
+    with_orders = [
+        (case, plan) for case, plan in zip(cases, planned, strict=True) if plan.order is not None
+    ]
+    orders = Order.objects.bulk_create(
+        Order(
+            case=case,
+            natural_end_on=add_months(plan.order["made_on"], plan.order["length_months"]),  # type: ignore[index]
+            terminated_on=next(
+                (f["on"] for kind, f, _ in plan.events if kind == "termination"), None
+            ),
+            **plan.order,  # type: ignore[arg-type]
+        )
+        for case, plan in with_orders
+    )
+    order_by_case = {order.case_id: order for order in orders}
+    result.order_ids.extend(o.pk for o in orders)
+    rows: dict[str, list[Any]] = {kind: [] for kind in _EVENT_MODELS}
+    test_extras: list[dict[str, Any]] = []
+    breach_extras: list[dict[str, Any]] = []
+    terminations: list[Termination] = []
+    convictions: list[Conviction] = []
+    for case, plan in zip(cases, planned, strict=True):
+        order = order_by_case.get(case.pk)
+        for kind, fields, extras in plan.events:
+            if kind == "conviction":
+                convictions.append(Conviction(case=case, **fields))
+            elif kind == "termination":
+                terminations.append(Termination(order=order, **fields))
+            else:
+                rows[kind].append(_EVENT_MODELS[kind](order=order, **fields))
+                if kind == "test":
+                    test_extras.append(extras)
+                elif kind == "breach":
+                    breach_extras.append(extras)
+    for kind, model in _EVENT_MODELS.items():
+        created = model.objects.bulk_create(rows[kind], batch_size=2000)
+        if kind == "test":
+            _write_test_details(created, test_extras)
+        elif kind == "breach":
+            BreachHearing.objects.bulk_create(
+                BreachHearing(breach=breach, on=day)
+                for breach, extras in zip(created, breach_extras, strict=True)
+                for day in extras["hearings"]
+            )
+    Termination.objects.bulk_create(terminations)
+    Conviction.objects.bulk_create(convictions)
+    actor = as_actor(by)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor.user,
+            actor_label=actor.label,
+            action="cases.case.imported",
+            target_type="case",
+            target_id=str(case.pk),
+            case_reference=case.reference,
+            after={"events": len(plan.events), "order": plan.order is not None},
+            detail={"format": FORMAT},
+        )
+        for case, plan in zip(cases, planned, strict=True)
+    )
+    result.created.extend(case.reference for case in cases)
+
+
+def _write_test_details(tests: list[DrugTest], extras: list[dict[str, Any]]) -> None:
+    DrugTestResult.objects.bulk_create(
+        (
+            DrugTestResult(test=test, substance=code, result=result, confirmed=confirmed)
+            for test, extra in zip(tests, extras, strict=True)
+            for code, result, confirmed in extra["results"]
+        ),
+        batch_size=2000,
+    )
+    DrugTest.admitted.through.objects.bulk_create(
+        DrugTest.admitted.through(drugtest_id=test.pk, code_id=code.pk)
+        for test, extra in zip(tests, extras, strict=True)
+        for code in extra["admitted"]
+    )
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def _date(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _hours(hours: Decimal) -> float:
+    return float(hours)
+
+
+def export_case_document(cases: QuerySet[Case]) -> dict[str, Any]:
+    """The document for these cases, every field written, in reference order."""
+    return {"format": FORMAT, "cases": list(iter_exported_cases(cases))}
+
+
+def iter_exported_cases(cases: QuerySet[Case], chunk_size: int = 500) -> Iterator[dict[str, Any]]:
+    codes = {c.pk: c for c in Code.objects.all()}
+    base = (
+        cases.order_by("reference")
+        .select_related(
+            "person",
+            "area",
+            "assessment",
+            "order",
+            "order__court",
+            "order__team",
+            "order__treatment_provider",
+            "order__case_manager",
+            "order__termination",
+        )
+        .prefetch_related(
+            "person__other_drugs",
+            "convictions",
+            Prefetch("order__appointments", queryset=Appointment.objects.order_by("on", "id")),
+            Prefetch(
+                "order__tests",
+                queryset=DrugTest.objects.order_by("on", "id").prefetch_related(
+                    "results", "admitted"
+                ),
+            ),
+            Prefetch("order__warnings", queryset=FormalWarning.objects.order_by("on", "id")),
+            Prefetch(
+                "order__breaches",
+                queryset=Breach.objects.order_by("on", "id").prefetch_related("hearings"),
+            ),
+            Prefetch("order__reviews", queryset=CourtReview.objects.order_by("on", "id")),
+            Prefetch(
+                "order__contact_levels", queryset=ContactLevelChange.objects.order_by("on", "id")
+            ),
+            Prefetch("order__suspensions", queryset=Suspension.objects.order_by("starts_on", "id")),
+        )
+    )
+    ids = list(base.values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        for case in base.filter(pk__in=ids[start : start + chunk_size]):
+            yield _export_case(case, codes)
+
+
+def _code(codes: Mapping[int, Code], pk: int | None) -> str | None:
+    return codes[pk].code if pk is not None else None
+
+
+def _export_case(case: Case, codes: Mapping[int, Code]) -> dict[str, Any]:
+    person = case.person
+    document: dict[str, Any] = {
+        "reference": case.reference,
+        "area": case.area.code,
+        "person": {
+            "name": person.name,
+            "date_of_birth": _date(person.date_of_birth),
+            "sex": _code(codes, person.sex_id),  # type: ignore[attr-defined]
+            "ethnicity": _code(codes, person.ethnicity_id),  # type: ignore[attr-defined]
+            "accommodation": _code(codes, person.accommodation_id),  # type: ignore[attr-defined]
+            "main_drug": _code(codes, person.main_drug_id),  # type: ignore[attr-defined]
+            "other_drugs": [
+                c.code
+                for c in sorted(person.other_drugs.all(), key=lambda c: (c.sort_order, c.code))
+            ],
+            "mental_health_need": person.mental_health_need,
+        },
+        "referral": {
+            "on": _date(case.referred_on),
+            "source": _code(codes, case.referral_source_id),
+        },  # type: ignore[attr-defined]
+        "assessment": None,
+        "order": None,
+        "events": [],
+    }
+    assessment = getattr(case, "assessment", None)
+    if assessment is not None:
+        document["assessment"] = {
+            "started_on": _date(assessment.started_on),
+            "completed_on": _date(assessment.completed_on),
+            "outcome": assessment.outcome,
+            "reason": _code(codes, assessment.reason_id),  # type: ignore[attr-defined]
+            "recommended_intensity": assessment.recommended_intensity or None,
+        }
+    events: list[tuple[tuple[str, int, int], dict[str, Any]]] = []
+    order = getattr(case, "order", None)
+    if order is not None:
+        document["order"] = {
+            "made_on": _date(order.made_on),
+            "length_months": order.length_months,
+            "intensity": order.intensity,
+            "court": order.court.code if order.court else None,
+            "team": order.team.code if order.team else None,
+            "case_manager": order.case_manager.username if order.case_manager else None,
+            "treatment_provider": order.treatment_provider.code
+            if order.treatment_provider
+            else None,
+        }
+        events.extend(_export_order_events(order, codes))
+    for conviction in case.convictions.all():
+        events.append(
+            (
+                (conviction.on.isoformat(), EVENT_RANK["conviction"], conviction.pk),
+                {
+                    "type": "conviction",
+                    "on": _date(conviction.on),
+                    "offence_on": _date(conviction.offence_on),
+                    "offence": conviction.offence or None,
+                },
+            )
+        )
+    events.sort(key=lambda pair: pair[0])
+    document["events"] = [event for _, event in events]
+    return document
+
+
+def _export_order_events(
+    order: Order, codes: Mapping[int, Code]
+) -> Iterator[tuple[tuple[str, int, int], dict[str, Any]]]:
+    def key(kind: str, day: dt.date, pk: int) -> tuple[str, int, int]:
+        return (day.isoformat(), EVENT_RANK[kind], pk)
+
+    for a in order.appointments.all():
+        outcome = codes[a.outcome_id].meaning if a.outcome_id else "not_recorded"  # type: ignore[attr-defined]
+        yield (
+            key("appointment", a.on, a.pk),
+            {
+                "type": "appointment",
+                "on": _date(a.on),
+                "hours": _hours(a.hours),
+                "with": a.with_whom,
+                "kind": _code(codes, a.kind_id),  # type: ignore[attr-defined]
+                "outcome": outcome,
+                "outcome_code": _code(codes, a.outcome_id),  # type: ignore[attr-defined]
+            },
+        )
+    for t in order.tests.all():
+        results = sorted(t.results.all(), key=lambda r: (codes[r.substance_id].sort_order, r.pk))  # type: ignore[attr-defined]
+        event: dict[str, Any] = {"type": "test", "on": _date(t.on), "outcome": t.outcome}
+        event["results"] = {codes[r.substance_id].code: r.result for r in results}  # type: ignore[attr-defined]
+        event["confirmed"] = {
+            codes[r.substance_id].code: r.confirmed for r in results if r.confirmed is not None
+        }  # type: ignore[attr-defined]
+        event["admitted"] = [
+            c.code for c in sorted(t.admitted.all(), key=lambda c: (c.sort_order, c.code))
+        ]
+        yield key("test", t.on, t.pk), event
+    for w in order.warnings.all():
+        yield (
+            key("warning", w.on, w.pk),
+            {"type": "warning", "on": _date(w.on), "reason": w.reason or None},
+        )
+    for b in order.breaches.all():
+        yield (
+            key("breach", b.on, b.pk),
+            {
+                "type": "breach",
+                "on": _date(b.on),
+                "reason": b.reason or None,
+                "outcome": codes[b.outcome_id].meaning,  # type: ignore[attr-defined]
+                "outcome_code": _code(codes, b.outcome_id),  # type: ignore[attr-defined]
+                "decided_on": _date(b.decided_on),
+                "hearings": [_date(h.on) for h in b.hearings.all()],
+                "warrant_issued_on": _date(b.warrant_issued_on),
+                "warrant_executed_on": _date(b.warrant_executed_on),
+            },
+        )
+    for r in order.reviews.all():
+        yield (
+            key("review", r.on, r.pk),
+            {
+                "type": "review",
+                "on": _date(r.on),
+                "hearing": r.hearing,
+                "sat": r.sat_names,
+                "notes": r.notes or None,
+            },
+        )
+    for c in order.contact_levels.all():
+        yield (
+            key("contact_level", c.on, c.pk),
+            {"type": "contact_level", "on": _date(c.on), "level": c.level},
+        )
+    for s in order.suspensions.all():
+        yield (
+            key("suspension", s.starts_on, s.pk),
+            {
+                "type": "suspension",
+                "from": _date(s.starts_on),
+                "to": _date(s.ends_on),
+                "reason": s.reason,
+            },
+        )
+    termination = getattr(order, "termination", None)
+    if termination is not None:
+        yield (
+            key("termination", termination.on, termination.pk),
+            {
+                "type": "termination",
+                "on": _date(termination.on),
+                "reason": _code(codes, termination.reason_id),  # type: ignore[attr-defined]
+                "onward_referral_on": _date(termination.onward_referral_on),
+                "onward_referral_to": termination.onward_referral_to or None,
+                "custody_handover_on": _date(termination.custody_handover_on),
+            },
+        )
+
+
+def dump_case_document(document: Mapping[str, Any]) -> str:
+    """The canonical text of a document: what ``dtto export`` writes."""
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_case_file(cases: QuerySet[Case], out: Any) -> int:
+    """Stream the document for these cases to a text file; returns how many cases."""
+    out.write('{\n "format": "dtto-case/1",\n "cases": [')
+    count = 0
+    for case_document in iter_exported_cases(cases):
+        text = json.dumps(case_document, indent=1, ensure_ascii=False)
+        out.write(("," if count else "") + "\n  " + text.replace("\n", "\n  "))
+        count += 1
+    out.write("\n ]\n}\n" if count else "]\n}\n")
+    return count

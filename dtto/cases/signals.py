@@ -1,0 +1,13 @@
+"""Signals the case services send so other apps can keep derived data up to date.
+
+The reports app listens to keep its per-Order compliance summaries current; the cases app
+does not need to know what they are.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent inside the service's transaction after anything on an Order changed.
+# Arguments: order_ids (list[int]).
+orders_changed = Signal()

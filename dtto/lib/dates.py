@@ -1,0 +1,24 @@
+"""Date helpers with no Django dependency."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole calendar months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def parse_iso_date(text: object) -> dt.date:
+    """A date from ``YYYY-MM-DD``; raises ValueError with a message a user can act on."""
+    if not isinstance(text, str) or len(text) != 10:
+        raise ValueError(f"not a date in the form YYYY-MM-DD: {text!r}")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a real date: {text!r}") from None
