@@ -1,0 +1,1 @@
+"""Scale and speed measurements: ``python -m benchmarks`` runs every ``bench_*.py``."""

@@ -1,0 +1,136 @@
+"""Evaluate 100,000 one-year cases of about 150 events each from one case file.
+
+Generates the file with a small deterministic generator (not the simulator: just enough
+variety to exercise every rule), then times ``dtto.standards.batch.evaluate_files``, the
+function behind ``dtto evaluate``, writing its output to a file. Environment variables:
+``BENCH_CASES`` (default 100000), ``BENCH_WORKERS`` (default: every CPU), ``BENCH_DIR``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from dtto.standards.batch import available_cpus, evaluate_files
+
+AS_OF = date(2006, 1, 1)
+_APPOINTMENT_OUTCOMES = (
+    ["attended"] * 85
+    + ["acceptable_absence"] * 5
+    + ["unacceptable_absence"] * 3
+    + ["failed_to_comply"] * 1
+    + ["not_recorded"] * 3
+    + ["cancelled_by_service"] * 3
+)
+_TEST_OUTCOMES = ["sample"] * 86 + ["admission"] * 10 + ["refused"] * 4
+_WITH = ["probation", "treatment", "treatment", "other"]
+
+
+def generate_case(rng: random.Random, number: int) -> dict:
+    made_on = date(2002, 1, 1) + timedelta(days=rng.randrange(3 * 365))
+    intensity = "higher" if rng.random() < 0.8 else "lower"
+    order = {"made_on": made_on.isoformat(), "length_months": 12, "intensity": intensity}
+    events: list[dict] = []
+    revoked_on = made_on + timedelta(days=rng.randrange(60, 365)) if rng.random() < 0.3 else None
+    last_day = revoked_on or made_on + timedelta(days=364)
+    for offset in range((last_day - made_on).days + 1):
+        day = made_on + timedelta(days=offset)
+        on = day.isoformat()
+        if day.weekday() < 5 and rng.random() < 0.45:
+            outcome = rng.choice(_APPOINTMENT_OUTCOMES)
+            events.append(
+                {
+                    "type": "appointment",
+                    "on": on,
+                    "hours": rng.choice((1.0, 1.5, 2.0, 3.0, 4.0)),
+                    "with": rng.choice(_WITH),
+                    "outcome": outcome,
+                }
+            )
+            if outcome in ("unacceptable_absence", "failed_to_comply") and rng.random() < 0.7:
+                kind = "warning" if rng.random() < 0.7 else "breach"
+                when = (day + timedelta(days=rng.randrange(1, 10))).isoformat()
+                event = {"type": kind, "on": when}
+                if kind == "breach":
+                    event.update(outcome="continued", decided_on=when)
+                events.append(event)
+        if day.weekday() < 5 and rng.random() < 0.16:
+            outcome = rng.choice(_TEST_OUTCOMES)
+            test: dict = {"type": "test", "on": on, "outcome": outcome}
+            if outcome == "sample":
+                test["results"] = {"opiates": rng.choice(("positive", "negative"))}
+            events.append(test)
+    for months in (1, 2, 3, 4, 7, 10):
+        held = made_on + timedelta(days=30 * months + rng.randrange(-10, 20))
+        if held < last_day:
+            events.append({"type": "review", "on": held.isoformat(), "hearing": True})
+    if rng.random() < 0.05:
+        start = made_on + timedelta(days=rng.randrange(100, 300))
+        events.append(
+            {
+                "type": "suspension",
+                "from": start.isoformat(),
+                "to": (start + timedelta(days=13)).isoformat(),
+                "reason": "home detoxification",
+            }
+        )
+    if rng.random() < 0.1:
+        full_on = made_on + timedelta(days=rng.randrange(100, 300))
+        events.append({"type": "contact_level", "on": full_on.isoformat(), "level": "full"})
+    reason = "revoked_non_compliance" if revoked_on else "completed"
+    events.append({"type": "termination", "on": last_day.isoformat(), "reason": reason})
+    events.sort(key=lambda e: str(e.get("on") or e.get("from")))
+    return {"reference": f"BENCH-{number:06d}", "order": order, "events": events}
+
+
+def write_case_file(path: Path, cases: int, seed: int = 2004) -> int:
+    """Write ``cases`` cases, one per line; return the number of events."""
+    rng = random.Random(seed)
+    events = 0
+    with path.open("w") as f:
+        f.write('{"format": "dtto-case/1", "cases": [\n')
+        for i in range(cases):
+            case = generate_case(rng, i)
+            events += len(case["events"])
+            f.write(json.dumps(case, separators=(",", ":")))
+            f.write(",\n" if i < cases - 1 else "\n")
+        f.write("]}\n")
+    return events
+
+
+def main() -> None:
+    cases = int(os.environ.get("BENCH_CASES", "100000"))
+    workers = int(os.environ.get("BENCH_WORKERS", str(available_cpus())))
+    directory = Path(os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="dtto-bench-"))
+    case_file = directory / f"cases-{cases}.json"
+    out_file = directory / f"evaluation-{cases}.json"
+    started = time.perf_counter()
+    events = write_case_file(case_file, cases)
+    generated = time.perf_counter() - started
+    size = case_file.stat().st_size
+    print(
+        f"generated {cases:,} cases, {events:,} events ({events / cases:.0f} a case), "
+        f"{size / 1e6:,.0f} MB in {generated:.1f} s"
+    )
+    started = time.perf_counter()
+    with out_file.open("w") as out:
+        evaluated = evaluate_files([str(case_file)], AS_OF, out, workers=workers)
+    elapsed = time.perf_counter() - started
+    print(
+        f"evaluated {evaluated:,} cases with {workers} worker(s) in {elapsed:.1f} s "
+        f"({evaluated / elapsed:,.0f} cases/s); output {out_file.stat().st_size / 1e6:,.0f} MB"
+    )
+    print(f"python {platform.python_version()}, {available_cpus()} CPUs; files in {directory}")
+    if not os.environ.get("BENCH_KEEP"):
+        case_file.unlink()
+        out_file.unlink()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Evaluate whole case files, in parallel when they are large.
+
+A ``dtto-case/1`` file is any JSON document of that format; it is read whole with
+:func:`json.load`. Files written one case per line (the layout dtto writes, see
+``docs/national-standard.md``) are also read in byte ranges by worker processes, each parsing,
+evaluating and serialising its own cases, so that a file of 100,000 cases uses every core. The
+fast path only takes a file if every line checks out; anything else goes the slow, general way,
+which also gives the precise error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any, Protocol
+
+from .casefile import CASE_FORMAT, CaseFileError, check_header, timeline_from_case
+from .engine import EVALUATION_FORMAT, evaluate
+
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+_CASE_PREFIX = "@"  # stands for "cases[<global index>]" until the chunk's offset is known
+
+
+class _NotLineLayout(Exception):
+    """The file is not one case per line: read it the general way."""
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _evaluate_cases(
+    cases: Iterable[Any], as_of: date, evidence: bool
+) -> tuple[int, list[str], tuple[int, str, str] | None]:
+    """Evaluate case objects; return (cases read, serialised evaluations, error if any)."""
+    pieces: list[str] = []
+    read = 0
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for case in cases:
+        try:
+            timeline = timeline_from_case(case, _CASE_PREFIX)
+        except CaseFileError as error:
+            return read, pieces, (read, error.path[len(_CASE_PREFIX) :], error.message)
+        read += 1
+        if timeline is not None:
+            pieces.append(dumps(evaluate(timeline, as_of).to_json(evidence)))
+    return read, pieces, None
+
+
+def _chunk_lines(data: bytes, last_chunk: bool) -> list[Any]:
+    lines = [line.strip() for line in data.split(b"\n")]
+    lines = [line for line in lines if line]
+    cases = []
+    for i, line in enumerate(lines):
+        final = last_chunk and i == len(lines) - 1
+        if final == line.endswith(b","):
+            raise _NotLineLayout
+        try:
+            case = json.loads(line[:-1] if not final else line)
+        except ValueError:
+            raise _NotLineLayout from None
+        if not isinstance(case, dict):
+            raise _NotLineLayout
+        cases.append(case)
+    return cases
+
+
+def _work(task: tuple[str, int, int, bool, date, bool]) -> Any:
+    path, start, end, last_chunk, as_of, evidence = task
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(end - start)
+    try:
+        cases = _chunk_lines(data, last_chunk)
+    except _NotLineLayout:
+        return None
+    return _evaluate_cases(cases, as_of, evidence)
+
+
+def _line_layout_ranges(path: str, chunks: int) -> list[tuple[int, int, bool]] | None:
+    """Byte ranges of whole case lines, or None if header and footer are not line layout."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        header = f.readline()
+        body_start = f.tell()
+        try:
+            head = json.loads(header.strip() + b"]}")
+        except ValueError:
+            return None
+        if not isinstance(head, dict) or head.get("format") != CASE_FORMAT or head["cases"]:
+            return None
+        f.seek(max(body_start, size - 65536))
+        tail_start = f.tell()
+        tail = f.read().rstrip()
+        newline = tail.rfind(b"\n")
+        if newline < 0:
+            return None
+        footer = tail[newline + 1 :].strip()
+        body_end = tail_start + newline + 1
+        try:
+            foot = json.loads(b'{"cases": [' + footer)
+        except ValueError:
+            return None
+        if not isinstance(foot, dict) or set(foot) & {"format"} or foot["cases"]:
+            return None
+        step = max(1, (body_end - body_start) // chunks)
+        bounds = [body_start]
+        while bounds[-1] + step < body_end:
+            f.seek(bounds[-1] + step)
+            f.readline()
+            position = f.tell()
+            if position >= body_end:
+                break
+            bounds.append(position)
+        bounds.append(body_end)
+    return [(a, b, i == len(bounds) - 2) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
+
+
+def _read_whole(path: str) -> list[Any]:
+    try:
+        with open(path, "rb") as f:
+            document = json.load(f)
+    except ValueError as error:
+        raise CaseFileError("(document)", f"not JSON: {error}") from None
+    return check_header(document)
+
+
+class _LazyPool:
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Any = None
+
+    def imap(self, function: Any, tasks: list[Any]) -> Any:
+        if self.pool is None:
+            self.pool = multiprocessing.Pool(self.workers)
+        return self.pool.imap(function, tasks)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+
+
+def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> list[str]:
+    ranges = None
+    if pool.workers > 1 and os.path.getsize(path) >= PARALLEL_MIN_BYTES:
+        ranges = _line_layout_ranges(path, pool.workers * 8)
+    if ranges is not None:
+        tasks = [(path, a, b, last, as_of, evidence) for a, b, last in ranges]
+        pieces: list[str] = []
+        read = 0
+        for result in pool.imap(_work, tasks):
+            if result is None:
+                break  # not line layout after all
+            count, chunk_pieces, error = result
+            if error is not None:
+                index, rest, message = error
+                raise CaseFileError(f"cases[{read + index}]{rest}", message)
+            read += count
+            pieces.extend(chunk_pieces)
+        else:
+            return pieces
+    cases = _read_whole(path)
+    _, pieces, error = _evaluate_cases(cases, as_of, evidence)
+    if error is not None:
+        index, rest, message = error
+        raise CaseFileError(f"cases[{index}]{rest}", message)
+    return pieces
+
+
+class Writer(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
+class FileError(Exception):
+    """A case file that could not be read, with the file's name."""
+
+    def __init__(self, filename: str, message: str) -> None:
+        super().__init__(f"{filename}: {message}")
+        self.filename = filename
+
+
+def evaluate_files(
+    paths: Sequence[str],
+    as_of: date,
+    out: Writer,
+    *,
+    evidence: bool = False,
+    workers: int | None = None,
+) -> int:
+    """Write one ``dtto-evaluation/1`` document for every case in ``paths``; return the count.
+
+    The document has one case per line. Nothing is written if any file cannot be read.
+    """
+    workers = available_cpus() if workers is None else workers
+    pieces: list[str] = []
+    pool = _LazyPool(workers)
+    try:
+        for path in paths:
+            try:
+                pieces.extend(_evaluate_file(path, as_of, evidence, pool))
+            except CaseFileError as error:
+                raise FileError(path, str(error)) from None
+            except OSError as error:
+                raise FileError(path, f"cannot read: {error.strerror or error}") from None
+    finally:
+        pool.close()
+    head = json.dumps({"format": EVALUATION_FORMAT, "as_of": as_of.isoformat()})[:-1]
+    out.write(head + ', "cases": [\n')
+    for i, piece in enumerate(pieces):
+        out.write(piece)
+        out.write(",\n" if i < len(pieces) - 1 else "\n")
+    out.write("]}\n")
+    return len(pieces)

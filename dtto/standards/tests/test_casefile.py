@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from dtto.standards import CaseFileError, timelines_from_document
+from dtto.standards.tests.factories import d
+
+EXAMPLE = json.loads((Path(__file__).parent / "example-1.json").read_text())
+
+
+def with_event(event, index=3):
+    document = copy.deepcopy(EXAMPLE)
+    document["cases"][0]["events"][index] = event
+    return document
+
+
+def test_example_reads_into_a_timeline():
+    (t,) = timelines_from_document(EXAMPLE)
+    assert t.reference == "EXAMPLE-1"
+    assert (t.order.made_on, t.order.length_months, t.order.intensity) == (
+        d("2003-02-03"),
+        12,
+        "higher",
+    )
+    assert len(t.appointments) == 1 and t.appointments[0].with_ == "probation"
+    assert [x.outcome for x in t.tests] == ["sample", "admission", "refused"]
+    assert t.tests[0].result_map == {"cocaine": "negative", "opiates": "positive"}
+    assert t.tests[0].ref == "events[1]"
+    assert t.breaches[0].decided_on == d("2003-03-20")
+    assert (t.suspensions[0].starts_on, t.suspensions[0].ends_on) == (
+        d("2003-07-01"),
+        d("2003-07-14"),
+    )
+    assert t.termination is not None and t.termination.reason == "completed"
+
+
+def test_unknown_keys_and_event_types_are_ignored():
+    document = copy.deepcopy(EXAMPLE)
+    case = document["cases"][0]
+    document["exported_at"] = "2004-04-01T00:00:00"
+    case["person"] = {"name": "A", "date_of_birth": "1970-01-01", "sex": "M", "ethnicity": "W1"}
+    case["referral"] = {"on": "2003-01-01", "source": "court"}
+    case["order"]["court"] = "X"
+    case["events"][0]["outcome_code"] = "ATT"
+    case["events"].append({"type": "conviction", "on": "2003-05-01", "offence": "theft"})
+    case["events"].append({"type": "warrant", "on": "2003-05-02"})
+    assert timelines_from_document(document) == timelines_from_document(EXAMPLE)
+
+
+def test_cases_without_an_order_are_skipped():
+    document = {
+        "format": "dtto-case/1",
+        "cases": [{"reference": "R-1", "order": None}, {"reference": "R-2"}],
+    }
+    assert timelines_from_document(document) == []
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ([], "(document): not a JSON object: list"),
+        ({"format": "dtto-case/2", "cases": []}, "format: not 'dtto-case/1': 'dtto-case/2'"),
+        ({"format": "dtto-case/1"}, "cases: missing"),
+        (
+            with_event({"type": "test", "on": "2003-02-30", "outcome": "sample"}),
+            "cases[0].events[3].on: not a date: '2003-02-30'",
+        ),
+        (with_event({"type": "test", "outcome": "sample"}), "cases[0].events[3].on: missing"),
+        (
+            with_event({"type": "test", "on": "03/02/2003", "outcome": "sample"}),
+            "cases[0].events[3].on: not a date: '03/02/2003'",
+        ),
+        (
+            with_event({"type": "test", "on": "2003-02-07", "outcome": "spilt"}),
+            "cases[0].events[3].outcome: not one of sample, admission, refused: 'spilt'",
+        ),
+        (
+            with_event(
+                {
+                    "type": "test",
+                    "on": "2003-02-07",
+                    "outcome": "sample",
+                    "results": {"opiates": "maybe"},
+                }
+            ),
+            "cases[0].events[3].results.opiates: not positive or negative: 'maybe'",
+        ),
+        (
+            with_event(
+                {
+                    "type": "appointment",
+                    "on": "2003-02-07",
+                    "hours": "2",
+                    "with": "probation",
+                    "outcome": "attended",
+                }
+            ),
+            "cases[0].events[3].hours: not a number: '2'",
+        ),
+        (
+            with_event(
+                {
+                    "type": "appointment",
+                    "on": "2003-02-07",
+                    "hours": 2,
+                    "with": "police",
+                    "outcome": "attended",
+                }
+            ),
+            "cases[0].events[3].with: not one of probation, treatment, other: 'police'",
+        ),
+        (
+            with_event(
+                {
+                    "type": "breach",
+                    "on": "2003-02-07",
+                    "outcome": "pending",
+                    "decided_on": "2003-02-08",
+                }
+            ),
+            "cases[0].events[3].decided_on: a pending breach has no decision date",
+        ),
+        (
+            with_event({"type": "review", "on": "2003-02-07", "hearing": "yes"}),
+            "cases[0].events[3].hearing: not true or false: 'yes'",
+        ),
+        (
+            with_event(
+                {"type": "suspension", "from": "2003-02-07", "to": "2003-02-01", "reason": "x"}
+            ),
+            "cases[0].events[3].to: before from (2003-02-07)",
+        ),
+        (with_event({"on": "2003-02-07"}), "cases[0].events[3].type: not a string: None"),
+        (
+            with_event({"type": "termination", "on": "2003-02-07", "reason": "completed"}),
+            "cases[0].events: more than one termination",
+        ),
+        (
+            {
+                "format": "dtto-case/1",
+                "cases": [
+                    {
+                        "reference": "R",
+                        "order": {
+                            "made_on": "2003-01-01",
+                            "length_months": "12",
+                            "intensity": "higher",
+                        },
+                    }
+                ],
+            },
+            "cases[0].order.length_months: not a whole number of months: '12'",
+        ),
+        (
+            {
+                "format": "dtto-case/1",
+                "cases": [
+                    {
+                        "reference": "R",
+                        "order": {
+                            "made_on": "2003-01-01",
+                            "length_months": 12,
+                            "intensity": "high",
+                        },
+                    }
+                ],
+            },
+            "cases[0].order.intensity: not one of higher, lower: 'high'",
+        ),
+        ({"format": "dtto-case/1", "cases": [{"order": None}]}, "cases[0].reference: missing"),
+    ],
+)
+def test_unreadable_input_names_the_field(document, message):
+    with pytest.raises(CaseFileError) as raised:
+        timelines_from_document(document)
+    assert str(raised.value) == message
