@@ -1,0 +1,235 @@
+"""Who may see and do what: one function per kind of object, from the user's role and area.
+
+Every view and report asks here; nothing else decides access. The rules, and why they are
+so, are in docs/decisions/0003-roles-and-access.md. In short:
+
+- everyone works only in their own probation area (national analysts and administrators
+  have no area and see no case records);
+- case managers see and record everything on the cases of their area;
+- treatment workers see the Orders their provider treats: treatment, tests and attendance,
+  never the offence history or enforcement;
+- court users see the Orders made at their court: review and breach reports, and record
+  review and breach hearings;
+- area managers see their area's cases and queues, read only, and its reports;
+- national analysts see aggregates for every area, never a name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dtto.accounts.models import Area, Role, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from dtto.cases.models import Case, Order
+
+    AnyUser = User | AnonymousUser
+
+# Things a user records on a case, by the name views and templates use.
+RECORDING_ACTIONS: frozenset[str] = frozenset(
+    {
+        "referral",
+        "assessment",
+        "order",
+        "appointment",
+        "attendance",
+        "test",
+        "test_confirmation",
+        "contact_level",
+        "suspension",
+        "warning",
+        "breach",
+        "breach_hearing",
+        "breach_decision",
+        "warrant",
+        "review",
+        "review_report",
+        "provider_view",
+        "termination",
+        "conviction",
+    }
+)
+
+_TREATMENT_ACTIONS = frozenset(
+    {"appointment", "attendance", "test", "test_confirmation", "provider_view"}
+)
+_COURT_ACTIONS = frozenset({"review", "breach_hearing", "breach_decision", "warrant"})
+_CASE_MANAGER_ACTIONS = RECORDING_ACTIONS - {"provider_view"}
+
+# Parts of the case page, by role. "offences" is the offence history (convictions) and
+# the reasons given for breach action; "enforcement" is warnings and breaches.
+CASE_SECTIONS: frozenset[str] = frozenset(
+    {
+        "person",
+        "referral",
+        "assessment",
+        "order",
+        "this_week",
+        "compliance",
+        "timeline",
+        "appointments",
+        "tests",
+        "enforcement",
+        "reviews",
+        "review_reports",
+        "breach_reports",
+        "offences",
+        "audit",
+    }
+)
+_SECTIONS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.CASE_MANAGER: CASE_SECTIONS,
+    Role.AREA_MANAGER: CASE_SECTIONS,
+    Role.TREATMENT_WORKER: frozenset(
+        {
+            "person",
+            "order",
+            "this_week",
+            "compliance",
+            "timeline",
+            "appointments",
+            "tests",
+            "reviews",
+            "review_reports",
+        }
+    ),
+    Role.COURT_USER: frozenset(
+        {"person", "order", "compliance", "reviews", "review_reports", "breach_reports"}
+    ),
+}
+
+
+def _active(user: AnyUser) -> User | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    assert isinstance(user, User)
+    return user
+
+
+def has_case_access(user: AnyUser) -> bool:
+    """Whether the role works with individual case records at all."""
+    u = _active(user)
+    return u is not None and u.area_id is not None and u.role in _SECTIONS_BY_ROLE
+
+
+def cases_for(user: AnyUser) -> QuerySet[Case]:
+    """The cases this user may open: always within their own area."""
+    from dtto.cases.models import Case
+
+    u = _active(user)
+    if u is None or not has_case_access(u):
+        return Case.objects.none()
+    assert u.area_id is not None
+    in_area = Case.objects.filter(area_id=u.area_id)
+    if u.role in (Role.CASE_MANAGER, Role.AREA_MANAGER):
+        return in_area
+    if u.role == Role.TREATMENT_WORKER:
+        # A worker without a provider sees nothing rather than the whole area.
+        if u.treatment_provider_id is None:
+            return Case.objects.none()
+        return in_area.filter(order__treatment_provider_id=u.treatment_provider_id)
+    if u.role == Role.COURT_USER:
+        if u.court_id is None:
+            return Case.objects.none()
+        return in_area.filter(order__court_id=u.court_id)
+    return Case.objects.none()
+
+
+def orders_for(user: AnyUser) -> QuerySet[Order]:
+    """The Orders this user may see, on the same rule as ``cases_for``."""
+    from dtto.cases.models import Order
+
+    return Order.objects.filter(case__in=cases_for(user))
+
+
+def get_case_for(user: AnyUser, reference: str) -> Case:
+    """The case, or 404 (never 403, so that a reference in another area is not confirmed)."""
+    case = (
+        cases_for(user)
+        .select_related("person", "area", "referral_source")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def sections_for(user: AnyUser) -> frozenset[str]:
+    """The parts of a case page this user sees."""
+    u = _active(user)
+    if u is None or not has_case_access(u):
+        return frozenset()
+    return _SECTIONS_BY_ROLE.get(u.role, frozenset())
+
+
+def sees_personal_details(user: AnyUser) -> bool:
+    """Names, dates of birth: only those who work with the person's record."""
+    return "person" in sections_for(user)
+
+
+def sees_offence_history(user: AnyUser) -> bool:
+    return "offences" in sections_for(user)
+
+
+def can_record(user: AnyUser, what: str) -> bool:
+    """Whether the user may record this kind of thing (on a case they can open)."""
+    if what not in RECORDING_ACTIONS:
+        raise ValueError(f"unknown recording action {what!r}")
+    u = _active(user)
+    if u is None or not has_case_access(u):
+        return False
+    if u.role == Role.CASE_MANAGER:
+        return what in _CASE_MANAGER_ACTIONS
+    if u.role == Role.TREATMENT_WORKER:
+        return what in _TREATMENT_ACTIONS
+    if u.role == Role.COURT_USER:
+        return what in _COURT_ACTIONS
+    return False
+
+
+def sees_team_queue(user: AnyUser) -> bool:
+    u = _active(user)
+    return (
+        u is not None
+        and u.area_id is not None
+        and u.role
+        in (
+            Role.CASE_MANAGER,
+            Role.AREA_MANAGER,
+        )
+    )
+
+
+def report_areas_for(user: AnyUser) -> list[Area] | None:
+    """The areas whose aggregate reports this user may see.
+
+    ``None`` means every area (national analysts); an empty list means no reports at all.
+    Area managers and court users (aggregated results for sentencers, Appendix 1 standard 7)
+    see their own area.
+    """
+    u = _active(user)
+    if u is None:
+        return []
+    if u.role == Role.NATIONAL_ANALYST:
+        return None
+    if u.role in (Role.AREA_MANAGER, Role.COURT_USER) and u.area_id is not None:
+        return list(Area.objects.filter(pk=u.area_id))
+    return []
+
+
+def sees_reports(user: AnyUser) -> bool:
+    return report_areas_for(user) != []
+
+
+def area_filter(user: AnyUser, field: str = "area") -> Q:
+    """A filter restricting a report query to the user's areas (matches nothing if none)."""
+    areas = report_areas_for(user)
+    if areas is None:
+        return Q()
+    return Q(**{f"{field}__in": areas})
