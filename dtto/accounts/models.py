@@ -155,3 +155,17 @@ class User(AbstractUser):
     treatment_provider = models.ForeignKey(
         TreatmentProvider, null=True, blank=True, on_delete=models.PROTECT, related_name="workers"
     )
+
+
+class SignInAttempt(models.Model):
+    """A failed sign-in, kept for a while to slow down guessing (accounts/signin.py)."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.CharField(max_length=45)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "ip_address", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M:%S}"

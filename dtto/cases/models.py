@@ -300,3 +300,38 @@ class Conviction(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+
+class ReviewReport(models.Model):
+    """The case manager's progress report to the court for one review (drafted, then sent).
+
+    Drafted from the record by ``dtto.cases.review_reports``; edited by the case manager
+    (and the treatment provider's view added by the treatment worker) until it is sent.
+    Changes go through ``dtto.cases.reporting_services``.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENT = "sent", "Sent to the court"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="review_reports")
+    review_due = models.DateField(help_text="The review this report is for, by its due date.")
+    period_from = models.DateField(help_text="The day after the last review, or the Order made.")
+    period_to = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    tests_summary = models.TextField(blank=True)
+    attendance_summary = models.TextField(blank=True)
+    provider_view = models.TextField(blank=True)
+    assessment = models.TextField(blank=True, help_text="Attitude and response to the Order.")
+    proposal = models.TextField(blank=True)
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    sent_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "review_due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "review_due"], name="report_unique_review")
+        ]
+
+    def __str__(self) -> str:
+        return f"Review report {self.order.case.reference} for {self.review_due}"
