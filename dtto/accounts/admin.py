@@ -24,7 +24,7 @@ class AreaAdmin(admin.ModelAdmin[Area]):
 
 
 @admin.register(DrugActionTeam, Team, Court, TreatmentProvider)
-class AreaPartAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AreaPartAdmin(admin.ModelAdmin):
     list_display = ["__str__", "area"]
     list_filter = ["area"]
 
@@ -49,7 +49,7 @@ class AreaBudgetAdmin(admin.ModelAdmin[AreaBudget]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(BaseUserAdmin):
     list_display = ["username", "role", "area", "team", "court", "is_active"]
     list_filter = ["role", "area", "is_active"]
     fieldsets = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -122,12 +124,12 @@ class AreaBudget(models.Model):
             models.UniqueConstraint(fields=["area", "financial_year"], name="budget_unique_year")
         ]
 
-    @property
-    def total(self) -> object:
-        return self.supervision + self.treatment + self.testing
-
     def __str__(self) -> str:
         return f"{self.area} {self.financial_year}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.supervision + self.treatment + self.testing
 
 
 class Role(models.TextChoices):

@@ -16,7 +16,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditTrailIsAppendOnly("audit events cannot be changed")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
 
@@ -49,6 +49,9 @@ class AuditEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditTrailIsAppendOnly("audit events cannot be changed")
@@ -56,6 +59,3 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_type}:{self.target_id}"

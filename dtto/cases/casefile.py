@@ -121,10 +121,13 @@ def read_case_file(path: str | Path) -> dict[str, Any]:
 def schema_errors(document: Mapping[str, Any]) -> list[FieldError]:
     validator = jsonschema.Draft202012Validator(schema())
     errors = []
-    for error in sorted(
+    for found in sorted(
         validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
     ):
-        # For an event, name the problem with the event's own type rather than all the if/then.
+        # "one of: an order, or null" says little; name the deepest real problem instead.
+        error = found
+        while error.context:
+            error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
         errors.append(FieldError(_json_path(error.absolute_path), _schema_message(error)))
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
@@ -389,7 +392,7 @@ def _check_order(
         found = table.get(code) if code else None
         if code and found is None:
             check.add(key, f"unknown {label} {code!r}")
-        elif found is not None and area is not None and found.area_id != area.pk:  # type: ignore[attr-defined]
+        elif found is not None and area is not None and found.area_id != area.pk:
             check.add(key, f"{found} is not in {area}")
         order[key] = found
     manager_name = source.get("case_manager")
@@ -770,10 +773,10 @@ def _export_case(case: Case, codes: Mapping[int, Code]) -> dict[str, Any]:
         "person": {
             "name": person.name,
             "date_of_birth": _date(person.date_of_birth),
-            "sex": _code(codes, person.sex_id),  # type: ignore[attr-defined]
-            "ethnicity": _code(codes, person.ethnicity_id),  # type: ignore[attr-defined]
-            "accommodation": _code(codes, person.accommodation_id),  # type: ignore[attr-defined]
-            "main_drug": _code(codes, person.main_drug_id),  # type: ignore[attr-defined]
+            "sex": _code(codes, person.sex_id),
+            "ethnicity": _code(codes, person.ethnicity_id),
+            "accommodation": _code(codes, person.accommodation_id),
+            "main_drug": _code(codes, person.main_drug_id),
             "other_drugs": [
                 c.code
                 for c in sorted(person.other_drugs.all(), key=lambda c: (c.sort_order, c.code))
@@ -783,7 +786,7 @@ def _export_case(case: Case, codes: Mapping[int, Code]) -> dict[str, Any]:
         "referral": {
             "on": _date(case.referred_on),
             "source": _code(codes, case.referral_source_id),
-        },  # type: ignore[attr-defined]
+        },
         "assessment": None,
         "order": None,
         "events": [],
@@ -794,7 +797,7 @@ def _export_case(case: Case, codes: Mapping[int, Code]) -> dict[str, Any]:
             "started_on": _date(assessment.started_on),
             "completed_on": _date(assessment.completed_on),
             "outcome": assessment.outcome,
-            "reason": _code(codes, assessment.reason_id),  # type: ignore[attr-defined]
+            "reason": _code(codes, assessment.reason_id),
             "recommended_intensity": assessment.recommended_intensity or None,
         }
     events: list[tuple[tuple[str, int, int], dict[str, Any]]] = []
@@ -836,7 +839,7 @@ def _export_order_events(
         return (day.isoformat(), EVENT_RANK[kind], pk)
 
     for a in order.appointments.all():
-        outcome = codes[a.outcome_id].meaning if a.outcome_id else "not_recorded"  # type: ignore[attr-defined]
+        outcome = codes[a.outcome_id].meaning if a.outcome_id else "not_recorded"
         yield (
             key("appointment", a.on, a.pk),
             {
@@ -844,18 +847,18 @@ def _export_order_events(
                 "on": _date(a.on),
                 "hours": _hours(a.hours),
                 "with": a.with_whom,
-                "kind": _code(codes, a.kind_id),  # type: ignore[attr-defined]
+                "kind": _code(codes, a.kind_id),
                 "outcome": outcome,
-                "outcome_code": _code(codes, a.outcome_id),  # type: ignore[attr-defined]
+                "outcome_code": _code(codes, a.outcome_id),
             },
         )
     for t in order.tests.all():
-        results = sorted(t.results.all(), key=lambda r: (codes[r.substance_id].sort_order, r.pk))  # type: ignore[attr-defined]
+        results = sorted(t.results.all(), key=lambda r: (codes[r.substance_id].sort_order, r.pk))
         event: dict[str, Any] = {"type": "test", "on": _date(t.on), "outcome": t.outcome}
-        event["results"] = {codes[r.substance_id].code: r.result for r in results}  # type: ignore[attr-defined]
+        event["results"] = {codes[r.substance_id].code: r.result for r in results}
         event["confirmed"] = {
             codes[r.substance_id].code: r.confirmed for r in results if r.confirmed is not None
-        }  # type: ignore[attr-defined]
+        }
         event["admitted"] = [
             c.code for c in sorted(t.admitted.all(), key=lambda c: (c.sort_order, c.code))
         ]
@@ -872,8 +875,8 @@ def _export_order_events(
                 "type": "breach",
                 "on": _date(b.on),
                 "reason": b.reason or None,
-                "outcome": codes[b.outcome_id].meaning,  # type: ignore[attr-defined]
-                "outcome_code": _code(codes, b.outcome_id),  # type: ignore[attr-defined]
+                "outcome": codes[b.outcome_id].meaning,
+                "outcome_code": _code(codes, b.outcome_id),
                 "decided_on": _date(b.decided_on),
                 "hearings": [_date(h.on) for h in b.hearings.all()],
                 "warrant_issued_on": _date(b.warrant_issued_on),
@@ -913,7 +916,7 @@ def _export_order_events(
             {
                 "type": "termination",
                 "on": _date(termination.on),
-                "reason": _code(codes, termination.reason_id),  # type: ignore[attr-defined]
+                "reason": _code(codes, termination.reason_id),
                 "onward_referral_on": _date(termination.onward_referral_on),
                 "onward_referral_to": termination.onward_referral_to or None,
                 "custody_handover_on": _date(termination.custody_handover_on),

@@ -7,6 +7,9 @@ nothing has been changed when it is raised.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class FieldError(Exception):
@@ -66,3 +69,10 @@ class Checker:
     def raise_if_any(self) -> None:
         if self.errors:
             raise RecordInvalid(self.errors)
+
+
+def checked(value: T | None) -> T:
+    """A value a ``Checker`` has vouched for: after ``raise_if_any()`` it cannot be missing."""
+    if value is None:
+        raise AssertionError("a checked value is missing: the check above it is incomplete")
+    return value

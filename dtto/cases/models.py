@@ -9,6 +9,7 @@ breaking the records that use them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -49,7 +50,8 @@ class Intensity(models.TextChoices):
     LOWER = "lower", "Lower intensity"
 
 
-def _code(list_name: str, *, null: bool = False, related: str = "+") -> models.ForeignKey[Code]:
+def _code(list_name: str, *, null: bool = False, related: str = "+") -> Any:
+    # Typed Any: django-stubs cannot infer a field made by a helper; the model is Code.
     return models.ForeignKey(
         Code,
         on_delete=models.PROTECT,
@@ -107,6 +109,9 @@ class Assessment(models.Model):
         Code, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recommended_intensity = models.CharField(max_length=10, choices=Intensity.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.case_id}: {self.outcome}"
 
 
 class Order(models.Model):
@@ -173,6 +178,9 @@ class Appointment(models.Model):
         ordering = ["on", "id"]
         indexes = [models.Index(fields=["order", "on"])]
 
+    def __str__(self) -> str:
+        return f"Appointment on {self.on} ({self.with_whom}, {self.hours} h)"
+
 
 class DrugTest(models.Model):
     class Outcome(models.TextChoices):
@@ -188,6 +196,9 @@ class DrugTest(models.Model):
     class Meta:
         ordering = ["on", "id"]
         indexes = [models.Index(fields=["order", "on"])]
+
+    def __str__(self) -> str:
+        return f"Drug test on {self.on}: {self.outcome}"
 
 
 class DrugTestResult(models.Model):
@@ -207,6 +218,9 @@ class DrugTestResult(models.Model):
             models.UniqueConstraint(fields=["test", "substance"], name="result_unique_substance")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.substance_id}: {self.result}"
+
 
 class FormalWarning(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="warnings")
@@ -215,6 +229,9 @@ class FormalWarning(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"Formal warning on {self.on}"
 
 
 class Breach(models.Model):
@@ -229,6 +246,9 @@ class Breach(models.Model):
     class Meta:
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"Breach instigated on {self.on}"
+
 
 class BreachHearing(models.Model):
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="hearings")
@@ -236,6 +256,9 @@ class BreachHearing(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"Breach hearing on {self.on}"
 
 
 class CourtReview(models.Model):
@@ -250,6 +273,9 @@ class CourtReview(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"Court review on {self.on}"
 
     @property
     def sat_names(self) -> list[str]:
@@ -268,6 +294,9 @@ class ContactLevelChange(models.Model):
     class Meta:
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"Contact level {self.level} from {self.on}"
+
 
 class Suspension(models.Model):
     """A period when the National Standard is suspended (Figure 22 of the source)."""
@@ -280,6 +309,9 @@ class Suspension(models.Model):
     class Meta:
         ordering = ["starts_on", "id"]
 
+    def __str__(self) -> str:
+        return f"Standard suspended {self.starts_on} to {self.ends_on}"
+
 
 class Termination(models.Model):
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="termination")
@@ -288,6 +320,9 @@ class Termination(models.Model):
     onward_referral_on = models.DateField(null=True, blank=True)
     onward_referral_to = models.TextField(blank=True)
     custody_handover_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Terminated on {self.on}"
 
 
 class Conviction(models.Model):
@@ -300,6 +335,9 @@ class Conviction(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"Convicted on {self.on}"
 
 
 class ReviewReport(models.Model):

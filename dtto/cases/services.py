@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
 from dtto.audit.services import Actor, record_event
-from dtto.cases.errors import Checker, RecordInvalid
+from dtto.cases.errors import Checker, RecordInvalid, checked
 from dtto.cases.models import (
     Appointment,
     Assessment,
@@ -102,7 +102,7 @@ def _lookup(
     if isinstance(code, model):
         found: M | None = code
     else:
-        found = model._default_manager.filter(code=str(code)).first()  # type: ignore[attr-defined]
+        found = model._default_manager.filter(code=str(code)).first()
     if found is None:
         check.add(field, f"unknown {model._meta.verbose_name} {str(code)!r}")
         return None
@@ -168,9 +168,9 @@ def register_referral(
     with transaction.atomic():
         person = Person.objects.create(
             name=name.strip(),
-            date_of_birth=born,
-            sex=sex_code,
-            ethnicity=ethnicity_code,
+            date_of_birth=checked(born),
+            sex=checked(sex_code),
+            ethnicity=checked(ethnicity_code),
             accommodation=accommodation_code,
             main_drug=main,
             mental_health_need=mental_health_need,
@@ -179,9 +179,9 @@ def register_referral(
         case = Case.objects.create(
             reference=reference,
             person=person,
-            area=area_obj,
-            referred_on=referred,
-            referral_source=source,
+            area=checked(area_obj),
+            referred_on=checked(referred),
+            referral_source=checked(source),
         )
         _audit(
             by,
@@ -416,8 +416,8 @@ def record_appointment(
         check.raise_if_any()
         appointment = Appointment.objects.create(
             order=order,
-            on=day,
-            hours=contact_hours,
+            on=checked(day),
+            hours=checked(contact_hours),
             with_whom=with_whom,
             kind=kind_code,
             outcome=outcome_code,
@@ -446,7 +446,7 @@ def record_attendance(
         order = _locked_order(appointment.order)
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         before = snapshot(appointment)
-        appointment.outcome = outcome_code
+        appointment.outcome = checked(outcome_code)
         appointment.save(update_fields=["outcome"])
         _audit(
             by,
@@ -525,7 +525,7 @@ def record_test(
         order = _locked_order(order)
         _window(order, today).check_day(check, "on", day)
         check.raise_if_any()
-        test = DrugTest.objects.create(order=order, on=day, outcome=outcome)
+        test = DrugTest.objects.create(order=order, on=checked(day), outcome=outcome)
         DrugTestResult.objects.bulk_create(
             DrugTestResult(test=test, substance=code, result=result, confirmed=conf)
             for code, result, conf in resolved
@@ -575,7 +575,7 @@ def give_warning(
         order = _locked_order(order)
         _window(order, today).check_day(check, "on", day)
         check.raise_if_any()
-        warning = FormalWarning.objects.create(order=order, on=day, reason=reason or "")
+        warning = FormalWarning.objects.create(order=order, on=checked(day), reason=reason or "")
         _audit(by, "cases.warning.given", warning, order.case, after=snapshot(warning))
         _changed(order)
     return warning
@@ -593,7 +593,9 @@ def instigate_breach(
         order = _locked_order(order)
         _window(order, today).check_day(check, "on", day)
         check.raise_if_any()
-        breach = Breach.objects.create(order=order, on=day, reason=reason or "", outcome=pending)
+        breach = Breach.objects.create(
+            order=order, on=checked(day), reason=reason or "", outcome=checked(pending)
+        )
         _audit(by, "cases.breach.instigated", breach, order.case, after=snapshot(breach))
         _changed(order)
     return breach
@@ -646,7 +648,7 @@ def decide_breach(
         check.raise_if_any()
         before = snapshot(breach)
         breach.decided_on = day
-        breach.outcome = outcome_code
+        breach.outcome = checked(outcome_code)
         breach.save(update_fields=["decided_on", "outcome"])
         _audit(
             by, "cases.breach.decided", breach, order.case, before=before, after=snapshot(breach)
@@ -666,7 +668,7 @@ def record_breach_hearing(
     check.raise_if_any()
     with transaction.atomic():
         order = _locked_order(breach.order)
-        hearing = BreachHearing.objects.create(breach=breach, on=day)
+        hearing = BreachHearing.objects.create(breach=breach, on=checked(day))
         _audit(by, "cases.breach.hearing_recorded", hearing, order.case, after=snapshot(hearing))
     return hearing
 
@@ -733,7 +735,7 @@ def record_review(
         check.raise_if_any()
         review = CourtReview.objects.create(
             order=order,
-            on=day,
+            on=checked(day),
             hearing=hearing,
             sat="\n".join(n.strip() for n in sat if n.strip()),
             notes=notes or "",
@@ -756,7 +758,7 @@ def change_contact_level(
         order = _locked_order(order)
         _window(order, today).check_day(check, "on", day)
         check.raise_if_any()
-        change = ContactLevelChange.objects.create(order=order, on=day, level=level)
+        change = ContactLevelChange.objects.create(order=order, on=checked(day), level=level)
         _audit(by, "cases.contact_level.changed", change, order.case, after=snapshot(change))
         _changed(order)
     return change
@@ -796,7 +798,7 @@ def suspend_standard(
         check_suspension(check, _window(order, today), starts, ends, reason)
         check.raise_if_any()
         suspension = Suspension.objects.create(
-            order=order, starts_on=starts, ends_on=ends, reason=reason.strip()
+            order=order, starts_on=checked(starts), ends_on=checked(ends), reason=reason.strip()
         )
         _audit(by, "cases.suspension.recorded", suspension, order.case, after=snapshot(suspension))
         _changed(order)
@@ -809,7 +811,7 @@ def suspend_standard(
 def latest_event_day(order: Order) -> dt.date | None:
     """The latest day anything is recorded on the Order (for checking a termination date)."""
     days = [
-        model.objects.filter(order=order).aggregate(latest=models.Max(field))["latest"]  # type: ignore[attr-defined]
+        model.objects.filter(order=order).aggregate(latest=models.Max(field))["latest"]
         for model, field in (
             (Appointment, "on"),
             (DrugTest, "on"),
@@ -860,8 +862,8 @@ def terminate_order(
         check.raise_if_any()
         termination = Termination.objects.create(
             order=order,
-            on=day,
-            reason=reason_code,
+            on=checked(day),
+            reason=checked(reason_code),
             onward_referral_on=onward,
             onward_referral_to=onward_referral_to or "",
             custody_handover_on=handover,
@@ -891,7 +893,7 @@ def record_conviction(
     check.raise_if_any()
     with transaction.atomic():
         conviction = Conviction.objects.create(
-            case=case, on=day, offence_on=offence_day, offence=offence or ""
+            case=case, on=checked(day), offence_on=offence_day, offence=offence or ""
         )
         _audit(by, "cases.conviction.recorded", conviction, case, after=snapshot(conviction))
     return conviction

@@ -51,7 +51,9 @@ def timelines_for_orders(order_ids: Sequence[int]) -> dict[int, tl.CaseTimeline]
         .values_list("pk", "order_id", "on", "hours", "with_whom", "outcome_id")
     ):
         outcome = meanings[outcome_id] if outcome_id is not None else "not_recorded"
-        appointments[order_id].append(tl.Appointment(on, float(hours), with_whom, outcome, f"appointment:{pk}"))
+        appointments[order_id].append(
+            tl.Appointment(on, float(hours), with_whom, outcome, f"appointment:{pk}")
+        )
 
     results: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for test_id, substance_id, result in (
@@ -62,13 +64,17 @@ def timelines_for_orders(order_ids: Sequence[int]) -> dict[int, tl.CaseTimeline]
         results[test_id].append((codes[substance_id], result))
     tests: dict[int, list[tl.DrugTest]] = defaultdict(list)
     for pk, order_id, on, outcome in (
-        DrugTest.objects.filter(order_id__in=ids).order_by("on", "id").values_list("pk", "order_id", "on", "outcome")
+        DrugTest.objects.filter(order_id__in=ids)
+        .order_by("on", "id")
+        .values_list("pk", "order_id", "on", "outcome")
     ):
         tests[order_id].append(tl.DrugTest(on, outcome, tuple(results.get(pk, ())), f"test:{pk}"))
 
     warnings: dict[int, list[tl.FormalWarning]] = defaultdict(list)
-    for pk, order_id, on in FormalWarning.objects.filter(order_id__in=ids).order_by("on", "id").values_list(
-        "pk", "order_id", "on"
+    for pk, order_id, on in (
+        FormalWarning.objects.filter(order_id__in=ids)
+        .order_by("on", "id")
+        .values_list("pk", "order_id", "on")
     ):
         warnings[order_id].append(tl.FormalWarning(on, f"warning:{pk}"))
 
@@ -81,21 +87,27 @@ def timelines_for_orders(order_ids: Sequence[int]) -> dict[int, tl.CaseTimeline]
         breaches[order_id].append(tl.Breach(on, meanings[outcome_id], decided_on, f"breach:{pk}"))
 
     reviews: dict[int, list[tl.Review]] = defaultdict(list)
-    for pk, order_id, on, hearing in CourtReview.objects.filter(order_id__in=ids).order_by("on", "id").values_list(
-        "pk", "order_id", "on", "hearing"
+    for pk, order_id, on, hearing in (
+        CourtReview.objects.filter(order_id__in=ids)
+        .order_by("on", "id")
+        .values_list("pk", "order_id", "on", "hearing")
     ):
         reviews[order_id].append(tl.Review(on, hearing, f"review:{pk}"))
 
     levels: dict[int, list[tl.ContactLevel]] = defaultdict(list)
-    for pk, order_id, on, level in ContactLevelChange.objects.filter(order_id__in=ids).order_by(
-        "on", "id"
-    ).values_list("pk", "order_id", "on", "level"):
+    for pk, order_id, on, level in (
+        ContactLevelChange.objects.filter(order_id__in=ids)
+        .order_by("on", "id")
+        .values_list("pk", "order_id", "on", "level")
+    ):
         levels[order_id].append(tl.ContactLevel(on, level, f"contact_level:{pk}"))
 
     suspensions: dict[int, list[tl.Suspension]] = defaultdict(list)
-    for pk, order_id, starts, ends, reason in Suspension.objects.filter(order_id__in=ids).order_by(
-        "starts_on", "id"
-    ).values_list("pk", "order_id", "starts_on", "ends_on", "reason"):
+    for pk, order_id, starts, ends, reason in (
+        Suspension.objects.filter(order_id__in=ids)
+        .order_by("starts_on", "id")
+        .values_list("pk", "order_id", "starts_on", "ends_on", "reason")
+    ):
         suspensions[order_id].append(tl.Suspension(starts, ends, reason, f"suspension:{pk}"))
 
     terminations: dict[int, tl.Termination] = {
@@ -134,4 +146,7 @@ def evaluate_order(order: Order, as_of: dt.date) -> Evaluation:
 
 
 def evaluate_orders(order_ids: Iterable[int], as_of: dt.date) -> dict[int, Evaluation]:
-    return {pk: evaluate(timeline, as_of) for pk, timeline in timelines_for_orders(list(order_ids)).items()}
+    return {
+        pk: evaluate(timeline, as_of)
+        for pk, timeline in timelines_for_orders(list(order_ids)).items()
+    }

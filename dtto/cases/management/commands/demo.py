@@ -1,0 +1,65 @@
+"""Run the dtto demo: a local database with demo data and one login per role, served locally.
+
+Creates (or reuses) the database, migrates it, loads a national data set from the
+simulator and a live caseload dated around today, creates the demo logins, prints them,
+and serves on http://127.0.0.1:8000 until you press Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from dtto.accounts.models import User
+from dtto.accounts.services import DEMO_LOGINS, DEMO_PASSWORD, create_demo_users
+from dtto.audit.services import Actor
+from dtto.cases.demo import create_current_caseload
+from dtto.cases.models import Case
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--orders",
+            type=int,
+            default=3000,
+            help="Orders in the national data set (default 3000)",
+        )
+        parser.add_argument("--seed", type=int, default=2004, help="simulator seed (default 2004)")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
+
+    def handle(
+        self, *args: Any, orders: int, seed: int, addr: str, no_serve: bool, **options: Any
+    ) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        actor = Actor.system("dtto demo")
+        logins = create_demo_users(by=actor)
+        self._load_national(orders, seed, actor)
+        manager = User.objects.get(username="demo-case-manager")
+        create_current_caseload(manager, today=timezone.localdate(), by=actor)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:24} {login.description}")
+        assert len(logins) == len(DEMO_LOGINS)
+        if no_serve:
+            return
+        self.stdout.write(f"\nServing dtto on http://{addr}/ (Ctrl-C to stop)\n")
+        call_command("runserver", addr, use_reloader=False, skip_checks=True)
+
+    def _load_national(self, orders: int, seed: int, actor: Actor) -> None:
+        if Case.objects.filter(reference__startswith="SIM-").exists():
+            self.stdout.write("National data set already loaded.")
+            return
+        from dtto.simulate.demo import load_national_data_set
+
+        self.stdout.write(
+            f"Simulating a national data set of {orders} Orders (seed {seed}); this takes a minute..."
+        )
+        summary = load_national_data_set(orders=orders, seed=seed, by=actor)
+        self.stdout.write(summary)

@@ -1,0 +1,41 @@
+"""Small builders for case records in tests, going through the services like a user would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from dtto.audit.services import Actor
+from dtto.cases import services
+from dtto.cases.models import Case, Order
+
+TEST_ACTOR = Actor.system("test")
+TODAY = dt.date(2004, 6, 30)
+_numbers = itertools.count(1)
+
+
+def make_case(**overrides: Any) -> Case:
+    values: dict[str, Any] = {
+        "reference": f"T-{next(_numbers):05d}",
+        "area": "leicestershire",
+        "name": "Sam Test",
+        "date_of_birth": dt.date(1978, 5, 1),
+        "sex": "M",
+        "ethnicity": "W1",
+        "referred_on": dt.date(2003, 1, 6),
+        "referral_source": "court",
+    }
+    values.update(overrides)
+    return services.register_referral(by=TEST_ACTOR, today=TODAY, **values)
+
+
+def make_order(case: Case | None = None, **overrides: Any) -> Order:
+    case = case or make_case()
+    values: dict[str, Any] = {
+        "made_on": dt.date(2003, 2, 3),
+        "length_months": 12,
+        "intensity": "higher",
+    }
+    values.update(overrides)
+    return services.make_order(case, by=TEST_ACTOR, today=TODAY, **values)

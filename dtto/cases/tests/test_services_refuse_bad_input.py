@@ -1,0 +1,338 @@
+"""Every kind of bad input gets an error naming the field, and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from dtto.audit.models import AuditEvent
+from dtto.cases import services
+from dtto.cases.errors import RecordInvalid
+from dtto.cases.models import (
+    Appointment,
+    Breach,
+    Case,
+    DrugTest,
+    DrugTestResult,
+    Order,
+    Person,
+    Termination,
+)
+from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            AuditEvent,
+            Person,
+            Case,
+            Order,
+            Appointment,
+            DrugTest,
+            DrugTestResult,
+            Breach,
+            Termination,
+        )
+    }
+
+
+def assert_refused(change: Callable[[], Any], field: str, words: str) -> RecordInvalid:
+    before = counts()
+    with pytest.raises(RecordInvalid) as caught:
+        change()
+    fields = {e.field: e.message for e in caught.value.errors}
+    assert field in fields, f"expected an error on {field}, got {fields}"
+    assert words in fields[field]
+    assert counts() == before, "a refused change must change nothing"
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("length", "words"),
+    [
+        (5, "at least 6 and at most 36 months, got 5"),
+        (37, "got 37"),
+        (0, "got 0"),
+        ("twelve", "whole number"),
+    ],
+)
+def test_order_length_outside_six_to_thirty_six_months_is_refused(
+    length: object, words: str
+) -> None:
+    case = make_case()
+    assert_refused(lambda: make_order(case, length_months=length), "length_months", words)
+
+
+def test_order_of_six_and_thirty_six_months_is_accepted() -> None:
+    assert make_order(length_months=6).natural_end_on == dt.date(2003, 8, 3)
+    assert make_order(length_months=36).natural_end_on == dt.date(2006, 2, 3)
+
+
+def test_person_born_after_the_order_is_refused() -> None:
+    case = make_case(date_of_birth=dt.date(1990, 1, 1))
+    case.person.date_of_birth = dt.date(
+        2003, 3, 1
+    )  # as if mistyped at referral and since corrected
+    assert_refused(lambda: make_order(case), "made_on", "born on 2003-03-01, after the Order")
+
+
+def test_person_born_after_the_referral_is_refused() -> None:
+    assert_refused(
+        lambda: make_case(date_of_birth=dt.date(2004, 1, 1)),
+        "date_of_birth",
+        "not before the referral",
+    )
+
+
+def test_event_before_the_order_was_made_is_refused() -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.record_appointment(
+            order,
+            by=TEST_ACTOR,
+            on=dt.date(2003, 2, 2),
+            hours=2,
+            with_whom="probation",
+            outcome="ATTC",
+            today=TODAY,
+        ),
+        "on",
+        "before the Order was made on 2003-02-03",
+    )
+
+
+def test_event_after_the_order_ended_is_refused() -> None:
+    order = make_order(length_months=6)
+    assert_refused(
+        lambda: services.give_warning(order, by=TEST_ACTOR, on=dt.date(2003, 8, 3), today=TODAY),
+        "on",
+        "after the Order ended on 2003-08-02",
+    )
+
+
+def test_event_after_termination_is_refused() -> None:
+    order = make_order()
+    services.terminate_order(
+        order, by=TEST_ACTOR, on=dt.date(2003, 5, 1), reason="revoked_non_compliance", today=TODAY
+    )
+    assert_refused(
+        lambda: services.record_test(
+            order, by=TEST_ACTOR, on=dt.date(2003, 5, 2), outcome="refused", today=TODAY
+        ),
+        "on",
+        "after the Order was terminated on 2003-05-01",
+    )
+
+
+def test_event_in_the_future_is_refused() -> None:
+    order = make_order(made_on=dt.date(2004, 6, 1))
+    assert_refused(
+        lambda: services.record_test(
+            order, by=TEST_ACTOR, on=TODAY + dt.timedelta(days=1), outcome="refused", today=TODAY
+        ),
+        "on",
+        "is in the future",
+    )
+
+
+def test_appointment_may_be_arranged_ahead_but_its_outcome_not_recorded_ahead() -> None:
+    order = make_order(made_on=dt.date(2004, 6, 1))
+    ahead = services.record_appointment(
+        order,
+        by=TEST_ACTOR,
+        on=TODAY + dt.timedelta(days=2),
+        hours=2,
+        with_whom="treatment",
+        today=TODAY,
+    )
+    assert ahead.outcome is None
+    assert_refused(
+        lambda: services.record_attendance(ahead, by=TEST_ACTOR, outcome="ATTC", today=TODAY),
+        "outcome",
+        "has not happened yet",
+    )
+
+
+def test_second_termination_is_refused() -> None:
+    order = make_order()
+    services.terminate_order(
+        order, by=TEST_ACTOR, on=dt.date(2004, 2, 2), reason="completed", today=TODAY
+    )
+    assert_refused(
+        lambda: services.terminate_order(
+            order, by=TEST_ACTOR, on=dt.date(2004, 2, 2), reason="other", today=TODAY
+        ),
+        "on",
+        "already terminated on 2004-02-02",
+    )
+
+
+def test_termination_before_events_already_recorded_is_refused() -> None:
+    order = make_order()
+    services.give_warning(order, by=TEST_ACTOR, on=dt.date(2003, 6, 1), today=TODAY)
+    assert_refused(
+        lambda: services.terminate_order(
+            order, by=TEST_ACTOR, on=dt.date(2003, 5, 1), reason="other", today=TODAY
+        ),
+        "on",
+        "events are recorded up to 2003-06-01",
+    )
+
+
+def test_breach_decision_dated_before_the_breach_is_refused() -> None:
+    order = make_order()
+    breach = services.instigate_breach(order, by=TEST_ACTOR, on=dt.date(2003, 3, 1), today=TODAY)
+    assert_refused(
+        lambda: services.decide_breach(
+            breach, by=TEST_ACTOR, on=dt.date(2003, 2, 28), outcome="revoked", today=TODAY
+        ),
+        "decided_on",
+        "before the breach was instigated on 2003-03-01",
+    )
+    breach.refresh_from_db()
+    assert breach.decided_on is None and breach.outcome.code == "pending"
+
+
+def test_breach_decided_twice_is_refused() -> None:
+    order = make_order()
+    breach = services.instigate_breach(order, by=TEST_ACTOR, on=dt.date(2003, 3, 1), today=TODAY)
+    services.decide_breach(
+        breach, by=TEST_ACTOR, on=dt.date(2003, 3, 20), outcome="continued", today=TODAY
+    )
+    assert_refused(
+        lambda: services.decide_breach(
+            breach, by=TEST_ACTOR, on=dt.date(2003, 3, 21), outcome="revoked", today=TODAY
+        ),
+        "decided_on",
+        "already decided on 2003-03-20",
+    )
+
+
+def test_unknown_attendance_code_is_refused() -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.record_appointment(
+            order,
+            by=TEST_ACTOR,
+            on=dt.date(2003, 2, 4),
+            hours=2,
+            with_whom="probation",
+            outcome="XXXX",
+            today=TODAY,
+        ),
+        "outcome",
+        "unknown code 'XXXX' in the attendance_outcome list",
+    )
+
+
+def test_unknown_substance_is_refused() -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.record_test(
+            order,
+            by=TEST_ACTOR,
+            on=dt.date(2003, 2, 4),
+            outcome="sample",
+            results={"ketamine": "positive"},
+            today=TODAY,
+        ),
+        "results.ketamine",
+        "unknown code 'ketamine' in the substance list",
+    )
+
+
+def test_unknown_ethnicity_is_refused() -> None:
+    assert_refused(
+        lambda: make_case(ethnicity="Z9"), "ethnicity", "unknown code 'Z9' in the ethnicity list"
+    )
+
+
+@pytest.mark.parametrize(
+    "bad_date", ["2003-02-30", "03/02/2003", "yesterday", "2003-2-4", 20030204]
+)
+def test_malformed_dates_are_refused(bad_date: object) -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.give_warning(order, by=TEST_ACTOR, on=bad_date, today=TODAY),  # type: ignore[arg-type]
+        "on",
+        "date",
+    )
+
+
+@pytest.mark.parametrize(
+    ("hours", "words"),
+    [
+        ("two", "not a number"),
+        ("-1", "more than 0"),
+        ("0", "more than 0"),
+        ("13", "at most 12"),
+        ("1.234", "two decimal"),
+        ("NaN", "not a number"),
+        (None, "required"),
+    ],
+)
+def test_malformed_or_impossible_hours_are_refused(hours: object, words: str) -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.record_appointment(
+            order,
+            by=TEST_ACTOR,
+            on=dt.date(2003, 2, 4),
+            hours=hours,  # type: ignore[arg-type]
+            with_whom="probation",
+            today=TODAY,
+        ),
+        "hours",
+        words,
+    )
+
+
+def test_result_for_a_refused_test_is_refused() -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.record_test(
+            order,
+            by=TEST_ACTOR,
+            on=dt.date(2003, 2, 4),
+            outcome="refused",
+            results={"opiates": "positive"},
+            today=TODAY,
+        ),
+        "results",
+        "has no results",
+    )
+
+
+def test_suspension_ending_before_it_starts_is_refused() -> None:
+    order = make_order()
+    assert_refused(
+        lambda: services.suspend_standard(
+            order,
+            by=TEST_ACTOR,
+            starts_on="2003-07-14",
+            ends_on="2003-07-01",
+            reason="detox",
+            today=TODAY,
+        ),
+        "to",
+        "before the suspension starts",
+    )
+
+
+def test_every_problem_with_a_form_is_reported_at_once() -> None:
+    order = make_order()
+    error = assert_refused(
+        lambda: services.record_appointment(
+            order, by=TEST_ACTOR, on="2003-02-31", hours="lots", with_whom="nobody", today=TODAY
+        ),
+        "on",
+        "not a real date",
+    )
+    assert set(error.by_field()) == {"on", "hours", "with_whom"}
