@@ -1,0 +1,766 @@
+"""The report functions: one per question the audit asked, each returning plain data.
+
+Every function takes a :class:`~dtto.reports.queries.Scope` and a
+:class:`~dtto.reports.queries.Period` and aggregates in the database over the per-Order
+summaries (``dtto.reports.models``), plus a few event tables counted directly (breaches,
+convictions, referrals). None walks events in Python. Rates are fractions with Wilson
+intervals (``statistics.rate``), None when the denominator is 0. Each measure's numerator,
+denominator, exclusions and censoring are defined in docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import DateField as DateField_
+from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+from django.utils import timezone
+
+from dtto.accounts.models import Area, AreaBudget, AreaTarget
+from dtto.cases.models import Assessment, Conviction
+from dtto.reports import statistics as st
+from dtto.reports.models import OrderSummary
+from dtto.reports.queries import (
+    Period,
+    Scope,
+    financial_year_expression,
+    financial_year_of,
+    with_age_band,
+)
+
+COMPLIANCE_MEASURES = (
+    "first_probation_1wd",
+    "first_treatment_2wd",
+    "contact_phase1",
+    "contact_phase2",
+    "tests_phase1",
+    "tests_phase2",
+    "reviews",
+    "enforcement",
+)
+SUCCESSFUL_REASONS = ("completed", "early_good_progress")
+TERMINATION_REASONS = (
+    "completed",
+    "early_good_progress",
+    "revoked_non_compliance",
+    "revoked_conviction",
+    "ill_health",
+    "death",
+    "other",
+)
+COMPLETION_TARGET = 0.35  # at least 35% of terminations from April 2004 (3.2)
+RETENTION_DAYS = {"3_months": 91, "6_months": 183, "12_months": 365}
+RECONVICTION_WINDOWS = {"1_year": 365, "2_years": 730}
+REFERENCE_GROUPS = {"age_band": "26+", "sex": "M", "ethnic_group": "White"}
+
+
+def _today(as_of: dt.date | None) -> dt.date:
+    return as_of or timezone.localdate()
+
+
+def _per_100(count: int, base: int) -> float | None:
+    return 100 * count / base if base else None
+
+
+# --- 1. Commencements against targets ---------------------------------------------------------
+
+
+def commencements(scope: Scope, period: Period) -> dict[str, Any]:
+    """Orders made, by intensity, month and financial year, against area targets (2.2-2.4)."""
+    made = scope.summaries().filter(**period.filter("made_on"))
+    by_intensity = dict(made.values_list("intensity").annotate(n=Count("pk")).order_by())
+    months: dict[str, dict[str, int]] = defaultdict(lambda: {"higher": 0, "lower": 0})
+    for month, intensity, n in (
+        made.annotate(month_start=TruncMonth("made_on"))
+        .values_list("month_start", "intensity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        months[month.strftime("%Y-%m")][intensity] = n
+    by_month = [
+        {"month": key, **counts, "total": sum(counts.values())}
+        for key, counts in sorted(months.items())
+    ]
+
+    per_area_year: dict[tuple[int, int, str], int] = {}
+    for area_id, year, intensity, n in (
+        made.annotate(fy=financial_year_expression("made_on"))
+        .values_list("area_id", "fy", "intensity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        per_area_year[(area_id, year, intensity)] = n
+    years = {year for _, year, _ in per_area_year}
+    targets = AreaTarget.objects.filter(financial_year__in=years)
+    if scope.area_id is not None:
+        targets = targets.filter(area_id=scope.area_id)
+    target_of = {
+        (t.area_id, t.financial_year, t.intensity): t.commencements for t in targets.order_by()
+    }
+    # Targets are set per area; below area level there is no target to compare with.
+    has_targets = scope.kind in ("national", "area")
+    by_year: dict[tuple[int, str], dict[str, Any]] = {}
+    by_area: list[dict[str, Any]] = []
+    names = dict(Area.objects.values_list("pk", "code"))
+    for key in sorted(set(per_area_year) | set(target_of)):
+        area_id, year, intensity = key
+        n = per_area_year.get(key, 0)
+        target = target_of.get(key) if has_targets else None
+        row = by_year.setdefault(
+            (year, intensity),
+            {"financial_year": year, "intensity": intensity, "commencements": 0, "target": None},
+        )
+        row["commencements"] += n
+        if target is not None:
+            row["target"] = (row["target"] or 0) + target
+        if scope.kind == "national":
+            by_area.append(
+                {
+                    "area": names[area_id],
+                    "financial_year": year,
+                    "intensity": intensity,
+                    "commencements": n,
+                    "target": target,
+                    "share_of_target": n / target if target else None,
+                }
+            )
+    for row in by_year.values():
+        row["share_of_target"] = row["commencements"] / row["target"] if row["target"] else None
+    return {
+        "total": sum(by_intensity.values()),
+        "by_intensity": {i: by_intensity.get(i, 0) for i in ("higher", "lower")},
+        "by_month": by_month,
+        "by_year": [by_year[k] for k in sorted(by_year)],
+        "by_area": by_area,
+    }
+
+
+# --- 2. The referral funnel (Figure 9) ----------------------------------------------------------
+
+
+def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
+    """Referrals in the period and where they went; days from referral to Order."""
+    cases = scope.cases().filter(**period.filter("referred_on"))
+    outcomes: dict[str | None, dict[str, int]] = defaultdict(dict)
+    sentenced_by_outcome: dict[str | None, int] = defaultdict(int)
+    for outcome, reason, sentenced, n in (
+        cases.annotate(sentenced=Exists(OrderSummary.objects.filter(order__case=OuterRef("pk"))))
+        .values_list("assessment__outcome", "assessment__reason__code", "sentenced")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        reason_key = reason or "not_recorded"
+        outcomes[outcome][reason_key] = outcomes[outcome].get(reason_key, 0) + n
+        if sentenced:
+            sentenced_by_outcome[outcome] += n
+    referred = sum(sum(r.values()) for r in outcomes.values())
+    not_assessed = outcomes.get(Assessment.Outcome.NOT_ASSESSED, {})
+    unsuitable = outcomes.get(Assessment.Outcome.UNSUITABLE, {})
+    suitable = sum(outcomes.get(Assessment.Outcome.SUITABLE, {}).values())
+    sentenced = sum(sentenced_by_outcome.values())
+    suitable_sentenced = sentenced_by_outcome.get(Assessment.Outcome.SUITABLE, 0)
+    awaiting = sum(outcomes.get(None, {}).values()) - sentenced_by_outcome.get(None, 0)
+    not_found_suitable = sum(not_assessed.values()) + sum(unsuitable.values())
+
+    waits = (
+        scope.summaries()
+        .filter(**period.filter("referred_on"))
+        .annotate(wait=F("made_day") - F("referred_day"))
+        .values_list("wait")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    q25, median, q75 = st.quantiles_from_counts(list(waits), (0.25, 0.5, 0.75))
+    return {
+        "referred": referred,
+        "not_assessed": {"total": sum(not_assessed.values()), "by_reason": not_assessed},
+        "unsuitable": {"total": sum(unsuitable.values()), "by_reason": unsuitable},
+        "suitable_not_sentenced": suitable - suitable_sentenced,
+        "sentenced": sentenced,
+        "sentenced_without_assessment": sentenced_by_outcome.get(None, 0),
+        "awaiting_assessment": awaiting,
+        "not_found_suitable": st.rate(not_found_suitable, referred),
+        "sentenced_rate": st.rate(sentenced, referred),
+        "days_referral_to_order": {
+            "n": sum(n for _, n in waits),
+            "median": median,
+            "quartile_1": q25,
+            "quartile_3": q75,
+        },
+    }
+
+
+# --- 3. Terminations and successful completion ----------------------------------------------
+
+
+def terminations(scope: Scope, period: Period) -> dict[str, Any]:
+    """Orders ended in the period, by reason; successful completions against 35% (3.2-3.3)."""
+    ended = scope.summaries().filter(ended_on__isnull=False, **period.filter("ended_on"))
+    counts = ended.aggregate(
+        total=Count("pk"),
+        successful=Count("pk", filter=Q(successful=True)),
+        expired_in_breach=Count(
+            "pk", filter=Q(termination_reason__in=SUCCESSFUL_REASONS, in_breach=True)
+        ),
+    )
+    by_reason = dict(ended.values_list("termination_reason").annotate(n=Count("pk")).order_by())
+    total = counts["total"]
+    successful = counts["successful"]
+    completion = st.rate(successful, total)
+    return {
+        "total": total,
+        "by_reason": {r: by_reason.get(r, 0) for r in TERMINATION_REASONS},
+        "by_reason_share": {r: st.rate(by_reason.get(r, 0), total) for r in TERMINATION_REASONS},
+        "successful": successful,
+        "expired_in_breach": counts["expired_in_breach"],
+        "successful_rate": completion["rate"],
+        "successful_completion": completion,
+        "target_rate": COMPLETION_TARGET,
+        "meets_target": None if total == 0 else completion["rate"] >= COMPLETION_TARGET,
+    }
+
+
+# --- 4. Enforcement --------------------------------------------------------------------------
+
+
+def breaches(scope: Scope, period: Period) -> dict[str, Any]:
+    """Breaches instigated per 100 commencements; share of decided breaches revoked (3.27)."""
+    instigated = scope.breaches().filter(**period.filter("on")).count()
+    started = scope.summaries().filter(**period.filter("made_on")).count()
+    decided = (
+        scope.breaches()
+        .filter(decided_on__isnull=False, **period.filter("decided_on"))
+        .exclude(outcome__meaning="pending")
+    )
+    decided_counts = decided.aggregate(
+        decided=Count("pk"), revoked=Count("pk", filter=Q(outcome__meaning="revoked"))
+    )
+    revoked = st.rate(decided_counts["revoked"], decided_counts["decided"])
+    return {
+        "instigated": instigated,
+        "commencements": started,
+        "per_100_commencements": _per_100(instigated, started),
+        "decided": decided_counts["decided"],
+        "revoked": decided_counts["revoked"],
+        "continued": decided_counts["decided"] - decided_counts["revoked"],
+        "revoked_share": revoked["rate"],
+        "revoked_rate": revoked,
+    }
+
+
+# --- 5. National Standard compliance ----------------------------------------------------------
+
+
+def _compliance_counts(summaries: QuerySet[OrderSummary]) -> dict[str, Any]:
+    aggregates: dict[str, Any] = {}
+    for measure in COMPLIANCE_MEASURES:
+        aggregates[f"{measure}__n"] = Count("pk", filter=Q(**{measure: True}))
+        aggregates[f"{measure}__d"] = Count("pk", filter=Q(**{f"{measure}__isnull": False}))
+    for field in (
+        "weeks_phase1",
+        "weeks_phase1_contact_met",
+        "weeks_phase1_tests_met",
+        "weeks_phase2",
+        "weeks_phase2_contact_met",
+        "weeks_phase2_tests_met",
+        "reviews_judged",
+        "reviews_held",
+        "failures_judged",
+        "failures_actioned",
+    ):
+        aggregates[field] = Coalesce(Sum(field), 0)
+    aggregates["cases"] = Count("pk")
+    counts = summaries.aggregate(**aggregates)
+    out: dict[str, Any] = {
+        m: st.rate(counts[f"{m}__n"], counts[f"{m}__d"]) for m in COMPLIANCE_MEASURES
+    }
+    out["cases"] = counts["cases"]
+    # The same findings counted by week, review and failure rather than by case.
+    out["by_event"] = {
+        "contact_weeks_phase1": st.rate(counts["weeks_phase1_contact_met"], counts["weeks_phase1"]),
+        "contact_weeks_phase2": st.rate(counts["weeks_phase2_contact_met"], counts["weeks_phase2"]),
+        "test_weeks_phase1": st.rate(counts["weeks_phase1_tests_met"], counts["weeks_phase1"]),
+        "test_weeks_phase2": st.rate(counts["weeks_phase2_tests_met"], counts["weeks_phase2"]),
+        "reviews_held": st.rate(counts["reviews_held"], counts["reviews_judged"]),
+        "failures_actioned": st.rate(counts["failures_actioned"], counts["failures_judged"]),
+    }
+    return out
+
+
+def compliance(
+    scope: Scope,
+    period: Period,
+    *,
+    sample_per_area: int | None = None,
+    seed: int = 2003,
+) -> dict[str, Any]:
+    """National Standard compliance on every Order made in the period (3.15-3.19).
+
+    With ``sample_per_area``, a reproducible random sample of that many Orders per area, drawn
+    the way inspectors draw case files: the same seed gives the same files.
+    """
+    made = scope.summaries().filter(**period.filter("made_on"))
+    sample: dict[str, Any] | None = None
+    if sample_per_area is not None:
+        ids_by_area: dict[int, list[int]] = defaultdict(list)
+        for area_id, pk in made.order_by("area_id", "pk").values_list("area_id", "pk"):
+            ids_by_area[area_id].append(pk)
+        chosen: list[int] = []
+        for area_id, ids in sorted(ids_by_area.items()):
+            draw = random.Random(f"{seed}:{area_id}")
+            chosen.extend(draw.sample(ids, min(sample_per_area, len(ids))))
+        made = OrderSummary.objects.filter(pk__in=chosen)
+        sample = {"seed": seed, "sample_size": sample_per_area, "order_ids": sorted(chosen)}
+    out = _compliance_counts(made)
+    # Findings are as of the day each summary was refreshed: say how current they are.
+    days = made.aggregate(earliest=Min("evaluated_on"), latest=Max("evaluated_on"))
+    out["evaluated_on"] = {k: None if v is None else v.isoformat() for k, v in days.items()}
+    if sample is not None:
+        out["sample"] = sample
+    return out
+
+
+# --- 6. Retention ---------------------------------------------------------------------------
+
+
+def retention(
+    scope: Scope, period: Period, *, by: str | None = None, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """Kaplan-Meier of days on the Order for Orders made in the period (3.11, Figure 19).
+
+    An Order that has ended is an event at its days on the Order; one still running on
+    ``as_of`` is censored at the days it has run so far. ``by`` splits the curve by
+    ``area``, ``intensity``, ``sex``, ``age_band`` or ``ethnic_group``.
+    """
+    as_of = _today(as_of)
+    day = as_of.toordinal()
+    made = scope.summaries().filter(made_on__lte=as_of, **period.filter("made_on"))
+    ended = Q(ended_day__isnull=False, ended_day__lte=day)
+    rows = (
+        made.annotate(
+            days=When_(
+                When(ended, then=F("ended_day") - F("made_day") + 1),
+                default=Least(F("last_day"), Value(day)) - F("made_day") + 1,
+                output_field=IntegerField(),
+            ),
+            event=When_(When(ended, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+        .values_list(*(["area_id"] if by == "area" else [by] if by else []), "days", "event")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    groups: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    codes = dict(Area.objects.values_list("pk", "code")) if by == "area" else {}
+    for row in rows:
+        key = "all" if not by else str(codes.get(row[0], row[0]))
+        groups[key].append(row[-3:])
+    out: dict[str, Any] = {"as_of": as_of.isoformat(), "by": by, "groups": {}}
+    for key, counts in sorted(groups.items()):
+        durations = [d for d, _, _ in counts]
+        events = [bool(e) for _, e, _ in counts]
+        weights = [n for _, _, n in counts]
+        km = st.kaplan_meier(durations, events, weights, list(RETENTION_DAYS.values()))
+        still_on = {name: km["survival_at"].get(str(d)) for name, d in RETENTION_DAYS.items()}
+        out["groups"][key] = {
+            "n": km["n"],
+            "ended": km["events"],
+            "running": km["n"] - km["events"],
+            "median_days": km["median_days"],
+            "still_on": still_on,
+            "curve": km["curve"],
+        }
+    return out
+
+
+# --- 7. Drug use over time --------------------------------------------------------------------
+
+
+def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, Any]:
+    """Share of tests negative for opiates and for cocaine by month on the Order (Figure 16)."""
+    months = (
+        scope.months()
+        .filter(month__lte=max_month, **period.filter("summary__made_on"))
+        .values("month")
+        .annotate(
+            sum_opiate_tests=Sum("opiate_tests"),
+            sum_opiate_negative=Sum("opiate_negative"),
+            opiate_people=Count("pk", filter=Q(opiate_tests__gt=0)),
+            opiate_people_clear=Count(
+                "pk", filter=Q(opiate_tests__gt=0, opiate_negative=F("opiate_tests"))
+            ),
+            sum_cocaine_tests=Sum("cocaine_tests"),
+            sum_cocaine_negative=Sum("cocaine_negative"),
+            cocaine_people=Count("pk", filter=Q(cocaine_tests__gt=0)),
+            cocaine_people_clear=Count(
+                "pk", filter=Q(cocaine_tests__gt=0, cocaine_negative=F("cocaine_tests"))
+            ),
+        )
+        .order_by("month")
+    )
+    rows = []
+    for m in months:
+        row: dict[str, Any] = {"month": m["month"]}
+        for drug in ("opiate", "cocaine"):
+            row[drug] = {
+                "tests_negative": st.rate(m[f"sum_{drug}_negative"], m[f"sum_{drug}_tests"]),
+                "people": m[f"{drug}_people"],
+                "people_all_negative": st.rate(m[f"{drug}_people_clear"], m[f"{drug}_people"]),
+            }
+        rows.append(row)
+    return {"months": rows}
+
+
+# --- 8. Who is reached --------------------------------------------------------------------------
+
+STAGES = ("referred", "assessed", "commenced", "terminated", "successful")
+
+
+def reach(scope: Scope, period: Period) -> dict[str, Any]:
+    """Age band, sex and ethnic group at each stage, for people referred in the period.
+
+    Each group's rate at a stage is conditional on the stage before it that matters: assessed
+    and commenced out of referred, successful completion out of terminated. The relative
+    rate compares it with the reference group (26+, men, White) with a 95% interval.
+    """
+    cases = with_age_band(scope.cases().filter(**period.filter("referred_on")))
+    stage_counts = {
+        "referred": Count("pk"),
+        "assessed": Count(
+            "pk",
+            filter=Q(
+                assessment__outcome__in=[Assessment.Outcome.SUITABLE, Assessment.Outcome.UNSUITABLE]
+            ),
+        ),
+        "commenced": Count("order"),
+        "terminated": Count("order", filter=Q(order__terminated_on__isnull=False)),
+        "successful": Count("order", filter=Q(order__summary__successful=True)),
+    }
+    fields = {
+        "age_band": "age_band",
+        "sex": "person__sex__code",
+        "ethnic_group": "person__ethnicity__group",
+    }
+    out: dict[str, Any] = {"reference_groups": REFERENCE_GROUPS, "dimensions": {}}
+    for dimension, field in fields.items():
+        counted = {
+            row[field] or "Not stated": row
+            for row in cases.values(field).annotate(**stage_counts).order_by()
+        }
+        reference = counted.get(REFERENCE_GROUPS[dimension])
+        groups = {}
+        for group, row in sorted(counted.items()):
+            stages: dict[str, Any] = {"referred": {"count": row["referred"]}}
+            for stage, base in (
+                ("assessed", "referred"),
+                ("commenced", "referred"),
+                ("successful", "terminated"),
+            ):
+                entry = {"count": row[stage], **st.rate(row[stage], row[base])}
+                entry["relative_rate"] = (
+                    st.relative_rate(row[stage], row[base], reference[stage], reference[base])
+                    if reference is not None
+                    else st.relative_rate(0, 0, 0, 0)
+                )
+                stages[stage] = entry
+            stages["terminated"] = {"count": row["terminated"]}
+            groups[group] = stages
+        totals = {s: sum(r[s] for r in counted.values()) for s in STAGES}
+        # Each group's share of everyone at each stage: disproportion shows as a changing share.
+        for group, row in counted.items():
+            groups[group]["share"] = {
+                s: (row[s] / totals[s] if totals[s] else None) for s in STAGES
+            }
+        out["dimensions"][dimension] = groups
+    return out
+
+
+# --- 9. Costs -------------------------------------------------------------------------------
+
+
+def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Unit costs per area from budgets (3.32-3.33, Figure 24).
+
+    Per commencement and per successful completion in the year, and per day actually spent on
+    the Order in the year (days served by every Order in force, up to ``as_of``), against a
+    day in custody. Budgets are per area, so a team or court scope reports its area.
+    """
+    as_of = _today(as_of)
+    year = Period.financial_year(financial_year)
+    assert year.start is not None and year.end is not None
+    first, last = year.start.toordinal(), min(year.end, as_of).toordinal()
+    budgets = AreaBudget.objects.filter(financial_year=financial_year).select_related("area")
+    area_scope = scope if scope.kind in ("national", "area") else None
+    if scope.area_id is not None:
+        budgets = budgets.filter(area_id=scope.area_id)
+        if area_scope is None:
+            area_scope = Scope.area(Area.objects.get(pk=scope.area_id).code)
+    assert area_scope is not None
+    summaries = area_scope.summaries()
+    started = dict(
+        summaries.filter(**year.filter("made_on"))
+        .values_list("area_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    successful = dict(
+        summaries.filter(successful=True, **year.filter("ended_on"))
+        .values_list("area_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    overlap = Greatest(
+        Least(F("last_day"), Value(last)) - Greatest(F("made_day"), Value(first)) + 1, Value(0)
+    )
+    days = dict(
+        summaries.filter(made_day__lte=last, last_day__gte=first)
+        .values_list("area_id")
+        .annotate(days=Sum(overlap))
+        .order_by()
+    )
+    rows = []
+    for budget in budgets:
+        total = budget.supervision + budget.treatment + budget.testing
+        n_started = started.get(budget.area_id, 0)
+        n_successful = successful.get(budget.area_id, 0)
+        n_days = days.get(budget.area_id, 0) or 0
+        daily = _money(total / n_days) if n_days else None
+        rows.append(
+            {
+                "area": budget.area.code,
+                "budget": _money(total),
+                "treatment_share": float(budget.treatment / total) if total else None,
+                "commencements": n_started,
+                "cost_per_commencement": _money(total / n_started) if n_started else None,
+                "successful_completions": n_successful,
+                "cost_per_successful_completion": (
+                    _money(total / n_successful) if n_successful else None
+                ),
+                "order_days": n_days,
+                "cost_per_day": daily,
+                "custody_day_cost": _money(budget.custody_day_cost),
+                "share_of_custody_cost": (
+                    daily / float(budget.custody_day_cost)
+                    if daily is not None and budget.custody_day_cost
+                    else None
+                ),
+            }
+        )
+    return {"financial_year": financial_year, "areas": rows}
+
+
+def _money(value: Decimal | float) -> float:
+    return round(float(value), 2)
+
+
+# --- 10. Reconviction ---------------------------------------------------------------------------
+
+
+def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Share reconvicted within 1 and 2 years of commencement (3.7, Figure 17).
+
+    Counts only Orders made at least the whole window before ``as_of``, so everyone counted
+    was followed up for the whole window; a conviction counts if it falls after the day the
+    Order was made and within the window (365 or 730 days).
+    """
+    as_of = _today(as_of)
+    made = scope.summaries().filter(**period.filter("made_on"))
+    out: dict[str, Any] = {"as_of": as_of.isoformat(), "windows": {}}
+    for name, window in RECONVICTION_WINDOWS.items():
+        limit = ExpressionWrapper(
+            OuterRef("made_on") + dt.timedelta(days=window), output_field=DateField_()
+        )
+        convicted = Exists(
+            Conviction.objects.filter(
+                case_id=OuterRef("order__case_id"), on__gt=OuterRef("made_on"), on__lte=limit
+            )
+        )
+        counts = (
+            made.filter(made_on__lte=as_of - dt.timedelta(days=window))
+            .annotate(convicted=convicted)
+            .aggregate(
+                all=Count("pk"),
+                all_convicted=Count("pk", filter=Q(convicted=True)),
+                completers=Count("pk", filter=Q(successful=True)),
+                completers_convicted=Count("pk", filter=Q(successful=True, convicted=True)),
+            )
+        )
+        out["windows"][name] = {
+            "window_days": window,
+            "all_starters": st.rate(counts["all_convicted"], counts["all"]),
+            "completers": st.rate(counts["completers_convicted"], counts["completers"]),
+        }
+    return out
+
+
+# --- 11. Comparing areas honestly -----------------------------------------------------------
+
+
+def area_comparison(period: Period) -> dict[str, Any]:
+    """Each area's completion rate on a funnel plot, and compliance against completion.
+
+    Appendix 2 of the source compared areas' compliance with their completion rates; here
+    the correlation is computed over areas with at least 5 terminations and 5 judged cases.
+    """
+    names = dict(Area.objects.values_list("pk", "code"))
+    ended = OrderSummary.objects.filter(ended_on__isnull=False, **period.filter("ended_on"))
+    completion = {
+        area_id: (s, n)
+        for area_id, n, s in ended.values_list("area_id")
+        .annotate(n=Count("pk"), s=Count("pk", filter=Q(successful=True)))
+        .order_by()
+    }
+    aggregates: dict[str, Any] = {}
+    for measure in COMPLIANCE_MEASURES:
+        aggregates[f"{measure}__n"] = Count("pk", filter=Q(**{measure: True}))
+        aggregates[f"{measure}__d"] = Count("pk", filter=Q(**{f"{measure}__isnull": False}))
+    made = OrderSummary.objects.filter(**period.filter("made_on"))
+    compliance_rows = {
+        row["area_id"]: row for row in made.values("area_id").annotate(**aggregates).order_by()
+    }
+    total_s = sum(s for s, _ in completion.values())
+    total_n = sum(n for _, n in completion.values())
+    p0 = total_s / total_n if total_n else None
+    areas: list[dict[str, Any]] = []
+    for area_id, code in sorted(names.items(), key=lambda kv: kv[1]):
+        s, n = completion.get(area_id, (0, 0))
+        row = compliance_rows.get(area_id, {})
+        compliance_rates = {
+            m: st.rate(row.get(f"{m}__n", 0), row.get(f"{m}__d", 0)) for m in COMPLIANCE_MEASURES
+        }
+        judged = [r["rate"] for r in compliance_rates.values() if r["rate"] is not None]
+        areas.append(
+            {
+                "area": code,
+                "successful_completion": st.rate(s, n),
+                "funnel": st.funnel_position(s, n, p0) if p0 is not None else "no_data",
+                "compliance": compliance_rates,
+                # The unweighted mean of the measures the area has judged cases for.
+                "compliance_index": sum(judged) / len(judged) if judged else None,
+            }
+        )
+    correlations: dict[str, Any] = {}
+    for measure in (*COMPLIANCE_MEASURES, "compliance_index"):
+        pairs = []
+        for a in areas:
+            c = a["successful_completion"]
+            x = (
+                a["compliance_index"]
+                if measure == "compliance_index"
+                else a["compliance"][measure]["rate"]
+            )
+            d = 5 if measure == "compliance_index" else a["compliance"][measure]["denominator"]
+            if x is not None and c["denominator"] >= 5 and d >= 5:
+                pairs.append((x, c["rate"]))
+        correlations[measure] = st.correlation([x for x, _ in pairs], [y for _, y in pairs])
+    sizes = [n for _, n in completion.values() if n > 0]
+    limits = []
+    if p0 is not None and sizes:
+        grid = sorted({*sizes, *range(1, max(sizes) + 1, max(1, max(sizes) // 50))})
+        limits = st.funnel_limits(p0, grid)
+    return {
+        "overall_rate": p0,
+        "areas": areas,
+        "funnel_limits": limits,
+        "correlation_with_completion": correlations,
+    }
+
+
+# --- 12. For sentencers ----------------------------------------------------------------------
+
+
+def sentencer_summary(
+    court: str, period: Period, *, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """One page on how the sentence is working at a court (Appendix 1 standard 7)."""
+    scope = Scope.court(court)
+    as_of = _today(as_of)
+    ended = terminations(scope, period)
+    kept = retention(scope, period, as_of=as_of)["groups"].get("all")
+    use = drug_use(scope, period, max_month=12)["months"]
+    first = next((m for m in use if m["month"] == 1), None)
+    later = [m for m in use if m["month"] >= 6]
+    return {
+        "court": scope.to_json(),
+        "period": period.to_json(),
+        "commencements": commencements(scope, period)["total"],
+        "terminations": {
+            "total": ended["total"],
+            "successful": ended["successful"],
+            "successful_completion": ended["successful_completion"],
+            "expired_in_breach": ended["expired_in_breach"],
+            "by_reason": ended["by_reason"],
+        },
+        "still_on_at_6_months": None if kept is None else kept["still_on"]["6_months"],
+        "median_days_on_order": None if kept is None else kept["median_days"],
+        "breaches": breaches(scope, period),
+        "reviews_held_when_due": compliance(scope, period)["reviews"],
+        "opiate_negative_month_1": None if first is None else first["opiate"]["tests_negative"],
+        "opiate_negative_month_6_on": _pool([m["opiate"]["tests_negative"] for m in later]),
+        "reconviction": reconviction(scope, period, as_of=as_of)["windows"],
+    }
+
+
+def _pool(rates: list[dict[str, Any]]) -> dict[str, Any]:
+    return st.rate(sum(r["numerator"] for r in rates), sum(r["denominator"] for r in rates))
+
+
+# --- Everything at once ----------------------------------------------------------------------
+
+
+def report(
+    scope: Scope,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    sample_per_area: int | None = None,
+    seed: int = 2003,
+) -> dict[str, Any]:
+    """The whole dashboard as one document (the JSON contract of issue 5, and more)."""
+    as_of = _today(as_of)
+    end = period.end or as_of
+    out: dict[str, Any] = {
+        "format": "dtto-report/1",
+        "scope": scope.to_json(),
+        "period": period.to_json(),
+        "as_of": as_of.isoformat(),
+        "commencements": commencements(scope, period),
+        "referrals": referral_funnel(scope, period),
+        "terminations": terminations(scope, period),
+        "breaches": breaches(scope, period),
+        "compliance": compliance(scope, period),
+        "retention": retention(scope, period, as_of=as_of),
+        "retention_by_intensity": retention(scope, period, by="intensity", as_of=as_of),
+        "drug_use": drug_use(scope, period),
+        "reach": reach(scope, period),
+        "costs": costs(scope, financial_year_of(end), as_of=as_of)
+        if scope.kind in ("national", "area")
+        else None,
+        "reconviction": reconviction(scope, period, as_of=as_of),
+    }
+    if scope.kind == "national":
+        out["areas"] = area_comparison(period)
+    if sample_per_area is not None:
+        out["compliance_sample"] = compliance(
+            scope, period, sample_per_area=sample_per_area, seed=seed
+        )
+    return out

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dtto.reports.tests.factories import TODAY
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Summaries are evaluated as of 'today': pin it so hand-worked answers stay right."""
+    monkeypatch.setattr("dtto.reports.summaries.timezone.localdate", lambda: TODAY)
+    monkeypatch.setattr("dtto.reports.measures.timezone.localdate", lambda: TODAY)
+    assert isinstance(TODAY, dt.date)
