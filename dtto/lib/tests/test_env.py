@@ -1,0 +1,43 @@
+"""Settings from the environment fail loudly on a value they cannot read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dtto.lib.env import SettingError, envbool, envint, envlist, envstr
+
+
+def test_bool_reads_common_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DTTO_X", "yes")
+    assert envbool("DTTO_X", False) is True
+    monkeypatch.setenv("DTTO_X", "0")
+    assert envbool("DTTO_X", True) is False
+
+
+def test_bad_values_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DTTO_X", "perhaps")
+    with pytest.raises(SettingError, match="DTTO_X: expected true or false, got 'perhaps'"):
+        envbool("DTTO_X", False)
+    monkeypatch.setenv("DTTO_N", "ten")
+    with pytest.raises(SettingError, match="DTTO_N: expected a whole number"):
+        envint("DTTO_N", 1)
+
+
+def test_unset_or_empty_gives_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DTTO_X", raising=False)
+    monkeypatch.setenv("DTTO_EMPTY", "")
+    assert envstr("DTTO_X", "a") == "a"
+    assert envint("DTTO_EMPTY", 7) == 7
+    assert envlist("DTTO_X", ["h"]) == ["h"]
+
+
+def test_secret_can_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret = tmp_path / "key"
+    secret.write_text("s3cret\n")
+    monkeypatch.setenv("DTTO_KEY_FILE", str(secret))
+    assert envstr("DTTO_KEY", "default") == "s3cret"
+    monkeypatch.setenv("DTTO_KEY_FILE", str(tmp_path / "missing"))
+    with pytest.raises(SettingError, match="DTTO_KEY_FILE: cannot read"):
+        envstr("DTTO_KEY", "default")
