@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,9 @@ STATICFILES_DIRS = [
     p for p in [BASE_DIR / "node_modules" / "govuk-frontend" / "dist"] if p.exists()
 ]
 WHITENOISE_USE_FINDERS = True
+# Without `collectstatic` (the demo, the tests) WhiteNoise serves from the finders and would
+# otherwise warn on every start that STATIC_ROOT is missing.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 LOGGING = {
     "version": 1,
