@@ -100,7 +100,7 @@ STATICFILES_DIRS = [
 WHITENOISE_USE_FINDERS = True
 # Without `collectstatic` (the demo, the tests) WhiteNoise serves from the finders and would
 # otherwise warn on every start that STATIC_ROOT is missing.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ")
 
 LOGGING = {
     "version": 1,
