@@ -185,8 +185,27 @@ NOT_COUNTS = frozenset(
         "n_areas",
         "window_days",
         "target_to_date",
+        "median",
+        "quartile_1",
+        "quartile_3",
+        "median_days",
+        "order_days",
+        "order_ids",
+        "commencements_target",
     }
 )
+
+
+# Flat figures computed from counts beside them in the same object: suppressed with them.
+DERIVED = {
+    "successful_rate": ("successful", "total"),
+    "meets_target": ("successful", "total"),
+    "revoked_share": ("revoked", "decided"),
+    "per_100_commencements": ("instigated", "commencements"),
+    "share_of_target": ("commencements",),
+    "cost_per_commencement": ("commencements",),
+    "cost_per_successful_completion": ("successful_completions",),
+}
 
 
 def _small(value: Any) -> bool:
@@ -205,7 +224,11 @@ def suppress(data: Any, key: str | None = None) -> Any:
             if _small(data["numerator"]) or _small(data["denominator"]):
                 return {**{k: None for k in data}, "suppressed": True}
             return dict(data)
-        return {k: suppress(v, k) for k, v in data.items()}
+        out = {k: suppress(v, k) for k, v in data.items()}
+        for derived, sources in DERIVED.items():
+            if derived in out and any(_small(data.get(source)) for source in sources):
+                out[derived] = None
+        return out
     if isinstance(data, list):
         return [suppress(v, key) for v in data]
     if key not in NOT_COUNTS and _small(data):

@@ -1,0 +1,131 @@
+"""Write the performance report for England and Wales, an area, a team or a court.
+
+Examples:
+  dtto report --format json
+  dtto report --area dorset --from 2003-04-01 --to 2004-03-31 --format html --out dorset.html
+  dtto report --court leicestershire-mc --format pdf --out sentencers.pdf   (one page)
+  dtto report --refresh   (re-evaluate running Orders; run nightly)
+
+Counts under 5 are suppressed unless --no-suppress (for internal analysis only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dtto.reports import exports, measures
+from dtto.reports.queries import Period, Scope, ScopeError
+from dtto.reports.statistics import suppress
+from dtto.reports.summaries import refresh_stale
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--area", help="probation area code, e.g. dorset")
+        where.add_argument("--team", help="team code")
+        where.add_argument("--court", help="court code: writes the one-page summary for sentencers")
+        parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
+        parser.add_argument("--as-of", help="the day the data stand on (default today)")
+        parser.add_argument("--format", choices=exports.FORMATS, default="json")
+        parser.add_argument("--out", help="file to write (default standard output; pdf needs it)")
+        parser.add_argument(
+            "--sample",
+            type=int,
+            metavar="N",
+            help="also measure compliance on a random sample of N case files per area",
+        )
+        parser.add_argument("--seed", type=int, default=2003, help="seed for --sample")
+        parser.add_argument(
+            "--no-suppress", action="store_true", help="publish counts under 5 (internal use)"
+        )
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="re-evaluate Orders whose summaries may be stale, then stop",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="with --refresh: count only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = _date(options["as_of"]) if options["as_of"] else None
+        if options["refresh"]:
+            self._refresh(as_of, options["dry_run"])
+            return
+        period = Period(
+            _date(options["start"]) if options["start"] else None,
+            _date(options["end"]) if options["end"] else None,
+        )
+        try:
+            data, title = self._data(options, period, as_of)
+        except ScopeError as error:
+            raise CommandError(str(error)) from None
+        if not options["no_suppress"]:
+            data = suppress(data)
+        self._write(data, title, options)
+
+    def _refresh(self, as_of: dt.date | None, dry_run: bool) -> None:
+        if dry_run:
+            from django.utils import timezone
+
+            from dtto.reports.summaries import stale_order_ids
+
+            count = len(stale_order_ids(as_of or timezone.localdate()))
+            self.stdout.write(f"{count} Orders would be re-evaluated")
+            return
+        self.stdout.write(f"re-evaluated {refresh_stale(as_of)} Orders")
+
+    def _data(
+        self, options: dict[str, Any], period: Period, as_of: dt.date | None
+    ) -> tuple[dict[str, Any], str]:
+        if options["court"]:
+            data = measures.sentencer_summary(options["court"], period, as_of=as_of)
+            return data, f"The Drug Treatment and Testing Order at {data['court']['label']}"
+        if options["area"]:
+            scope = Scope.area(options["area"])
+        elif options["team"]:
+            scope = Scope.team(options["team"])
+        else:
+            scope = Scope.national()
+        data = measures.report(
+            scope, period, as_of=as_of, sample_per_area=options["sample"], seed=options["seed"]
+        )
+        return data, f"Drug Treatment and Testing Orders: {scope.label()}"
+
+    def _write(self, data: dict[str, Any], title: str, options: dict[str, Any]) -> None:
+        fmt = options["format"]
+        out = options["out"]
+        if fmt == "pdf":
+            from dtto.reports.pdf import to_pdf
+
+            if not out:
+                raise CommandError("--format pdf needs --out FILE")
+            with open(out, "wb") as f:
+                f.write(to_pdf(data, title))
+            return
+        if fmt == "json":
+            text = exports.to_json(data)
+        elif fmt == "csv":
+            text = exports.to_csv(data)
+        else:
+            from dtto.reports.views import render_document
+
+            text = render_document(data, title)
+        if out:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(text)
+        else:
+            self.stdout.write(text, ending="")
