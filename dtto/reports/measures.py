@@ -354,7 +354,7 @@ def retention(
     """
     as_of = _today(as_of)
     day = as_of.toordinal()
-    made = scope.summaries().filter(made_on__lte=as_of, **period.filter("made_on"))
+    made = scope.summaries().filter(**period.filter("made_on")).filter(made_on__lte=as_of)
     ended = Q(ended_day__isnull=False, ended_day__lte=day)
     rows = (
         made.annotate(

@@ -196,6 +196,9 @@ NOT_COUNTS = frozenset(
 )
 
 
+# Whole parts of a report that hold no counts of people (axes, limits, ids).
+NOT_PEOPLE = frozenset({"funnel_limits", "order_ids", "curve"})
+
 # Flat figures computed from counts beside them in the same object: suppressed with them.
 DERIVED = {
     "successful_rate": ("successful", "total"),
@@ -219,6 +222,8 @@ def suppress(data: Any, key: str | None = None) -> Any:
     interval), since the rate would give the count away; it is marked ``"suppressed": True``.
     Zero is published: it identifies nobody.
     """
+    if key in NOT_PEOPLE:
+        return data
     if isinstance(data, dict):
         if "numerator" in data and "denominator" in data:
             if _small(data["numerator"]) or _small(data["denominator"]):
