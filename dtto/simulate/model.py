@@ -694,9 +694,6 @@ class _OrderRun:
     ) -> dict[int, list[list[Any]]]:
         """The appointments and tests arranged for one week: {day: [[hours, with, kind, test]]}."""
         rng, ns, cal = self.rng, self.p.national_standard, self.cal
-        pending = self.pending
-        if pending is not None and pending.get("warrant_out"):
-            return {}  # nothing is arranged while a warrant is outstanding
         last = min(start + 6, self.ends)
         first_day = max(start, min(first_probation, first_treatment)) if week == 1 else start
         days = [d for d in range(first_day, last + 1) if cal.is_working(d)]
@@ -741,9 +738,11 @@ class _OrderRun:
                 schedule[d] = slots
         # Drug tests, taken at appointments (Figure 4: twice a week for 13 weeks, then weekly).
         if phase == 1:
-            n_tests = (3 if rng.random() < 0.15 else 2) if testing_ok else self.sim.tests1(rng)
+            n_tests = 2 if testing_ok else self.sim.tests1(rng)
         else:
-            n_tests = (2 if rng.random() < 0.15 else 1) if testing_ok else self.sim.tests2(rng)
+            n_tests = 1 if testing_ok else self.sim.tests2(rng)
+        if testing_ok and rng.random() < ns.reliable_extra_test:
+            n_tests += 1
         test_days = list(schedule)
         if n_tests < len(test_days):
             test_days = rng.sample(test_days, n_tests)
@@ -826,7 +825,7 @@ class _OrderRun:
             self.events.append([day, "test", "admission", None, None, admitted])
             return False
         results = {
-            "opiates": "positive" if using and self.opiates and rng.random() < 0.93 else "negative",
+            "opiates": "positive" if using and self.opiates and rng.random() < 0.97 else "negative",
             "cocaine": "positive"
             if using and self.cocaine and rng.random() < du.cocaine_positive_if_using
             else "negative",
@@ -882,7 +881,12 @@ class _OrderRun:
         }
         fta = en.fail_to_attend_if_absconded if self.absconded else en.fail_to_attend_otherwise
         if rng.random() < fta:
-            executed = first + 1 + int(rng.expovariate(1.0 / en.warrant_execution_mean_days))
+            mean = (
+                en.warrant_long_mean_days
+                if rng.random() < en.warrant_long_share
+                else en.warrant_execution_mean_days
+            )
+            executed = first + 1 + int(rng.expovariate(1.0 / mean))
             decide = cal.on_or_after(executed + rng.randint(*_ints(en.decision_after_warrant_days)))
             breach.update(warrant_issued=first, warrant_executed=executed, warrant_out=True)
             breach["hearings"].append(decide)

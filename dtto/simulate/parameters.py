@@ -90,6 +90,7 @@ class NationalStandard:
     contact_shortfall_week_phase2: float
     testing_reliable_phase1: float
     testing_reliable_phase2: float
+    reliable_extra_test: float
     unreliable_tests_phase1: tuple[tuple[float, float], ...]
     unreliable_tests_phase2: tuple[tuple[float, float], ...]
     hours_higher_full: Range
@@ -139,6 +140,8 @@ class Enforcement:
     fail_to_attend_if_absconded: float
     fail_to_attend_otherwise: float
     warrant_execution_mean_days: float
+    warrant_long_share: float
+    warrant_long_mean_days: float
     decision_after_warrant_days: Range
     revoke_engaged: float
     revoke_disengaged: float
