@@ -1,0 +1,108 @@
+"""Template helpers for the service's pages: navigation by role, findings as words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from dtto.accounts import permissions
+from dtto.accounts.models import Role, User
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _items_for(user: User) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    if user.role in (Role.CASE_MANAGER, Role.TREATMENT_WORKER):
+        items.append(("My queue", reverse("home")))
+    if user.role == Role.COURT_USER:
+        items.append(("Court work", reverse("home")))
+    if permissions.sees_team_queue(user):
+        items.append(("Team queue", reverse("team-queue")))
+    if permissions.has_case_access(user):
+        items.append(("Cases", reverse("cases:list")))
+    if permissions.can_record(user, "referral"):
+        items.append(("New referral", reverse("cases:referral")))
+    if user.role in (Role.AREA_MANAGER, Role.NATIONAL_ANALYST):
+        items.append(("Reports", "/reports/"))
+    if user.role == Role.ADMINISTRATOR:
+        items.append(("Administration", reverse("admin:index")))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context: dict[str, Any]) -> list[NavItem]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        return []
+    path = request.path if request is not None else ""
+    items = _items_for(user)
+    # The longest matching prefix is the current page (so /cases/X/ marks "Cases").
+    best = max((u for _, u in items if path.startswith(u)), key=len, default="")
+    return [NavItem(label, url, url == best) for label, url in items]
+
+
+@register.filter
+def met_label(met: bool | None) -> str:
+    """A finding's verdict in words: met, not met, or not yet known."""
+    if met is None:
+        return "Not due yet"
+    return "Met" if met else "Not met"
+
+
+@register.filter
+def met_tag(met: bool | None) -> str:
+    """The GOV.UK tag colour for a verdict."""
+    if met is None:
+        return "govuk-tag--grey"
+    return "govuk-tag--green" if met else "govuk-tag--red"
+
+
+@register.filter
+def hours(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return f"{text} h"
+
+
+@dataclass(frozen=True)
+class DatePart:
+    suffix: str
+    label: str
+    value: str
+    width: int
+
+
+@register.filter
+def date_parts(field: Any) -> list[DatePart]:
+    """The day, month and year boxes of a GOV.UK date input, keeping what was typed."""
+    value = field.value()
+    if hasattr(value, "year"):
+        parts = [str(value.day), str(value.month), str(value.year)]
+    elif isinstance(value, list | tuple):
+        parts = [str(v or "") for v in value] + ["", "", ""]
+    else:
+        parts = ["", "", ""]
+    return [
+        DatePart("_day", "Day", parts[0], 2),
+        DatePart("_month", "Month", parts[1], 2),
+        DatePart("_year", "Year", parts[2], 4),
+    ]
+
+
+@register.filter
+def anchor(ref: str) -> str:
+    """An engine evidence ref (``appointment:42``) as the id of its row in the timeline."""
+    return str(ref).replace(":", "-")

@@ -1,0 +1,444 @@
+"""Forms for recording on a case. They check only the shape of what was typed; the services
+decide whether it is right, and their field errors are put back on these fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+
+from dtto.cases.errors import RecordInvalid
+from dtto.cases.models import (
+    Appointment,
+    Assessment,
+    Code,
+    ContactLevelChange,
+    DrugTest,
+    DrugTestResult,
+    Intensity,
+)
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            widgets={
+                "_day": forms.TextInput(),
+                "_month": forms.TextInput(),
+                "_year": forms.TextInput(),
+            }
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DatePartsField(forms.MultiValueField):
+    widget = DatePartsWidget
+
+    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, required=required, **kwargs)
+
+    def clean(self, value: Any) -> dt.date | None:
+        label = str(self.label or "The date").lower()
+        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
+        if not any(parts):
+            if self.required:
+                raise forms.ValidationError(f"Enter {label}")
+            return None
+        names = ("day", "month", "year")
+        missing = [n for n, p in zip(names, parts, strict=True) if not p]
+        if missing:
+            raise forms.ValidationError(
+                f"{label.capitalize()} must include a {' and '.join(missing)}"
+            )
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1900:
+                raise ValueError
+            return dt.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"{label.capitalize()} must be a real date") from None
+
+    def compress(self, data_list: list[Any]) -> Any:
+        return data_list
+
+
+def codes(list_name: str, *, blank: str | None = None) -> list[tuple[str, str]]:
+    """Choices from a code list, without retired codes."""
+    choices = [
+        (c.code, c.label)
+        for c in Code.objects.filter(list_name=list_name, retired_on=None).order_by(
+            "sort_order", "code"
+        )
+    ]
+    return ([("", blank)] if blank is not None else []) + choices
+
+
+class ServiceForm(forms.Form):
+    """A form whose cleaned data is handed to a service; its errors come back here."""
+
+    # Service field name -> form field name, where they differ.
+    error_fields: ClassVar[Mapping[str, str]] = {}
+
+    def set_choices(self, name: str, choices: Any) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def add_service_errors(self, error: RecordInvalid) -> None:
+        for field, messages in error.by_field().items():
+            name = self.error_fields.get(field, field)
+            if name not in self.fields:
+                # results.opiates -> result_opiates
+                name = name.replace(".", "_").replace("results_", "result_")
+            target = name if name in self.fields else None
+            for message in messages:
+                label = self.fields[target].label if target else field.replace("_", " ")
+                text = message if target else f"{label}: {message}"
+                if target and message.startswith(("is ", "must ")):
+                    text = f"{label} {message}"
+                self.add_error(target, text)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+class ReferralForm(ServiceForm):
+    reference = forms.CharField(label="Case reference", max_length=40)
+    name = forms.CharField(label="Full name", max_length=200)
+    date_of_birth = DatePartsField(label="Date of birth", help_text="For example, 31 3 1980")
+    sex = forms.ChoiceField(label="Sex", widget=forms.RadioSelect)
+    ethnicity = forms.ChoiceField(label="Ethnicity")
+    referred_on = DatePartsField(label="Date of referral")
+    referral_source = forms.ChoiceField(label="Referred by")
+    main_drug = forms.ChoiceField(label="Main drug", required=False)
+    accommodation = forms.ChoiceField(label="Accommodation", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("sex", codes("sex"))
+        self.set_choices("ethnicity", codes("ethnicity", blank="Choose ethnicity"))
+        self.set_choices("referral_source", codes("referral_source", blank="Choose a source"))
+        self.set_choices("main_drug", codes("drug", blank="Not known"))
+        self.set_choices("accommodation", codes("accommodation", blank="Not known"))
+
+
+class AssessmentForm(ServiceForm):
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=Assessment.Outcome.choices, widget=forms.RadioSelect
+    )
+    started_on = DatePartsField(label="Date the assessment started", required=False)
+    completed_on = DatePartsField(label="Date the assessment was completed", required=False)
+    reason = forms.ChoiceField(
+        label="Reason",
+        required=False,
+        help_text="Only when the person was not assessed or found unsuitable",
+    )
+    recommended_intensity = forms.ChoiceField(
+        label="Recommended intensity",
+        required=False,
+        choices=[("", "None"), *Intensity.choices],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        not_assessed = [
+            (f"{c}", f"Not assessed: {label}") for c, label in codes("not_assessed_reason")
+        ]
+        unsuitable = [(f"{c}", f"Unsuitable: {label}") for c, label in codes("unsuitable_reason")]
+        # Both lists share some codes (other): the outcome decides which list is meant.
+        seen: set[str] = set()
+        choices = [("", "No reason")]
+        for code, label in not_assessed + unsuitable:
+            if code not in seen:
+                seen.add(code)
+                choices.append((code, label))
+        self.set_choices("reason", choices)
+
+
+class OrderForm(ServiceForm):
+    made_on = DatePartsField(label="Date the Order was made")
+    length_months = forms.IntegerField(
+        label="Length in months",
+        min_value=1,
+        help_text="At least 6 months, at most 3 years (36 months)",
+        widget=forms.TextInput(attrs={"width": 3, "inputmode": "numeric"}),
+    )
+    intensity = forms.ChoiceField(
+        label="Intensity", choices=Intensity.choices, widget=forms.RadioSelect
+    )
+    court = forms.ChoiceField(label="Sentencing court")
+    treatment_provider = forms.ChoiceField(label="Treatment provider")
+    team = forms.ChoiceField(label="DTTO team")
+    case_manager = forms.ChoiceField(label="Case manager", required=False)
+
+    def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
+        from dtto.accounts.models import Court, Role, Team, TreatmentProvider, User
+
+        super().__init__(*args, **kwargs)
+        self.set_choices("court", [(c.code, c.name) for c in Court.objects.filter(area_id=area_id)])
+        self.set_choices(
+            "treatment_provider",
+            [(p.code, p.name) for p in TreatmentProvider.objects.filter(area_id=area_id)],
+        )
+        self.set_choices("team", [(t.code, t.name) for t in Team.objects.filter(area_id=area_id)])
+        managers = User.objects.filter(area_id=area_id, role=Role.CASE_MANAGER, is_active=True)
+        self.set_choices(
+            "case_manager",
+            [("", "Not assigned yet")]
+            + [(u.username, u.get_full_name() or u.username) for u in managers],
+        )
+
+
+class AppointmentForm(ServiceForm):
+    on = DatePartsField(label="Date")
+    hours = forms.CharField(
+        label="Hours",
+        help_text="Contact hours, for example 2 or 1.5",
+        widget=forms.TextInput(attrs={"width": 4, "inputmode": "decimal"}),
+    )
+    with_whom = forms.ChoiceField(
+        label="With", choices=Appointment.With.choices, widget=forms.RadioSelect
+    )
+    kind = forms.ChoiceField(label="Kind of appointment", required=False)
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        help_text="Leave as not recorded for an appointment that has not happened yet",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("kind", codes("appointment_kind", blank="Not given"))
+        self.set_choices("outcome", codes("attendance_outcome", blank="Not recorded yet"))
+
+
+class AttendanceForm(ServiceForm):
+    outcome = forms.ChoiceField(
+        label="What happened",
+        widget=forms.RadioSelect,
+        help_text="Acceptable absences are those of Figure 22 of the National Standard",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("outcome", codes("attendance_outcome"))
+
+
+RESULT_CHOICES = [("", "Not tested"), *DrugTestResult.Result.choices]
+
+
+class DrugTestForm(ServiceForm):
+    on = DatePartsField(label="Date of the test")
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=DrugTest.Outcome.choices, widget=forms.RadioSelect
+    )
+    admitted = forms.MultipleChoiceField(
+        label="Use admitted in writing",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only for a written admission instead of a test",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.substances = codes("substance")
+        for code, label in self.substances:
+            self.fields[f"result_{code}"] = forms.ChoiceField(
+                label=label, required=False, choices=RESULT_CHOICES
+            )
+            self.fields[f"confirmed_{code}"] = forms.ChoiceField(
+                label=f"{label}: laboratory confirmation",
+                required=False,
+                choices=[
+                    ("", "Not sent or not back"),
+                    ("yes", "Confirmed"),
+                    ("no", "Not confirmed"),
+                ],
+            )
+        self.set_choices("admitted", self.substances)
+
+    def result_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"result_{c}"], self[f"confirmed_{c}"]) for c, _ in self.substances]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        results = {c: data[f"result_{c}"] for c, _ in self.substances if data[f"result_{c}"]}
+        confirmed = {
+            c: data[f"confirmed_{c}"] == "yes" for c, _ in self.substances if data[f"confirmed_{c}"]
+        }
+        return {
+            "on": data["on"],
+            "outcome": data["outcome"],
+            "results": results,
+            "confirmed": confirmed,
+            "admitted": data["admitted"],
+        }
+
+    def add_service_errors(self, error: RecordInvalid) -> None:
+        for field_error in error.errors:
+            name = field_error.field
+            if name.startswith(("results.", "confirmed.")):
+                kind, code = name.split(".", 1)
+                target = f"result_{code}" if kind == "results" else f"confirmed_{code}"
+                if target in self.fields:
+                    self.add_error(target, f"{self.fields[target].label}: {field_error.message}")
+                    continue
+            if name.startswith("admitted"):
+                self.add_error("admitted", f"Use admitted: {field_error.message}")
+                continue
+            super().add_service_errors(RecordInvalid([field_error]))
+
+
+class ConfirmResultForm(ServiceForm):
+    confirmed = forms.ChoiceField(
+        label="Laboratory result",
+        choices=[("yes", "Confirmed positive"), ("no", "Not confirmed")],
+        widget=forms.RadioSelect,
+    )
+
+
+class ContactLevelForm(ServiceForm):
+    on = DatePartsField(label="From")
+    level = forms.ChoiceField(
+        label="Contact level",
+        choices=ContactLevelChange.Level.choices,
+        widget=forms.RadioSelect,
+        help_text="Reduce for good progress; restore the full level after relapse",
+    )
+
+
+class SuspensionForm(ServiceForm):
+    error_fields = {"from": "starts_on", "to": "ends_on"}
+    starts_on = DatePartsField(label="Suspended from")
+    ends_on = DatePartsField(label="Suspended to (inclusive)")
+    reason = forms.CharField(
+        label="Why the Standard is suspended",
+        help_text="For example homelessness being resolved, home detoxification, family responsibilities",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WarningForm(ServiceForm):
+    on = DatePartsField(label="Date of the warning")
+    reason = forms.CharField(
+        label="The unacceptable failure warned about",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BreachForm(ServiceForm):
+    on = DatePartsField(label="Date breach action was instigated")
+    reason = forms.CharField(
+        label="The failures that led to breach action", widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class HearingForm(ServiceForm):
+    on = DatePartsField(label="Date of the hearing")
+
+
+class WarrantForm(ServiceForm):
+    error_fields = {"warrant_issued_on": "issued_on", "warrant_executed_on": "executed_on"}
+    issued_on = DatePartsField(label="Warrant issued on")
+    executed_on = DatePartsField(label="Warrant executed on", required=False)
+
+
+class BreachDecisionForm(ServiceForm):
+    error_fields = {"decided_on": "on"}
+    on = DatePartsField(label="Date of the decision")
+    outcome = forms.ChoiceField(label="The court's decision", widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("outcome", [c for c in codes("breach_outcome") if c[0] != "pending"])
+
+
+class ReviewForm(ServiceForm):
+    on = DatePartsField(label="Date of the review")
+    hearing = forms.ChoiceField(
+        label="Was there a hearing?",
+        choices=[("yes", "Yes"), ("no", "No, reviewed on the papers")],
+        widget=forms.RadioSelect,
+    )
+    sat = forms.CharField(
+        label="Who sat",
+        required=False,
+        help_text="One name a line, to show continuity of the bench",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(
+        label="Outcome of the review", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReviewReportForm(ServiceForm):
+    tests_summary = forms.CharField(
+        label="Drug test results since the last review",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attendance_summary = forms.CharField(
+        label="Attendance against the National Standard",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    provider_view = forms.CharField(
+        label="The treatment provider's view",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    assessment = forms.CharField(
+        label="Attitude and response to the Order",
+        required=False,
+        help_text="The case manager's assessment",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    proposal = forms.CharField(
+        label="Proposal to the court", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProviderViewForm(ServiceForm):
+    provider_view = forms.CharField(
+        label="The treatment provider's view",
+        help_text="Engagement with treatment, prescribing and progress since the last review",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class TerminationForm(ServiceForm):
+    on = DatePartsField(label="Date the Order ended")
+    reason = forms.ChoiceField(label="Why it ended", widget=forms.RadioSelect)
+    onward_referral_on = DatePartsField(label="Referred for onward treatment on", required=False)
+    onward_referral_to = forms.CharField(
+        label="Referred for onward treatment to",
+        required=False,
+        help_text="Continuity of care after the Order",
+    )
+    custody_handover_on = DatePartsField(
+        label="Handed over to prison drug services on",
+        required=False,
+        help_text="Only when the person went into custody",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("reason", codes("termination_reason"))
+
+
+class ConvictionForm(ServiceForm):
+    on = DatePartsField(label="Date of conviction")
+    offence_on = DatePartsField(label="Date of the offence", required=False)
+    offence = forms.CharField(label="Offence", required=False)

@@ -1,0 +1,406 @@
+"""Work queues: what needs doing today, for one person or a team.
+
+Every "due", "met" and "overdue" comes from the National Standard engine's findings
+(``dtto.standards.engine``), evaluated for the Orders in the queue in one batch; this module
+only sorts the findings into the work they ask for and says where it is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from dtto.cases.models import Appointment, Breach, Case, Order, ReviewReport
+from dtto.cases.timeline import timelines_for_orders
+from dtto.standards.calendar import add_working_days
+from dtto.standards.engine import Evaluation, WeekSummary, evaluate
+
+# Assessment of suitability within 5 working days of referral where it is not part of the
+# pre-sentence report (DOMAIN.md, 2.9 of the source).
+ASSESSMENT_WORKING_DAYS = 5
+REVIEW_LOOKAHEAD = dt.timedelta(days=21)
+ENDING_LOOKAHEAD = dt.timedelta(days=28)
+MISSED_REVIEW_LOOKBACK = dt.timedelta(days=56)
+
+# The queue sections, in the order they are shown, with who works them.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("assessments", "Assessments due"),
+    ("first_appointments", "First appointments due"),
+    ("tests", "Drug tests due this week"),
+    ("contact", "Contact hours short this week"),
+    ("outcomes", "Attendance outcomes not recorded"),
+    ("failures", "Unacceptable failures awaiting a decision"),
+    ("breach_required", "Breach action required"),
+    ("reviews", "Court reviews and review reports due"),
+    ("provider_views", "Review reports waiting for the treatment provider's view"),
+    ("breaches", "Breaches awaiting the court's decision"),
+    ("warrants", "Warrants outstanding"),
+    ("ending", "Orders ending soon"),
+)
+CASE_MANAGER_SECTIONS = frozenset(s for s, _ in SECTIONS) - {"provider_views"}
+TREATMENT_SECTIONS = frozenset(
+    {"first_appointments", "tests", "contact", "outcomes", "provider_views"}
+)
+COURT_SECTIONS = frozenset({"reviews", "breaches", "warrants"})
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    reference: str
+    name: str
+    what: str
+    due: dt.date | None
+    overdue: bool
+    url: str
+    action: str
+
+
+@dataclass
+class QueueSection:
+    key: str
+    title: str
+    items: list[QueueItem] = field(default_factory=list)
+
+
+@dataclass
+class Queue:
+    today: dt.date
+    sections: list[QueueSection]
+    orders: int
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.items) for s in self.sections)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for s in self.sections for i in s.items if i.overdue)
+
+
+def _case_url(reference: str, name: str = "cases:detail", **kwargs: object) -> str:
+    return reverse(name, kwargs={"reference": reference, **kwargs})
+
+
+def current_week_end(order_made_on: dt.date, today: dt.date) -> dt.date:
+    """The last day of the Order week that contains ``today`` (weeks start on made_on)."""
+    return today + dt.timedelta(days=6 - (today - order_made_on).days % 7)
+
+
+def this_week(
+    order: Order, today: dt.date, evaluation: Evaluation | None = None
+) -> WeekSummary | None:
+    """The engine's summary of the current Order week, counting what is arranged in it.
+
+    The engine judges complete weeks, so it is asked as of the week's last day: appointments
+    already arranged for the rest of the week count, tests count as they are recorded.
+    """
+    if evaluation is None:
+        timeline = timelines_for_orders([order.pk])[order.pk]
+        evaluation = evaluate(timeline, current_week_end(order.made_on, today))
+    return next((w for w in evaluation.weeks if w.starts_on <= today <= w.ends_on), None)
+
+
+def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+    return orders.filter(terminated_on=None, made_on__lte=today)
+
+
+def build_queue(
+    orders: QuerySet[Order],
+    today: dt.date,
+    *,
+    sections: Iterable[str] = CASE_MANAGER_SECTIONS,
+    cases: QuerySet[Case] | None = None,
+) -> Queue:
+    """The work on these Orders (and, for assessments, these cases) as of ``today``."""
+    wanted = set(sections)
+    running = list(
+        running_orders(orders, today).select_related("case", "case__person").order_by("made_on")
+    )
+    by_id = {o.pk: o for o in running}
+    timelines = timelines_for_orders(list(by_id))
+    now = {pk: evaluate(t, today) for pk, t in timelines.items()}
+    week = {
+        pk: evaluate(t, current_week_end(by_id[pk].made_on, today)) for pk, t in timelines.items()
+    }
+    found: dict[str, list[QueueItem]] = {key: [] for key, _ in SECTIONS}
+    if "assessments" in wanted and cases is not None:
+        found["assessments"] = _assessments(cases, today)
+    for order in running:
+        ref, name = order.case.reference, order.case.person.name
+        ev = now[order.pk]
+        if "first_appointments" in wanted:
+            found["first_appointments"] += _first_appointments(order, ev, wanted)
+        current = this_week(order, today, week[order.pk])
+        if current is not None and not current.excluded:
+            if "tests" in wanted and current.tests < current.tests_required:
+                found["tests"].append(
+                    QueueItem(
+                        ref,
+                        name,
+                        f"{current.tests} of {current.tests_required} tests this week "
+                        f"(week {current.week})",
+                        current.ends_on,
+                        False,
+                        _case_url(ref, "cases:test-new"),
+                        "Record a test",
+                    )
+                )
+            if "contact" in wanted and current.contact_met is False:
+                days = (
+                    f", {current.contact_days} of {current.contact_days_required} days"
+                    if current.contact_days_required
+                    else ""
+                )
+                found["contact"].append(
+                    QueueItem(
+                        ref,
+                        name,
+                        f"{current.hours:g} of {current.hours_required:g} hours arranged{days} "
+                        f"(week {current.week})",
+                        current.ends_on,
+                        False,
+                        _case_url(ref, "cases:appointment-new"),
+                        "Arrange an appointment",
+                    )
+                )
+        _enforcement(order, ev, today, wanted, found)
+        if "reviews" in wanted:
+            found["reviews"] += _reviews(order, ev, today)
+        if "ending" in wanted:
+            found["ending"] += _ending(order, today)
+    if "outcomes" in wanted:
+        only = "treatment" if "provider_views" in wanted else None
+        found["outcomes"] = _outcomes(by_id, today, only)
+    if "provider_views" in wanted:
+        found["provider_views"] = _provider_views(by_id)
+    if "breaches" in wanted or "warrants" in wanted:
+        _breaches(orders, wanted, found)
+    result = [
+        QueueSection(key, title, sorted(found[key], key=_urgency))
+        for key, title in SECTIONS
+        if key in wanted
+    ]
+    return Queue(today, result, len(running))
+
+
+def _urgency(item: QueueItem) -> tuple[bool, dt.date, str]:
+    return (not item.overdue, item.due or dt.date.max, item.reference)
+
+
+def _assessments(cases: QuerySet[Case], today: dt.date) -> list[QueueItem]:
+    pending = (
+        cases.filter(order=None)
+        .filter(
+            Q(assessment=None) | Q(assessment__completed_on=None, assessment__outcome="suitable")
+        )
+        .select_related("person")
+    )
+    items = []
+    for case in pending:
+        due = add_working_days(case.referred_on, ASSESSMENT_WORKING_DAYS)
+        items.append(
+            QueueItem(
+                case.reference,
+                case.person.name,
+                f"Referred on {case.referred_on:%-d %B %Y}",
+                due,
+                due < today,
+                _case_url(case.reference, "cases:assessment"),
+                "Record the assessment",
+            )
+        )
+    return items
+
+
+def _first_appointments(order: Order, ev: Evaluation, wanted: set[str]) -> list[QueueItem]:
+    ref, name = order.case.reference, order.case.person.name
+    items = []
+    findings = [("treatment", ev.first_treatment_appointment)]
+    if "provider_views" not in wanted:  # not a treatment worker's queue
+        findings.insert(0, ("probation", ev.first_probation_appointment))
+    for with_, finding in findings:
+        if finding.on is None and finding.met is not True:
+            items.append(
+                QueueItem(
+                    ref,
+                    name,
+                    f"First {with_} appointment",
+                    finding.due_by,
+                    finding.met is False,
+                    _case_url(ref, "cases:appointment-new") + f"?with_whom={with_}",
+                    "Arrange it",
+                )
+            )
+    return items
+
+
+def _enforcement(
+    order: Order,
+    ev: Evaluation,
+    today: dt.date,
+    wanted: set[str],
+    found: dict[str, list[QueueItem]],
+) -> None:
+    ref, name = order.case.reference, order.case.person.name
+    for failure in ev.failures:
+        if failure.met is True:
+            continue
+        if failure.required == "breach":
+            key, what, action, url = (
+                "breach_required",
+                f"Unacceptable failure number {failure.number} in 12 months, on "
+                f"{failure.on:%-d %B %Y}: breach action must be taken",
+                "Instigate breach action",
+                _case_url(ref, "cases:breach-new") + f"?failure={failure.on.isoformat()}",
+            )
+        else:
+            key, what, action, url = (
+                "failures",
+                f"Unacceptable failure on {failure.on:%-d %B %Y}: give a formal warning "
+                "or take breach action",
+                "Decide",
+                _case_url(ref, "cases:warning-new") + f"?failure={failure.on.isoformat()}",
+            )
+        if key in wanted:
+            found[key].append(
+                QueueItem(ref, name, what, failure.deadline, failure.met is False, url, action)
+            )
+
+
+def _reviews(order: Order, ev: Evaluation, today: dt.date) -> list[QueueItem]:
+    ref, name = order.case.reference, order.case.person.name
+    items = []
+    reports = {
+        r.review_due: r
+        for r in ReviewReport.objects.filter(order=order).only("review_due", "status")
+    }
+    for review in ev.reviews:
+        if review.held_on is not None:
+            continue
+        if review.met is False and review.due < today - MISSED_REVIEW_LOOKBACK:
+            continue
+        if review.met is None and review.window_from > today + REVIEW_LOOKAHEAD:
+            continue
+        report = reports.get(review.due)
+        state = (
+            "no report yet" if report is None else f"report {report.get_status_display().lower()}"
+        )
+        items.append(
+            QueueItem(
+                ref,
+                name,
+                f"Review due {review.due:%-d %B %Y} ({state})",
+                review.window_to,
+                review.met is False,
+                _case_url(ref, "cases:review-report", due=review.due.isoformat()),
+                "Open the review report",
+            )
+        )
+    return items
+
+
+def _ending(order: Order, today: dt.date) -> list[QueueItem]:
+    ref, name = order.case.reference, order.case.person.name
+    last = order.natural_end_on - dt.timedelta(days=1)
+    if last < today:
+        what, overdue = f"The Order's term ended on {last:%-d %B %Y}: record its termination", True
+    elif last <= today + ENDING_LOOKAHEAD:
+        what, overdue = f"Ends on {last:%-d %B %Y}: arrange onward treatment", False
+    else:
+        return []
+    return [
+        QueueItem(ref, name, what, last, overdue, _case_url(ref, "cases:terminate"), "Terminate")
+    ]
+
+
+def _outcomes(by_id: dict[int, Order], today: dt.date, only: str | None) -> list[QueueItem]:
+    appointments = Appointment.objects.filter(order_id__in=list(by_id), on__lte=today).filter(
+        Q(outcome=None) | Q(outcome__meaning="not_recorded")
+    )
+    if only:
+        appointments = appointments.filter(with_whom=only)
+    items = []
+    for a in appointments.order_by("on"):
+        order = by_id[a.order_id]
+        ref = order.case.reference
+        items.append(
+            QueueItem(
+                ref,
+                order.case.person.name,
+                f"{a.get_with_whom_display()} appointment on {a.on:%-d %B %Y}",
+                a.on,
+                a.on < today,
+                reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk}),
+                "Record the outcome",
+            )
+        )
+    return items
+
+
+def _provider_views(by_id: dict[int, Order]) -> list[QueueItem]:
+    drafts = ReviewReport.objects.filter(
+        order_id__in=list(by_id), status=ReviewReport.Status.DRAFT, provider_view=""
+    )
+    items = []
+    for report in drafts:
+        order = by_id[report.order_id]
+        ref = order.case.reference
+        items.append(
+            QueueItem(
+                ref,
+                order.case.person.name,
+                f"Review due {report.review_due:%-d %B %Y}",
+                report.review_due,
+                False,
+                _case_url(ref, "cases:review-report", due=report.review_due.isoformat()),
+                "Add your view",
+            )
+        )
+    return items
+
+
+def _breaches(orders: QuerySet[Order], wanted: set[str], found: dict[str, list[QueueItem]]) -> None:
+    breaches = Breach.objects.filter(order__in=orders).select_related("order__case__person")
+    for breach in breaches.filter(
+        Q(decided_on=None) | Q(warrant_issued_on__isnull=False, warrant_executed_on=None)
+    ):
+        ref = breach.order.case.reference
+        name = breach.order.case.person.name
+        url = reverse("cases:breach", kwargs={"reference": ref, "pk": breach.pk})
+        if "breaches" in wanted and breach.decided_on is None:
+            found["breaches"].append(
+                QueueItem(
+                    ref,
+                    name,
+                    f"Breach instigated on {breach.on:%-d %B %Y}",
+                    None,
+                    False,
+                    url,
+                    "Record the hearing or decision",
+                )
+            )
+        if (
+            "warrants" in wanted
+            and breach.warrant_issued_on is not None
+            and breach.warrant_executed_on is None
+        ):
+            found["warrants"].append(
+                QueueItem(
+                    ref,
+                    name,
+                    f"Warrant issued on {breach.warrant_issued_on:%-d %B %Y}",
+                    None,
+                    True,
+                    url,
+                    "Record its execution",
+                )
+            )
+
+
+def sections_titles(keys: Sequence[str]) -> list[str]:
+    titles = dict(SECTIONS)
+    return [titles[k] for k in keys]

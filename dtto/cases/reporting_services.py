@@ -1,0 +1,118 @@
+"""Changes to review reports: draft, edit, add the provider's view, send. Each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dtto.cases.errors import RecordInvalid
+from dtto.cases.models import Order, ReviewReport
+from dtto.cases.review_reports import draft_text, long_date
+from dtto.cases.services import By, _audit, snapshot
+from dtto.cases.timeline import evaluate_order
+
+EDITABLE = ("tests_summary", "attendance_summary", "provider_view", "assessment", "proposal")
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today if today is not None else timezone.localdate()
+
+
+def draft_review_report(
+    order: Order, *, by: By, review_due: dt.date, today: dt.date | None = None
+) -> ReviewReport:
+    """Draft the progress report for one of the reviews the Standard asks for."""
+    today = _today(today)
+    due_dates = {r.due for r in evaluate_order(order, today).reviews}
+    if review_due not in due_dates:
+        raise RecordInvalid.one(
+            "review_due", f"no review is due on {long_date(review_due)} for this Order"
+        )
+    try:
+        with transaction.atomic():
+            report = ReviewReport.objects.create(
+                order=order, review_due=review_due, **draft_text(order, review_due, today)
+            )
+            _audit(by, "cases.review_report.drafted", report, order.case, after=snapshot(report))
+    except IntegrityError:
+        raise RecordInvalid.one(
+            "review_due", f"a report for the review due {long_date(review_due)} already exists"
+        ) from None
+    return report
+
+
+def _must_be_draft(report: ReviewReport) -> None:
+    if report.status != ReviewReport.Status.DRAFT:
+        raise RecordInvalid.one(
+            "status",
+            f"the report was sent to the court on {long_date(report.sent_on or report.review_due)} and cannot change",
+        )
+
+
+def edit_review_report(report: ReviewReport, *, by: By, **fields: Any) -> ReviewReport:
+    """The case manager's edits to a draft."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise RecordInvalid.one(sorted(unknown)[0], "cannot be edited")
+    with transaction.atomic():
+        report = (
+            ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
+        )
+        _must_be_draft(report)
+        before = snapshot(report)
+        for name, value in fields.items():
+            setattr(report, name, (value or "").strip())
+        report.save(update_fields=list(fields))
+        _audit(
+            by,
+            "cases.review_report.edited",
+            report,
+            report.order.case,
+            before=before,
+            after=snapshot(report),
+        )
+    return report
+
+
+def add_provider_view(report: ReviewReport, *, by: By, provider_view: str) -> ReviewReport:
+    """The treatment provider's view, written by the treatment worker."""
+    if not (provider_view or "").strip():
+        raise RecordInvalid.one("provider_view", "is required: the provider's view for the court")
+    return edit_review_report(report, by=by, provider_view=provider_view)
+
+
+def send_review_report(
+    report: ReviewReport, *, by: By, today: dt.date | None = None
+) -> ReviewReport:
+    """Send the report to the court; it cannot change after."""
+    today = _today(today)
+    with transaction.atomic():
+        report = (
+            ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
+        )
+        _must_be_draft(report)
+        missing = [
+            (name, label)
+            for name, label in (
+                ("assessment", "the case manager's assessment of attitude and response"),
+            )
+            if not getattr(report, name).strip()
+        ]
+        if missing:
+            raise RecordInvalid.one(missing[0][0], f"is required before sending: {missing[0][1]}")
+        before = snapshot(report)
+        report.status = ReviewReport.Status.SENT
+        report.sent_on = today
+        report.save(update_fields=["status", "sent_on"])
+        _audit(
+            by,
+            "cases.review_report.sent",
+            report,
+            report.order.case,
+            before=before,
+            after=snapshot(report),
+        )
+    return report

@@ -1,0 +1,159 @@
+"""Every role against every page: each sees exactly what it should (and an outsider nothing).
+
+In the style of pretix's tests/api/test_permissions.py: one table of pages, one row of
+expected answers per page, one persona per role plus a case manager from another area.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dtto.audit.models import AuditEvent
+from dtto.cases.tests.web import OFFENCE, PERSON, PERSONAS, make_personas, make_running_case
+
+CM, TW, CO, AM, NA, AD, OUT = PERSONAS
+
+# page -> expected status for (case manager, treatment worker, court user, area manager,
+# national analyst, administrator, outsider from another area).
+# 404 where the case is outside what the user may open (so its existence is not confirmed).
+PAGES: list[tuple[str, tuple[int, ...]]] = [
+    ("home", (200, 200, 200, 302, 200, 200, 200)),
+    ("team-queue", (200, 403, 403, 200, 403, 403, 200)),
+    ("cases:list", (200, 200, 200, 200, 403, 403, 200)),
+    ("cases:referral", (200, 403, 403, 403, 403, 403, 200)),
+    ("cases:detail", (200, 200, 200, 200, 404, 404, 404)),
+    ("cases:assessment", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:appointment-new", (200, 200, 403, 403, 404, 404, 404)),
+    ("cases:attendance", (200, 200, 403, 403, 404, 404, 404)),
+    ("cases:test-new", (200, 200, 403, 403, 404, 404, 404)),
+    ("cases:contact-level", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:suspension", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:warning-new", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:warning-letter", (200, 403, 403, 200, 404, 404, 404)),
+    ("cases:breach-new", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:breach", (200, 403, 200, 200, 404, 404, 404)),
+    ("cases:breach-hearing", (200, 403, 200, 403, 404, 404, 404)),
+    ("cases:breach-decision", (200, 403, 200, 403, 404, 404, 404)),
+    ("cases:review-record", (200, 403, 200, 403, 404, 404, 404)),
+    ("cases:review-report", (200, 200, 200, 200, 404, 404, 404)),
+    ("cases:review-report-pdf", (200, 200, 404, 200, 404, 404, 404)),
+    ("cases:terminate", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:conviction", (200, 403, 403, 403, 404, 404, 404)),
+]
+
+
+@pytest.fixture
+def world(db):
+    users = make_personas()
+    running = make_running_case(users[CM])
+    return users, running
+
+
+def _url(name: str, running) -> str:
+    ref = running.case.reference
+    due = running.report.review_due.isoformat()
+    kwargs: dict[str, object] = {
+        "home": {},
+        "team-queue": {},
+        "cases:list": {},
+        "cases:referral": {},
+        "cases:attendance": {"reference": ref, "pk": running.order.appointments.first().pk},
+        "cases:warning-letter": {"reference": ref, "pk": running.warning.pk},
+        "cases:breach": {"reference": ref, "pk": running.breach.pk},
+        "cases:breach-hearing": {"reference": ref, "pk": running.breach.pk},
+        "cases:breach-decision": {"reference": ref, "pk": running.breach.pk},
+        "cases:review-report": {"reference": ref, "due": due},
+        "cases:review-report-pdf": {"reference": ref, "due": due},
+    }.get(name, {"reference": ref})
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize(("page", "expected"), PAGES, ids=[p for p, _ in PAGES])
+@pytest.mark.parametrize("persona", range(len(PERSONAS)), ids=list(PERSONAS))
+def test_each_role_gets_exactly_the_pages_it_should(world, page, expected, persona):
+    users, running = world
+    client = Client()
+    client.force_login(users[PERSONAS[persona]])
+    response = client.get(_url(page, running))
+    assert response.status_code == expected[persona], (PERSONAS[persona], page)
+
+
+def test_every_page_asks_a_stranger_to_sign_in(world):
+    _, running = world
+    for page, _ in PAGES:
+        response = Client().get(_url(page, running))
+        assert response.status_code == 302, page
+        assert response["Location"].startswith("/accounts/sign-in/"), page
+
+
+def _case_page(world, persona: str) -> str:
+    users, running = world
+    client = Client()
+    client.force_login(users[persona])
+    return client.get(reverse("cases:detail", args=[running.case.reference])).content.decode()
+
+
+def test_case_manager_sees_the_whole_record(world):
+    page = _case_page(world, CM)
+    for text in (PERSON, OFFENCE, "Formal warning", "Timeline", "This week", "Court reviews"):
+        assert text in page
+
+
+def test_treatment_worker_sees_treatment_tests_and_attendance_but_no_offence_history(world):
+    page = _case_page(world, TW)
+    assert PERSON in page
+    assert "Drug test" in page and "Appointment" in page
+    assert OFFENCE not in page
+    assert "Missed keywork" not in page  # the warning's reason is enforcement
+    assert "Unacceptable failures and enforcement" not in page
+    assert "Referred" not in page
+
+
+def test_court_user_sees_reviews_and_breaches_but_not_the_timeline(world):
+    page = _case_page(world, CO)
+    assert "Court reviews" in page and "Breaches" in page
+    assert "Timeline" not in page
+    assert OFFENCE not in page
+
+
+def test_court_user_cannot_read_a_review_report_until_it_is_sent(world):
+    users, running = world
+    client = Client()
+    client.force_login(users[CO])
+    url = reverse(
+        "cases:review-report",
+        kwargs={"reference": running.case.reference, "due": running.report.review_due},
+    )
+    page = client.get(url).content.decode()
+    assert "has not sent this report" in page
+    assert running.report.tests_summary.splitlines()[0] not in page
+
+
+def test_outsider_from_another_area_finds_no_case_by_name(world):
+    users, running = world
+    client = Client()
+    client.force_login(users[OUT])
+    page = client.get(reverse("cases:list"), {"q": "Robin"}).content.decode()
+    assert PERSON not in page
+
+
+def test_analyst_and_administrator_never_see_a_name(world):
+    users, running = world
+    for persona in (NA, AD):
+        client = Client()
+        client.force_login(users[persona])
+        for page, _ in PAGES:
+            response = client.get(_url(page, running))
+            assert PERSON not in response.content.decode(errors="ignore"), (persona, page)
+
+
+def test_viewing_a_case_page_is_audited(world):
+    users, running = world
+    client = Client()
+    client.force_login(users[TW])
+    client.get(reverse("cases:detail", args=[running.case.reference]))
+    event = AuditEvent.objects.filter(action="cases.person.viewed").get()
+    assert event.actor == users[TW]
+    assert event.case_reference == running.case.reference
