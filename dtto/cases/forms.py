@@ -28,9 +28,9 @@ class DatePartsWidget(forms.MultiWidget):
     def __init__(self) -> None:
         super().__init__(
             widgets={
-                "_day": forms.TextInput(),
-                "_month": forms.TextInput(),
-                "_year": forms.TextInput(),
+                "day": forms.TextInput(),
+                "month": forms.TextInput(),
+                "year": forms.TextInput(),
             }
         )
 

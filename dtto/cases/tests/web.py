@@ -29,11 +29,14 @@ PERSONAS = (
 )
 
 
-def make_user(username: str, role: str, area: str | None = "leicestershire") -> User:
+def make_user(
+    username: str, role: str, area: str | None = "leicestershire", *, password: str | None = None
+) -> User:
     area_obj = Area.objects.get(code=area) if area else None
     user = User.objects.create_user(
         username=username,
-        password=PASSWORD,
+        # Hashing a password is slow on purpose; most tests sign in with force_login.
+        password=password,
         role=role,
         area=area_obj,
         first_name=username.replace("-", " ").title(),
