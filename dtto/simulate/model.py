@@ -284,9 +284,12 @@ class Simulation:
     def cases(self, records: bool = True) -> Iterator[dict[str, Any]]:
         """Each case in ``dtto-case/1`` form (or ``{}`` when ``records`` is false)."""
         numbers: dict[str, int] = {}
-        for header in self.headers():
+        for index, header in enumerate(self.headers()):
             numbers[header.area] = numbers.get(header.area, 0) + 1
             reference = f"SIM-{header.area}-{numbers[header.area]:06d}"
+            # Each case draws from its own stream, so a scenario that changes one case's
+            # history leaves the others' random numbers alone (common random numbers).
+            self.rng = random.Random(self.seed * 1_000_003 + index)
             yield self._case(reference, header, records)
 
     def _case(self, reference: str, h: CaseHeader, records: bool) -> dict[str, Any]:
@@ -302,8 +305,9 @@ class Simulation:
             referred = started - rng.randint(*_ints(f.referral_to_assessment_days))
         else:
             referred = h.day
-            started = referred + rng.randint(*_ints(f.referral_to_assessment_days))
-            decided = started + rng.randint(*_ints(f.assessment_days))
+            # Nothing is recorded after the data end: a late referral's assessment is cut short.
+            started = min(self.end_ord, referred + rng.randint(*_ints(f.referral_to_assessment_days)))
+            decided = min(self.end_ord, started + rng.randint(*_ints(f.assessment_days)))
         source = self.sources(rng)
         case: dict[str, Any] = {"reference": reference, "area": h.area}
         if h.stage == "not_assessed":
@@ -317,7 +321,7 @@ class Simulation:
         elif h.stage == "unsuitable":
             assessment = {
                 "started_on": cal.date(started),
-                "completed_on": cal.date(min(decided, self.end_ord)),
+                "completed_on": cal.date(decided),
                 "outcome": "unsuitable",
                 "reason": self._unsuitable_reason(person),
                 "recommended_intensity": None,
@@ -326,7 +330,7 @@ class Simulation:
             intensity = self._intensity(h.day)
             assessment = {
                 "started_on": cal.date(started),
-                "completed_on": cal.date(min(decided, self.end_ord)),
+                "completed_on": cal.date(decided),
                 "outcome": "suitable",
                 "reason": None,
                 "recommended_intensity": intensity,

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+import jsonschema
+import pytest
+
+from dtto.accounts.areas import PROBATION_AREAS
+from dtto.cases.codelists import CODE_LISTS
+from dtto.lib.dates import add_months
+from dtto.simulate.model import Simulation
+from dtto.simulate.national import reference_data, simulate_national
+from dtto.simulate.parameters import load_parameters
+from dtto.simulate.writer import write_document
+
+SCHEMA = "dtto/cases/schema/dtto-case-1.schema.json"
+END = date(2004, 3, 31)
+
+
+def _codes(list_name: str) -> set[str]:
+    return {c.code for c in CODE_LISTS[list_name]}
+
+
+def _meaning(list_name: str) -> dict[str, str]:
+    return {c.code: c.meaning for c in CODE_LISTS[list_name]}
+
+
+def _file(orders: int, seed: int) -> str:
+    sim = Simulation(load_parameters(), orders=orders, seed=seed)
+    out = io.StringIO()
+    write_document(sim.cases(), out, sim.end.isoformat())
+    return out.getvalue()
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return json.loads(_file(400, 11))
+
+
+def test_same_seed_gives_the_same_bytes() -> None:
+    assert _file(150, 5) == _file(150, 5)
+
+
+def test_different_seed_gives_different_records() -> None:
+    assert _file(150, 5) != _file(150, 6)
+
+
+def test_every_file_validates_against_the_schema() -> None:
+    with open(SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.validate(_document(), schema)
+
+
+def test_orders_are_made_in_the_window_and_referrals_follow_the_funnel() -> None:
+    cases = _document()["cases"]
+    orders = [c for c in cases if c["order"]]
+    assert len(orders) == 400
+    for c in orders:
+        assert date(2001, 4, 1) <= date.fromisoformat(c["order"]["made_on"]) <= END
+    not_sentenced = [c for c in cases if c["order"] is None]
+    assert 0.55 < len(not_sentenced) / len(cases) < 0.69
+    assert all(c["events"] == [] for c in not_sentenced)
+
+
+def test_codes_come_from_the_code_lists_and_areas_from_the_reference_data() -> None:
+    areas = {code for code, _, _ in PROBATION_AREAS}
+    attendance = _meaning("attendance_outcome")
+    breach = _meaning("breach_outcome")
+    for c in _document()["cases"]:
+        assert c["area"] in areas
+        p = c["person"]
+        assert p["sex"] in _codes("sex") and p["ethnicity"] in _codes("ethnicity")
+        assert p["accommodation"] in _codes("accommodation") and p["main_drug"] in _codes("drug")
+        assert set(p["other_drugs"]) <= _codes("drug")
+        assert c["referral"]["source"] in _codes("referral_source")
+        a = c["assessment"]
+        if a["outcome"] == "not_assessed":
+            assert a["reason"] in _codes("not_assessed_reason")
+        elif a["outcome"] == "unsuitable":
+            assert a["reason"] in _codes("unsuitable_reason")
+        if c["order"]:
+            o = c["order"]
+            assert o["court"] in (f"{c['area']}-mc", f"{c['area']}-cc")
+            assert o["team"] == f"{c['area']}-dtto"
+            assert o["treatment_provider"] == f"{c['area']}-treatment"
+            assert o["case_manager"] is None
+        for e in c["events"]:
+            if e["type"] == "appointment":
+                assert attendance[e["outcome_code"]] == e["outcome"]
+                assert e["kind"] in _codes("appointment_kind")
+            elif e["type"] == "breach":
+                assert breach[e["outcome_code"]] == e["outcome"]
+            elif e["type"] == "termination":
+                assert e["reason"] in _codes("termination_reason")
+            elif e["type"] == "test":
+                substances = set(e.get("results", {})) | set(e.get("admitted", []))
+                assert substances <= _codes("substance")
+
+
+def _day(e: dict[str, Any]) -> date:
+    return date.fromisoformat(e.get("on") or e["from"])
+
+
+def test_every_event_is_within_its_order_and_sorted() -> None:
+    for c in _document()["cases"]:
+        if not c["order"]:
+            continue
+        made = date.fromisoformat(c["order"]["made_on"])
+        length = c["order"]["length_months"]
+        assert 6 <= length <= 36
+        terminations = [e for e in c["events"] if e["type"] == "termination"]
+        assert len(terminations) <= 1
+        last = (
+            date.fromisoformat(terminations[0]["on"])
+            if terminations
+            else add_months(made, length) - timedelta(days=1)
+        )
+        assert last <= add_months(made, length) - timedelta(days=1)
+        days = [_day(e) for e in c["events"]]
+        assert days == sorted(days), c["reference"]
+        for e, day in zip(c["events"], days, strict=True):
+            assert made <= day <= END, (c["reference"], e)
+            if e["type"] != "conviction":
+                assert day <= last, (c["reference"], e)
+            if e["type"] == "appointment":
+                assert 0 < e["hours"] <= 12 and round(e["hours"], 2) == e["hours"]
+                if e["outcome"] == "not_recorded":
+                    assert day > END - timedelta(days=14)
+            if e["type"] == "breach":
+                later = [*e["hearings"], e["decided_on"], e["warrant_issued_on"]]
+                assert all(d is None or d >= e["on"] for d in later)
+                if e["warrant_executed_on"]:
+                    assert e["warrant_executed_on"] >= e["warrant_issued_on"]
+                assert (e["decided_on"] is None) == (e["outcome"] == "pending")
+            if e["type"] == "suspension":
+                assert e["to"] >= e["from"] and date.fromisoformat(e["to"]) <= last
+            if e["type"] == "conviction" and e["offence_on"]:
+                assert e["offence_on"] <= e["on"]
+
+
+def test_people_are_adults_born_before_their_referral() -> None:
+    for c in _document()["cases"]:
+        born = date.fromisoformat(c["person"]["date_of_birth"])
+        referred = date.fromisoformat(c["referral"]["on"])
+        assert born < referred
+        a = c["assessment"]
+        for key in ("started_on", "completed_on"):
+            if a[key]:
+                assert referred <= date.fromisoformat(a[key]) <= END
+        if c["order"]:
+            made = date.fromisoformat(c["order"]["made_on"])
+            assert referred <= made
+            assert add_months(born, 12 * 18) <= made
+
+
+def test_names_look_real() -> None:
+    names = [c["person"]["name"] for c in _document()["cases"]]
+    assert all(len(n.split()) >= 2 and n[0].isupper() for n in names)
+    assert len(set(names)) > len(names) / 3
+
+
+def test_simulate_national_covers_the_42_areas() -> None:
+    document = simulate_national(orders=1500, seed=2)
+    assert document["format"] == "dtto-case/1"
+    assert {c["area"] for c in document["cases"] if c["order"]} == {
+        code for code, _, _ in PROBATION_AREAS
+    }
+
+
+def test_reference_data_targets_add_up_to_the_national_targets() -> None:
+    data = reference_data()
+    assert set(data["targets"]) == {code for code, _, _ in PROBATION_AREAS}
+    total = sum(t["2002-03"]["higher"] for t in data["targets"].values())
+    assert abs(total - 6000) <= 42  # one per area of rounding
+    assert sum(t["2005-06"]["lower"] for t in data["targets"].values()) == pytest.approx(4000, abs=42)
+    budget = data["budgets"]["leicestershire"]["2002-03"]
+    share = budget["treatment"] / sum(budget.values())
+    assert share == pytest.approx(0.59, abs=0.005)
+    assert data["custody_day_cost"] == 100
+
+
+def test_an_end_date_in_the_future_is_refused() -> None:
+    with pytest.raises(ValueError, match="future"):
+        Simulation(load_parameters(), orders=1, seed=1, end=date.today() + timedelta(days=1))
