@@ -1,0 +1,186 @@
+"""The main journeys, as the users would walk them, with an axe check on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from dtto.accounts.models import Role
+from dtto.browser_tests.conftest import assert_accessible
+from dtto.cases.models import Termination
+from dtto.cases.tests.web import PASSWORD, make_running_case, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/sign-in/" in page.url
+    assert_accessible(page)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+
+
+def fill_date(page, prefix: str, day: dt.date) -> None:
+    page.fill(f"#id_{prefix}_day", str(day.day))
+    page.fill(f"#id_{prefix}_month", str(day.month))
+    page.fill(f"#id_{prefix}_year", str(day.year))
+
+
+def save(page) -> None:
+    page.click("button:text-is('Save')")
+    page.wait_for_load_state()
+
+
+def record_absence(page, live_server, ref: str, day: dt.date) -> None:
+    page.goto(f"{live_server.url}{reverse('cases:appointment-new', args=[ref])}")
+    fill_date(page, "on", day)
+    page.fill("#id_hours", "2")
+    page.check("input[name=with_whom][value=treatment]")
+    page.select_option("#id_outcome", "UAAB")
+    save(page)
+
+
+def test_case_manager_runs_an_order_from_queue_to_termination(page, live_server):
+    cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    make_user("tw", Role.TREATMENT_WORKER, password=PASSWORD)
+    running = make_running_case(cm)
+    ref = running.case.reference
+    today = running.today
+
+    sign_in(page, live_server, "cm")
+    assert page.locator("h1").inner_text() == "My queue"
+    assert_accessible(page)
+
+    # A week of appointments and tests, recorded for today.
+    for hours, with_whom, outcome in (("3", "probation", "ATTC"), ("2", "treatment", "ATTC")):
+        page.goto(f"{live_server.url}{reverse('cases:appointment-new', args=[ref])}")
+        fill_date(page, "on", today)
+        page.fill("#id_hours", hours)
+        page.check(f"input[name=with_whom][value={with_whom}]")
+        page.select_option("#id_outcome", outcome)
+        assert_accessible(page)
+        save(page)
+        assert page.url.endswith(f"/cases/{ref}/")
+    page.goto(f"{live_server.url}{reverse('cases:test-new', args=[ref])}")
+    fill_date(page, "on", today)
+    page.select_option("#id_result_opiates", "negative")
+    page.select_option("#id_result_cocaine", "negative")
+    assert_accessible(page)
+    save(page)
+    assert page.url.endswith(f"/cases/{ref}/")
+    assert "This week" in page.content()
+    assert_accessible(page)
+
+    # A form that fails keeps what was typed and says what is wrong.
+    page.goto(f"{live_server.url}{reverse('cases:appointment-new', args=[ref])}")
+    fill_date(page, "on", running.order.made_on - dt.timedelta(days=5))
+    page.fill("#id_hours", "1.5")
+    page.check("input[name=with_whom][value=probation]")
+    save(page)
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.input_value("#id_hours") == "1.5"
+    assert_accessible(page)
+
+    # An unacceptable absence yesterday, handled from the queue with a formal warning...
+    record_absence(page, live_server, ref, today - dt.timedelta(days=1))
+    page.goto(f"{live_server.url}/")
+    page.locator("#failures ~ table a", has_text="Decide").first.click()
+    page.wait_for_load_state()
+    assert "Give a formal warning" in page.locator("h1").inner_text()
+    assert_accessible(page)
+    save(page)
+    assert "Formal warning" in page.locator("h1").inner_text()  # the drafted letter
+    assert_accessible(page)
+
+    # ...and a second one today, which requires breach action.
+    record_absence(page, live_server, ref, today)
+    page.goto(f"{live_server.url}/")
+    page.locator("#breach_required ~ table a", has_text="Instigate breach action").first.click()
+    page.wait_for_load_state()
+    assert "Instigate breach action" in page.locator("h1").inner_text()
+    assert_accessible(page)
+    save(page)
+    assert "Breach of the Order" in page.locator("h1").inner_text()
+    assert "Drafted breach report for the court" in page.content()
+    assert_accessible(page)
+
+    # The review report: drafted from the record, assessed, sent, downloadable.
+    page.goto(
+        f"{live_server.url}"
+        + reverse(
+            "cases:review-report",
+            kwargs={"reference": ref, "due": running.report.review_due.isoformat()},
+        )
+    )
+    assert_accessible(page)
+    page.fill("#id_assessment", "Honest about relapse; attending keywork.")
+    page.click("button:has-text('Save and send to the court')")
+    page.wait_for_load_state()
+    assert "Sent to the court" in page.content()
+    with page.expect_download() as download:
+        page.click("text=Download the report as a PDF")
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    # Termination with onward treatment.
+    page.goto(f"{live_server.url}{reverse('cases:terminate', args=[ref])}")
+    fill_date(page, "on", today)
+    page.check("input[name=reason][value=revoked_non_compliance]")
+    page.fill("#id_onward_referral_to", "Community drug team")
+    assert_accessible(page)
+    save(page)
+    assert page.url.endswith(f"/cases/{ref}/")
+    assert Termination.objects.filter(order=running.order).exists()
+    assert re.search(r"Revoked for failure to comply", page.content())
+
+
+def test_every_role_sees_accessible_pages(page, live_server):
+    cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    running = make_running_case(cm)
+    ref = running.case.reference
+    due = running.report.review_due.isoformat()
+    pages = {
+        "cm": [
+            "/",
+            "/team/",
+            "/cases/",
+            reverse("cases:referral"),
+            reverse("cases:detail", args=[ref]),
+            reverse("cases:assessment", args=[ref]),
+            reverse("cases:contact-level", args=[ref]),
+            reverse("cases:suspension", args=[ref]),
+            reverse("cases:warning-new", args=[ref]),
+            reverse("cases:breach", kwargs={"reference": ref, "pk": running.breach.pk}),
+            reverse("cases:breach-decision", kwargs={"reference": ref, "pk": running.breach.pk}),
+            reverse("cases:breach-warrant", kwargs={"reference": ref, "pk": running.breach.pk}),
+            reverse("cases:review-record", args=[ref]),
+            reverse("cases:conviction", args=[ref]),
+        ],
+        "tw": ["/", reverse("cases:detail", args=[ref]), f"/cases/{ref}/reviews/{due}/report/"],
+        "court": [
+            "/",
+            reverse("cases:detail", args=[ref]),
+            reverse("cases:review-record", args=[ref]),
+        ],
+        "am": ["/team/", reverse("cases:detail", args=[ref])],
+        "analyst": ["/"],
+    }
+    make_user("tw", Role.TREATMENT_WORKER, password=PASSWORD)
+    make_user("court", Role.COURT_USER, password=PASSWORD)
+    make_user("am", Role.AREA_MANAGER, password=PASSWORD)
+    make_user("analyst", Role.NATIONAL_ANALYST, None, password=PASSWORD)
+    for username, urls in pages.items():
+        page.context.clear_cookies()
+        sign_in(page, live_server, username)
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            assert page.locator("h1").count() == 1, url
+            assert_accessible(page)
