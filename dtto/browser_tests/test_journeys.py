@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -19,7 +20,7 @@ pytestmark = [
 ]
 
 
-def sign_in(page, live_server, username: str) -> None:
+def sign_in(page: Any, live_server: Any, username: str) -> None:
     page.goto(f"{live_server.url}/")
     assert "/accounts/sign-in/" in page.url
     assert_accessible(page)
@@ -29,18 +30,18 @@ def sign_in(page, live_server, username: str) -> None:
     page.wait_for_load_state()
 
 
-def fill_date(page, prefix: str, day: dt.date) -> None:
+def fill_date(page: Any, prefix: str, day: dt.date) -> None:
     page.fill(f"#id_{prefix}_day", str(day.day))
     page.fill(f"#id_{prefix}_month", str(day.month))
     page.fill(f"#id_{prefix}_year", str(day.year))
 
 
-def save(page) -> None:
+def save(page: Any) -> None:
     page.click("button:text-is('Save')")
     page.wait_for_load_state()
 
 
-def record_absence(page, live_server, ref: str, day: dt.date) -> None:
+def record_absence(page: Any, live_server: Any, ref: str, day: dt.date) -> None:
     page.goto(f"{live_server.url}{reverse('cases:appointment-new', args=[ref])}")
     fill_date(page, "on", day)
     page.fill("#id_hours", "2")
@@ -49,7 +50,7 @@ def record_absence(page, live_server, ref: str, day: dt.date) -> None:
     save(page)
 
 
-def test_case_manager_runs_an_order_from_queue_to_termination(page, live_server):
+def test_case_manager_runs_an_order_from_queue_to_termination(page: Any, live_server: Any) -> None:
     cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
     make_user("tw", Role.TREATMENT_WORKER, password=PASSWORD)
     running = make_running_case(cm)
@@ -142,7 +143,7 @@ def test_case_manager_runs_an_order_from_queue_to_termination(page, live_server)
     assert re.search(r"Revoked for failure to comply", page.content())
 
 
-def test_every_role_sees_accessible_pages(page, live_server):
+def test_every_role_sees_accessible_pages(page: Any, live_server: Any) -> None:
     cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
     running = make_running_case(cm)
     ref = running.case.reference
