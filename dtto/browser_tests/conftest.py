@@ -63,3 +63,21 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 def assert_accessible(page: Any) -> None:
     violations = axe_violations(page)
     assert not violations, f"{page.url}: {json.dumps(violations, indent=1)}"
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Areas and code lists, which a transactional test's flush may have removed."""
+    import importlib
+
+    from django.apps import apps
+
+    from dtto.accounts.models import Area
+    from dtto.accounts.reference import load_areas
+    from dtto.cases.models import Code
+
+    if not Area.objects.exists():
+        load_areas(apps)
+    if not Code.objects.exists():
+        codes = importlib.import_module("dtto.cases.migrations.0002_code_lists")
+        codes.forwards(apps, None)

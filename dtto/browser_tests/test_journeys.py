@@ -50,7 +50,9 @@ def record_absence(page: Any, live_server: Any, ref: str, day: dt.date) -> None:
     save(page)
 
 
-def test_case_manager_runs_an_order_from_queue_to_termination(page: Any, live_server: Any) -> None:
+def test_case_manager_runs_an_order_from_queue_to_termination(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
     cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
     make_user("tw", Role.TREATMENT_WORKER, password=PASSWORD)
     running = make_running_case(cm)
@@ -143,7 +145,9 @@ def test_case_manager_runs_an_order_from_queue_to_termination(page: Any, live_se
     assert re.search(r"Revoked for failure to comply", page.content())
 
 
-def test_every_role_sees_accessible_pages(page: Any, live_server: Any) -> None:
+def test_every_role_sees_accessible_pages(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
     cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
     running = make_running_case(cm)
     ref = running.case.reference
