@@ -20,7 +20,6 @@ from django.db.models import Case as When_
 from django.db.models import (
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -28,12 +27,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models import DateField as DateField_
-from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from dtto.accounts.models import Area, AreaBudget, AreaTarget
@@ -41,10 +40,12 @@ from dtto.cases.models import Assessment, Conviction
 from dtto.reports import statistics as st
 from dtto.reports.models import OrderSummary
 from dtto.reports.queries import (
+    DayNumber,
     Period,
     Scope,
     financial_year_expression,
     financial_year_of,
+    month_expression,
     with_age_band,
 )
 
@@ -91,12 +92,12 @@ def commencements(scope: Scope, period: Period) -> dict[str, Any]:
     by_intensity = dict(made.values_list("intensity").annotate(n=Count("pk")).order_by())
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"higher": 0, "lower": 0})
     for month, intensity, n in (
-        made.annotate(month_start=TruncMonth("made_on"))
+        made.annotate(month_start=month_expression("made_on"))
         .values_list("month_start", "intensity")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        months[month.strftime("%Y-%m")][intensity] = n
+        months[month][intensity] = n
     by_month = [
         {"month": key, **counts, "total": sum(counts.values())}
         for key, counts in sorted(months.items())
@@ -461,11 +462,15 @@ def reach(scope: Scope, period: Period) -> dict[str, Any]:
         "ethnic_group": "person__ethnicity__group",
     }
     out: dict[str, Any] = {"reference_groups": REFERENCE_GROUPS, "dimensions": {}}
+    # One grouped query for all three dimensions; the few rows are then summed per dimension.
+    rows = list(cases.values(*fields.values()).annotate(**stage_counts).order_by())
     for dimension, field in fields.items():
-        counted = {
-            row[field] or "Not stated": row
-            for row in cases.values(field).annotate(**stage_counts).order_by()
-        }
+        counted: dict[str, dict[str, int]] = {}
+        for row in rows:
+            group = row[field] or "Not stated"
+            totals_row = counted.setdefault(group, dict.fromkeys(STAGES, 0))
+            for stage in STAGES:
+                totals_row[stage] += row[stage]
         reference = counted.get(REFERENCE_GROUPS[dimension])
         groups = {}
         for group, row in sorted(counted.items()):
@@ -584,30 +589,35 @@ def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) 
     """
     as_of = _today(as_of)
     made = scope.summaries().filter(**period.filter("made_on"))
+    # Days from the Order to the first later conviction, found once per Order in the database.
+    first = (
+        Conviction.objects.annotate(day=DayNumber("on"))
+        .filter(case_id=OuterRef("order__case_id"), day__gt=OuterRef("made_day"))
+        .order_by("day")
+        .values("day")[:1]
+    )
+    made = made.annotate(after=Subquery(first) - F("made_day"))
+    today = as_of.toordinal()
+    aggregates: dict[str, Any] = {}
+    for name, window in RECONVICTION_WINDOWS.items():
+        followed = Q(made_day__lte=today - window)
+        within = Q(after__lte=window)
+        completer = Q(successful=True)
+        aggregates[f"{name}_all"] = Count("pk", filter=followed)
+        aggregates[f"{name}_all_convicted"] = Count("pk", filter=followed & within)
+        aggregates[f"{name}_completers"] = Count("pk", filter=followed & completer)
+        aggregates[f"{name}_completers_convicted"] = Count(
+            "pk", filter=followed & completer & within
+        )
+    counts = made.aggregate(**aggregates)
     out: dict[str, Any] = {"as_of": as_of.isoformat(), "windows": {}}
     for name, window in RECONVICTION_WINDOWS.items():
-        limit = ExpressionWrapper(
-            OuterRef("made_on") + dt.timedelta(days=window), output_field=DateField_()
-        )
-        convicted = Exists(
-            Conviction.objects.filter(
-                case_id=OuterRef("order__case_id"), on__gt=OuterRef("made_on"), on__lte=limit
-            )
-        )
-        counts = (
-            made.filter(made_on__lte=as_of - dt.timedelta(days=window))
-            .annotate(convicted=convicted)
-            .aggregate(
-                all=Count("pk"),
-                all_convicted=Count("pk", filter=Q(convicted=True)),
-                completers=Count("pk", filter=Q(successful=True)),
-                completers_convicted=Count("pk", filter=Q(successful=True, convicted=True)),
-            )
-        )
         out["windows"][name] = {
             "window_days": window,
-            "all_starters": st.rate(counts["all_convicted"], counts["all"]),
-            "completers": st.rate(counts["completers_convicted"], counts["completers"]),
+            "all_starters": st.rate(counts[f"{name}_all_convicted"], counts[f"{name}_all"]),
+            "completers": st.rate(
+                counts[f"{name}_completers_convicted"], counts[f"{name}_completers"]
+            ),
         }
     return out
 
