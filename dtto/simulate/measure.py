@@ -90,7 +90,9 @@ def termination_share(cases: Sequence[Case], reasons: Sequence[str], year: int =
     return _share(sum(1 for _, t in ts if t["reason"] in reasons), len(ts))
 
 
-def area_success_rate(cases: Sequence[Case], area: str, years: Sequence[int] = (2002, 2003)) -> float:
+def area_success_rate(
+    cases: Sequence[Case], area: str, years: Sequence[int] = (2002, 2003)
+) -> float:
     """Completed or ended early for good progress, of the area's terminations (Figure 18).
 
     Figure 18 counts 2003 alone; two years of terminations halve the noise of one small area
@@ -288,9 +290,7 @@ def unit_cost(params: Parameters, cases: Sequence[Case]) -> float:
     return _share(int(s.total), s.commencements)
 
 
-def area_cost_per_order(
-    params: Parameters, cases: Sequence[Case], area: str, as_of: date
-) -> float:
+def area_cost_per_order(params: Parameters, cases: Sequence[Case], area: str, as_of: date) -> float:
     """Mean whole-life cost of an area's Orders made in 2001-02 and 2002-03.
 
     Figure 24 divides a year's spending by that year's commencements; for one area in a small
@@ -300,7 +300,8 @@ def area_cost_per_order(
     made = [
         c
         for c in _orders(cases)
-        if c["area"] == area and date(2001, 4, 1) <= _day(c["order"]["made_on"]) <= date(2003, 3, 31)
+        if c["area"] == area
+        and date(2001, 4, 1) <= _day(c["order"]["made_on"]) <= date(2003, 3, 31)
     ]
     s = spend(params, made, date(2001, 4, 1), as_of)
     return _share(int(s.total), len(made))
@@ -379,72 +380,265 @@ class Figure:
         return f"{value:.2f}"
 
 
-def calibration(
-    document: Mapping[str, Any], params: Parameters, as_of: date
-) -> list[Figure]:
+def calibration(document: Mapping[str, Any], params: Parameters, as_of: date) -> list[Figure]:
     """Every published figure beside the simulated one, with its tolerance."""
     cases: list[Case] = list(document["cases"])
     evals = evaluations(document, as_of)
     rows: list[tuple[str, str, str, float, float, str, Callable[[], float]]] = [
-        ("Commencements 2001-02 / 2002-03", "2.2", "4,854 / 6,140 = 0.79", 0.72, 0.86, "x",
-         lambda: commencement_ratio(cases)),
-        ("Referrals never assessed", "2.12, Fig 9", "about 30%", 0.26, 0.34, "%",
-         lambda: not_assessed_share(cases)),
-        ("Referrals not found suitable", "2.12, Fig 9", "over half", 0.50, 0.60, "%",
-         lambda: not_suitable_share(cases)),
-        ("Terminations 2003: completed or good progress", "3.3, Fig 14", "28%", 0.24, 0.32, "%",
-         lambda: termination_share(cases, SUCCESSFUL)),
-        ("Terminations 2003: revoked, non-compliance", "3.3, Fig 14", "44%", 0.39, 0.49, "%",
-         lambda: termination_share(cases, ("revoked_non_compliance",))),
-        ("Terminations 2003: revoked, conviction", "3.3, Fig 15", "22%", 0.18, 0.26, "%",
-         lambda: termination_share(cases, ("revoked_conviction",))),
-        ("Terminations 2003: other (ill health, death)", "3.3", "6%", 0.03, 0.09, "%",
-         lambda: termination_share(cases, OTHER)),
-        ("Successful completions 2002-03: Dorset", "3.10, Fig 18", "71%", 0.56, 0.86, "%",
-         lambda: area_success_rate(cases, "dorset")),
-        ("Successful completions 2002-03: Kent", "3.10, Fig 18", "8%", 0.0, 0.16, "%",
-         lambda: area_success_rate(cases, "kent")),
-        ("Completions that expired in breach", "3.3", "17% to 25%", 0.13, 0.29, "%",
-         lambda: expired_in_breach_share(cases)),
-        ("Breaches per 100 starts, 2003", "3.27", "86", 71.0, 105.0, "x",
-         lambda: breaches_per_100_starts(cases)),
-        ("Breaches decided 2003: revoked", "3.27", "37%", 0.31, 0.46, "%",
-         lambda: breach_revoked_share(cases)),
-        ("Revocations in year 1 within 6 months", "3.11, Fig 19", "about two thirds", 0.59, 0.75,
-         "%", lambda: revoked_within_six_months(cases)),
-        ("Mostly clear of opiates, months 1-3", "3.4, Fig 16", "about 20%", 0.15, 0.25, "%",
-         lambda: opiate_clear_share(cases, (1, 2, 3))),
-        ("Mostly clear of opiates, month 12", "3.4, Fig 16", "over 30%", 0.30, 0.42, "%",
-         lambda: opiate_clear_share(cases, (12,))),
-        ("Orders 2002: aged over 21", "2.16", "90%", 0.87, 0.93, "%",
-         lambda: over_21_share(cases)),
+        (
+            "Commencements 2001-02 / 2002-03",
+            "2.2",
+            "4,854 / 6,140 = 0.79",
+            0.72,
+            0.86,
+            "x",
+            lambda: commencement_ratio(cases),
+        ),
+        (
+            "Referrals never assessed",
+            "2.12, Fig 9",
+            "about 30%",
+            0.26,
+            0.34,
+            "%",
+            lambda: not_assessed_share(cases),
+        ),
+        (
+            "Referrals not found suitable",
+            "2.12, Fig 9",
+            "over half",
+            0.50,
+            0.60,
+            "%",
+            lambda: not_suitable_share(cases),
+        ),
+        (
+            "Terminations 2003: completed or good progress",
+            "3.3, Fig 14",
+            "28%",
+            0.24,
+            0.32,
+            "%",
+            lambda: termination_share(cases, SUCCESSFUL),
+        ),
+        (
+            "Terminations 2003: revoked, non-compliance",
+            "3.3, Fig 14",
+            "44%",
+            0.39,
+            0.49,
+            "%",
+            lambda: termination_share(cases, ("revoked_non_compliance",)),
+        ),
+        (
+            "Terminations 2003: revoked, conviction",
+            "3.3, Fig 15",
+            "22%",
+            0.18,
+            0.26,
+            "%",
+            lambda: termination_share(cases, ("revoked_conviction",)),
+        ),
+        (
+            "Terminations 2003: other (ill health, death)",
+            "3.3",
+            "6%",
+            0.03,
+            0.09,
+            "%",
+            lambda: termination_share(cases, OTHER),
+        ),
+        (
+            "Successful completions 2002-03: Dorset",
+            "3.10, Fig 18",
+            "71%",
+            0.56,
+            0.86,
+            "%",
+            lambda: area_success_rate(cases, "dorset"),
+        ),
+        (
+            "Successful completions 2002-03: Kent",
+            "3.10, Fig 18",
+            "8%",
+            0.0,
+            0.16,
+            "%",
+            lambda: area_success_rate(cases, "kent"),
+        ),
+        (
+            "Completions that expired in breach",
+            "3.3",
+            "17% to 25%",
+            0.13,
+            0.29,
+            "%",
+            lambda: expired_in_breach_share(cases),
+        ),
+        (
+            "Breaches per 100 starts, 2003",
+            "3.27",
+            "86",
+            71.0,
+            105.0,
+            "x",
+            lambda: breaches_per_100_starts(cases),
+        ),
+        (
+            "Breaches decided 2003: revoked",
+            "3.27",
+            "37%",
+            0.31,
+            0.46,
+            "%",
+            lambda: breach_revoked_share(cases),
+        ),
+        (
+            "Revocations in year 1 within 6 months",
+            "3.11, Fig 19",
+            "about two thirds",
+            0.59,
+            0.75,
+            "%",
+            lambda: revoked_within_six_months(cases),
+        ),
+        (
+            "Mostly clear of opiates, months 1-3",
+            "3.4, Fig 16",
+            "about 20%",
+            0.15,
+            0.25,
+            "%",
+            lambda: opiate_clear_share(cases, (1, 2, 3)),
+        ),
+        (
+            "Mostly clear of opiates, month 12",
+            "3.4, Fig 16",
+            "over 30%",
+            0.30,
+            0.42,
+            "%",
+            lambda: opiate_clear_share(cases, (12,)),
+        ),
+        ("Orders 2002: aged over 21", "2.16", "90%", 0.87, 0.93, "%", lambda: over_21_share(cases)),
         ("Orders 2002: women", "2.17", "18%", 0.15, 0.21, "%", lambda: women_share(cases)),
-        ("First probation appointment in 1 working day", "3.15", "82%", 0.77, 0.87, "%",
-         lambda: first_probation_rate(evals)),
-        ("First treatment appointment in 2 working days", "3.15", "77%", 0.72, 0.82, "%",
-         lambda: first_treatment_rate(evals)),
-        ("Minimum contact hours, weeks 1-13", "3.18", "44%", 0.38, 0.50, "%",
-         lambda: contact_rate(evals, 1)),
-        ("Minimum contact hours, after week 13", "3.18", "69%", 0.63, 0.75, "%",
-         lambda: contact_rate(evals, 2)),
-        ("2+ tests every week, weeks 1-13", "3.19", "13%", 0.09, 0.17, "%",
-         lambda: testing_rate(evals, 1)),
-        ("1+ test every week after week 13", "3.19", "29%", 0.24, 0.34, "%",
-         lambda: testing_rate(evals, 2)),
-        ("Cost per commencement 2002-03, national", "3.32, Fig 24", "£5,258 to £7,592", 5200,
-         7600, "£", lambda: unit_cost(params, cases)),
-        ("Cost per commencement 2002-03, Leicestershire", "Fig 24", "£5,258", 3950, 6550, "£",
-         lambda: area_cost_per_order(params, cases, "leicestershire", as_of)),
-        ("Cost per commencement 2002-03, Gloucestershire", "Fig 24", "£7,592", 5700, 9500, "£",
-         lambda: area_cost_per_order(params, cases, "gloucestershire", as_of)),
-        ("Cost of a day on the Order", "3.33", "£25 to £37", 25.0, 37.0, "£",
-         lambda: daily_cost(params, cases)),
-        ("Treatment share of cost", "3.32", "59%", 0.55, 0.63, "%",
-         lambda: treatment_cost_share(params, cases)),
-        ("Reconvicted within 2 years", "3.7, Fig 17", "80%", 0.75, 0.85, "%",
-         lambda: reconvicted_share(cases, as_of)),
-        ("Reconvicted within 2 years, completers", "3.7, Fig 17", "53%", 0.45, 0.61, "%",
-         lambda: reconvicted_share(cases, as_of, completers=True)),
+        (
+            "First probation appointment in 1 working day",
+            "3.15",
+            "82%",
+            0.77,
+            0.87,
+            "%",
+            lambda: first_probation_rate(evals),
+        ),
+        (
+            "First treatment appointment in 2 working days",
+            "3.15",
+            "77%",
+            0.72,
+            0.82,
+            "%",
+            lambda: first_treatment_rate(evals),
+        ),
+        (
+            "Minimum contact hours, weeks 1-13",
+            "3.18",
+            "44%",
+            0.38,
+            0.50,
+            "%",
+            lambda: contact_rate(evals, 1),
+        ),
+        (
+            "Minimum contact hours, after week 13",
+            "3.18",
+            "69%",
+            0.63,
+            0.75,
+            "%",
+            lambda: contact_rate(evals, 2),
+        ),
+        (
+            "2+ tests every week, weeks 1-13",
+            "3.19",
+            "13%",
+            0.09,
+            0.17,
+            "%",
+            lambda: testing_rate(evals, 1),
+        ),
+        (
+            "1+ test every week after week 13",
+            "3.19",
+            "29%",
+            0.24,
+            0.34,
+            "%",
+            lambda: testing_rate(evals, 2),
+        ),
+        (
+            "Cost per commencement 2002-03, national",
+            "3.32, Fig 24",
+            "£5,258 to £7,592",
+            5200,
+            7600,
+            "£",
+            lambda: unit_cost(params, cases),
+        ),
+        (
+            "Cost per commencement 2002-03, Leicestershire",
+            "Fig 24",
+            "£5,258",
+            3950,
+            6550,
+            "£",
+            lambda: area_cost_per_order(params, cases, "leicestershire", as_of),
+        ),
+        (
+            "Cost per commencement 2002-03, Gloucestershire",
+            "Fig 24",
+            "£7,592",
+            5700,
+            9500,
+            "£",
+            lambda: area_cost_per_order(params, cases, "gloucestershire", as_of),
+        ),
+        (
+            "Cost of a day on the Order",
+            "3.33",
+            "£25 to £37",
+            25.0,
+            37.0,
+            "£",
+            lambda: daily_cost(params, cases),
+        ),
+        (
+            "Treatment share of cost",
+            "3.32",
+            "59%",
+            0.55,
+            0.63,
+            "%",
+            lambda: treatment_cost_share(params, cases),
+        ),
+        (
+            "Reconvicted within 2 years",
+            "3.7, Fig 17",
+            "80%",
+            0.75,
+            0.85,
+            "%",
+            lambda: reconvicted_share(cases, as_of),
+        ),
+        (
+            "Reconvicted within 2 years, completers",
+            "3.7, Fig 17",
+            "53%",
+            0.45,
+            0.61,
+            "%",
+            lambda: reconvicted_share(cases, as_of, completers=True),
+        ),
     ]
     return [
         Figure(name, source, published, low, high, fn(), unit)

@@ -19,7 +19,7 @@ import random
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import accumulate
 from typing import Any
 
@@ -306,7 +306,9 @@ class Simulation:
         else:
             referred = h.day
             # Nothing is recorded after the data end: a late referral's assessment is cut short.
-            started = min(self.end_ord, referred + rng.randint(*_ints(f.referral_to_assessment_days)))
+            started = min(
+                self.end_ord, referred + rng.randint(*_ints(f.referral_to_assessment_days))
+            )
             decided = min(self.end_ord, started + rng.randint(*_ints(f.assessment_days)))
         source = self.sources(rng)
         case: dict[str, Any] = {"reference": reference, "area": h.area}
@@ -368,10 +370,7 @@ class Simulation:
     def _person(self, area: Area, day: int, sentenced: bool) -> dict[str, Any]:
         rng, p = self.rng, self.p.people
         female = rng.random() < (p.female_share_orders if sentenced else self.female_others)
-        if rng.random() < area.minority:
-            ethnicity = self.minority(rng)
-        else:
-            ethnicity = self.white(rng)
+        ethnicity = self.minority(rng) if rng.random() < area.minority else self.white(rng)
         if sentenced or rng.random() >= self.under21_others:
             lo, hi = self.ages(rng)
             if not sentenced and lo < 21:
@@ -544,10 +543,7 @@ class _OrderRun:
             else:
                 q, r = du.quit_disengaged, du.relapse_disengaged
             if week > 1:
-                if using:
-                    using = not (rng.random() < q)
-                else:
-                    using = rng.random() < r
+                using = (rng.random() >= q) if using else (rng.random() < r)
             clear_weeks = 0 if using else clear_weeks + 1
             if self.engaged:
                 weeks_engaged += 1
@@ -849,7 +845,7 @@ class _OrderRun:
 
     def _failure(self, day: int) -> None:
         """An unacceptable failure (Figure 21: one a day): warning or breach (Figure 4)."""
-        rng, en, cal = self.rng, self.p.enforcement, self.cal
+        rng, en = self.rng, self.p.enforcement
         if self.pending is not None:
             return  # dealt with in the breach proceedings already under way
         floor = max(add_months(date.fromordinal(day), -12).toordinal(), self.last_breach)

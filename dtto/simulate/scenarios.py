@@ -23,8 +23,22 @@ from .parameters import Parameters, load_parameters
 SCENARIOS_DIR = Path(__file__).with_name("scenarios")
 
 # Two-sided 97.5% points of Student's t by degrees of freedom (for the 95% interval).
-_T975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
-         10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 30: 2.04}
+_T975 = {
+    1: 12.71,
+    2: 4.30,
+    3: 3.18,
+    4: 2.78,
+    5: 2.57,
+    6: 2.45,
+    7: 2.36,
+    8: 2.31,
+    9: 2.26,
+    10: 2.23,
+    12: 2.18,
+    15: 2.13,
+    20: 2.09,
+    30: 2.04,
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,9 @@ def load_scenario(path: Path | str) -> Scenario:
         raise ValueError(f"unknown key(s) in scenario {path}: {', '.join(sorted(unknown))}")
     overrides = raw.get("parameters", {})
     load_parameters(overrides)  # fails now, naming the key, if a parameter is misspelt
-    return Scenario(str(raw.get("name", Path(path).stem)), str(raw.get("description", "")), overrides)
+    return Scenario(
+        str(raw.get("name", Path(path).stem)), str(raw.get("description", "")), overrides
+    )
 
 
 def order_cost(params: Parameters, s: OrderSummary) -> float:
@@ -81,7 +97,9 @@ def metrics(params: Parameters, sim: Simulation) -> dict[str, float]:
     }
 
 
-def run(params: Parameters, orders: int, seed: int, start: date | None, end: date | None) -> dict[str, float]:
+def run(
+    params: Parameters, orders: int, seed: int, start: date | None, end: date | None
+) -> dict[str, float]:
     sim = Simulation(params, orders=orders, seed=seed, start=start, end=end)
     for _ in sim.cases(records=False):
         pass
@@ -154,7 +172,7 @@ def _fmt(measure: str, value: float) -> str:
     if value != value:
         return "n/a"
     if measure.startswith("cost"):
-        return f"£{value:,.0f}"
+        return f"{'-' if value < 0 else ''}£{abs(value):,.0f}"
     if measure.endswith("rate"):
         return f"{100 * value:.1f}%"
     return f"{value:,.1f}"
@@ -175,7 +193,9 @@ def format_comparison(scenario: Scenario, rows: Sequence[Row], repeats: int) -> 
             interval = f"{100 * r.low:+.1f} to {100 * r.high:+.1f}"
         else:
             diff = ("+" if r.difference >= 0 else "") + _fmt(r.measure, r.difference)
-        table.append((r.measure, _fmt(r.measure, r.baseline), _fmt(r.measure, r.scenario), diff, interval))
+        table.append(
+            (r.measure, _fmt(r.measure, r.baseline), _fmt(r.measure, r.scenario), diff, interval)
+        )
     widths = [max(len(row[i]) for row in table) for i in range(5)]
     lines += ["  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() for row in table]
     return "\n".join(lines)

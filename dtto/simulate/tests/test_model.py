@@ -176,7 +176,9 @@ def test_reference_data_targets_add_up_to_the_national_targets() -> None:
     assert set(data["targets"]) == {code for code, _, _ in PROBATION_AREAS}
     total = sum(t["2002-03"]["higher"] for t in data["targets"].values())
     assert abs(total - 6000) <= 42  # one per area of rounding
-    assert sum(t["2005-06"]["lower"] for t in data["targets"].values()) == pytest.approx(4000, abs=42)
+    assert sum(t["2005-06"]["lower"] for t in data["targets"].values()) == pytest.approx(
+        4000, abs=42
+    )
     budget = data["budgets"]["leicestershire"]["2002-03"]
     share = budget["treatment"] / sum(budget.values())
     assert share == pytest.approx(0.59, abs=0.005)

@@ -29,5 +29,5 @@ def test_an_override_changes_only_its_key() -> None:
 
 
 def test_a_misspelt_override_is_an_error() -> None:
-    with pytest.raises(ValueError, match="enforcement.breach_on_secnd"):
+    with pytest.raises(ValueError, match=r"enforcement\.breach_on_secnd"):
         load_parameters({"enforcement": {"breach_on_secnd": 1.0}})

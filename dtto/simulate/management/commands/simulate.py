@@ -13,6 +13,7 @@ same file, byte for byte. See docs/simulation.md.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from datetime import date
@@ -96,11 +97,17 @@ class Command(BaseCommand):
             end=options["end"],
         )
         exported_at = sim.end.isoformat()
-        if options["out"] == "-":
-            written = write_document(sim.cases(), sys.stdout, exported_at)
-        else:
-            with open(options["out"], "w", encoding="utf-8") as f:
-                written = write_document(sim.cases(), f, exported_at)
+        # The records are acyclic: the cyclic collector would only walk them again (about a
+        # fifth of the time at 100,000 Orders).
+        gc.disable()
+        try:
+            if options["out"] == "-":
+                written = write_document(sim.cases(), sys.stdout, exported_at)
+            else:
+                with open(options["out"], "w", encoding="utf-8") as f:
+                    written = write_document(sim.cases(), f, exported_at)
+        finally:
+            gc.enable()
         self.stderr.write(
             f"Wrote {written.cases:,} cases ({written.orders:,} Orders, {written.events:,} events;"
             f" parameters {params.version}, seed {options['seed']}) to {options['out']}"
