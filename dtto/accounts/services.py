@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
-from dtto.accounts.models import Area, Court, Role, Team, TreatmentProvider, User
+from dtto.accounts.models import (
+    Area,
+    AreaBudget,
+    AreaTarget,
+    Court,
+    Role,
+    Team,
+    TreatmentProvider,
+    User,
+)
 from dtto.audit.services import Actor, record_event
 
 DEMO_PASSWORD = "demo-password"
@@ -73,3 +84,61 @@ def create_demo_users(*, by: Actor | None = None) -> list[DemoLogin]:
                     after={"username": user.username, "role": user.role},
                 )
     return DEMO_LOGINS
+
+
+def load_targets_and_budgets(reference: dict[str, Any], *, by: Actor) -> int:
+    """Set areas' commencement targets and budgets from plain data, as the simulator gives it.
+
+    ``reference["targets"][area][year] = {"higher": n, "lower": n}`` and
+    ``reference["budgets"][area][year] = {"supervision": £, "treatment": £, "testing": £}``,
+    with years as ``"2002-03"``; ``reference["custody_day_cost"]`` in pounds. Existing rows
+    for the same area and year are replaced. Returns how many rows were written.
+    """
+    areas = {a.code: a for a in Area.objects.all()}
+    unknown = sorted((set(reference["targets"]) | set(reference["budgets"])) - set(areas))
+    if unknown:
+        raise ValueError(f"targets: unknown probation area(s) {', '.join(unknown)}")
+    custody = Decimal(str(reference["custody_day_cost"]))
+    written = 0
+    with transaction.atomic():
+        for code, years in reference["targets"].items():
+            for year, by_intensity in years.items():
+                for intensity, commencements in by_intensity.items():
+                    AreaTarget.objects.update_or_create(
+                        area=areas[code],
+                        financial_year=_financial_year(year),
+                        intensity=intensity,
+                        defaults={"commencements": commencements},
+                    )
+                    written += 1
+        for code, years in reference["budgets"].items():
+            for year, money in years.items():
+                AreaBudget.objects.update_or_create(
+                    area=areas[code],
+                    financial_year=_financial_year(year),
+                    defaults={
+                        "supervision": Decimal(str(money["supervision"])),
+                        "treatment": Decimal(str(money["treatment"])),
+                        "testing": Decimal(str(money["testing"])),
+                        "custody_day_cost": custody,
+                    },
+                )
+                written += 1
+        record_event(
+            by,
+            "accounts.targets_and_budgets.loaded",
+            target_type="reference",
+            target_id="targets-and-budgets",
+            after={"rows": written, "source": reference.get("parameters_version", "")},
+        )
+    return written
+
+
+def _financial_year(text: str | int) -> int:
+    """2002 from ``"2002-03"`` (April 2002 to March 2003), or from 2002."""
+    if isinstance(text, int):
+        return text
+    start = text.split("-")[0]
+    if not start.isdigit():
+        raise ValueError(f"financial year: expected a year such as 2002-03, got {text!r}")
+    return int(start)

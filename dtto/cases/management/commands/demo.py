@@ -14,10 +14,17 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from dtto.accounts.models import User
-from dtto.accounts.services import DEMO_LOGINS, DEMO_PASSWORD, create_demo_users
+from dtto.accounts.services import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    create_demo_users,
+    load_targets_and_budgets,
+)
 from dtto.audit.services import Actor
+from dtto.cases.casefile import import_case_document
 from dtto.cases.demo import create_current_caseload
 from dtto.cases.models import Case
+from dtto.simulate.national import reference_data, simulate_national
 
 
 class Command(BaseCommand):
@@ -56,10 +63,10 @@ class Command(BaseCommand):
         if Case.objects.filter(reference__startswith="SIM-").exists():
             self.stdout.write("National data set already loaded.")
             return
-        from dtto.simulate.demo import load_national_data_set
-
         self.stdout.write(
             f"Simulating a national data set of {orders} Orders (seed {seed}); this takes a minute..."
         )
-        summary = load_national_data_set(orders=orders, seed=seed, by=actor)
-        self.stdout.write(summary)
+        load_targets_and_budgets(reference_data(), by=actor)
+        document = simulate_national(orders=orders, seed=seed)
+        result = import_case_document(document, by=actor)
+        self.stdout.write(f"National data set: {result.summary()}")
