@@ -681,7 +681,11 @@ def area_comparison(period: Period) -> dict[str, Any]:
             d = 5 if measure == "compliance_index" else a["compliance"][measure]["denominator"]
             if x is not None and c["denominator"] >= 5 and d >= 5:
                 pairs.append((x, c["rate"]))
-        correlations[measure] = st.correlation([x for x, _ in pairs], [y for _, y in pairs])
+        correlations[measure] = {
+            **st.correlation([x for x, _ in pairs], [y for _, y in pairs]),
+            # The number of areas is not a count of people: never suppressed.
+            "n_areas": len(pairs),
+        }
     sizes = [n for _, n in completion.values() if n > 0]
     limits = []
     if p0 is not None and sizes:

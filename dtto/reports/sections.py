@@ -65,6 +65,20 @@ def ci(r: dict[str, Any]) -> str:
     return f"{r['ci_low']:.1%} to {r['ci_high']:.1%}"
 
 
+def relative(r: dict[str, Any] | None) -> str:
+    """A rate relative to the reference group's, with its interval.
+
+    Withheld when the rate (or the reference group's) rests on counts under 5; a dash when
+    there is no ratio (the group or the reference group has no one at that stage, or a rate
+    of 0).
+    """
+    if r is not None and r.get("suppressed"):
+        return NOT_PUBLISHED
+    if r is None or r.get("ratio") is None:
+        return DASH
+    return f"{r['ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f})"
+
+
 def money(value: float | None) -> str:
     return DASH if value is None else f"£{value:,.2f}"
 
@@ -219,7 +233,9 @@ def _compliance(c: dict[str, Any], id_: str, heading: str) -> Section:
     s.notes = [
         "A case counts only where the Standard could be judged (for example, a first "
         "appointment not yet due is not counted).",
-        f"Findings as of {when.get('earliest')} to {when.get('latest')}.",
+        f"Findings as of {when['earliest']} to {when['latest']}."
+        if when.get("earliest")
+        else "No Orders in scope and period to judge.",
     ]
     if c.get("sample"):
         s.notes.append(
@@ -320,21 +336,15 @@ def _reach(r: dict[str, Any]) -> list[Section]:
             "Successful vs reference",
         ]
 
-        def rr(x: dict[str, Any]) -> str:
-            rel = x["relative_rate"]
-            if rel["ratio"] is None:
-                return DASH
-            return f"{rel['ratio']:.2f} ({rel['ci_low']:.2f} to {rel['ci_high']:.2f})"
-
         s.rows = [
             [
                 g,
                 count(v["referred"]["count"]),
                 pct(v["assessed"]["rate"]),
                 pct(v["commenced"]["rate"]),
-                rr(v["commenced"]),
+                relative(v["commenced"].get("relative_rate")),
                 pct(v["successful"]["rate"]),
-                rr(v["successful"]),
+                relative(v["successful"].get("relative_rate")),
             ]
             for g, v in groups.items()
         ]
@@ -411,7 +421,7 @@ def _areas(a: dict[str, Any]) -> list[Section]:
         corr.rows.append(
             [
                 MEASURE_LABELS.get(measure, "Mean of all measures"),
-                str(c["n"]),
+                str(c.get("n_areas", c["n"])),
                 DASH if c["pearson_r"] is None else f"{c['pearson_r']:.2f}",
                 DASH if c["pearson_p"] is None else f"{c['pearson_p']:.3f}",
                 DASH if c["spearman_rho"] is None else f"{c['spearman_rho']:.2f}",

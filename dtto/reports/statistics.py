@@ -83,16 +83,19 @@ def relative_rate(a: int, n1: int, b: int, n2: int, z: float = Z95) -> dict[str,
     """Rate a/n1 relative to b/n2, with the log-method (Katz) interval.
 
     None where either rate is undefined or zero, since a ratio with a zero has no useful
-    interval on the log scale.
+    interval on the log scale. The reference group's counts come along so that ``suppress``
+    can withhold a ratio that would give a small reference group's rate away.
     """
+    reference = {"reference_numerator": b, "reference_denominator": n2}
     if n1 <= 0 or n2 <= 0 or a <= 0 or b <= 0:
-        return {"ratio": None, "ci_low": None, "ci_high": None}
+        return {"ratio": None, "ci_low": None, "ci_high": None, **reference}
     ratio = (a / n1) / (b / n2)
     se = math.sqrt(max(0.0, 1 / a - 1 / n1 + 1 / b - 1 / n2))
     return {
         "ratio": ratio,
         "ci_low": math.exp(math.log(ratio) - z * se),
         "ci_high": math.exp(math.log(ratio) + z * se),
+        **reference,
     }
 
 
@@ -211,24 +214,42 @@ DERIVED = {
 }
 
 
+# The reference group's counts carried by a relative rate (``measures.reach``).
+REFERENCE_COUNTS = ("reference_numerator", "reference_denominator")
+
+
 def _small(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < SUPPRESS_BELOW
+
+
+def _withheld(data: dict[str, Any]) -> dict[str, Any]:
+    """The same keys with no figures, marked suppressed; nested parts (such as a rate's
+    ``relative_rate``) keep their shape, so whoever reads them finds a dict, not None."""
+    out: dict[str, Any] = {
+        k: _withheld(v) if isinstance(v, dict) else None for k, v in data.items()
+    }
+    out["suppressed"] = True
+    return out
 
 
 def suppress(data: Any, key: str | None = None) -> Any:
     """A copy of report data fit to publish: counts of 1 to 4 become None.
 
     A rate whose numerator or denominator is suppressed is suppressed whole (counts, rate,
-    interval), since the rate would give the count away; it is marked ``"suppressed": True``.
-    Zero is published: it identifies nobody.
+    interval, and anything built on it such as its relative rate), since the rate would give
+    the count away; it is marked ``"suppressed": True``. A relative rate whose reference
+    group's counts are small is suppressed too: with the group's own rate beside it, the
+    ratio would give the reference group's rate away. Zero is published: it identifies nobody.
     """
     if key in NOT_PEOPLE:
         return data
     if isinstance(data, dict):
         if "numerator" in data and "denominator" in data:
             if _small(data["numerator"]) or _small(data["denominator"]):
-                return {**{k: None for k in data}, "suppressed": True}
-            return dict(data)
+                return _withheld(data)
+            return {k: suppress(v, k) if isinstance(v, dict) else v for k, v in data.items()}
+        if "ratio" in data and any(_small(data.get(k)) for k in REFERENCE_COUNTS):
+            return _withheld(data)
         out = {k: suppress(v, k) for k, v in data.items()}
         for derived, sources in DERIVED.items():
             if derived in out and any(_small(data.get(source)) for source in sources):

@@ -96,3 +96,20 @@ def test_kaplan_meier_censors_without_counting_an_event():
 
 def test_quantiles_from_counted_values():
     assert st.quantiles_from_counts([(5, 1), (10, 2), (40, 1)], (0.25, 0.5, 0.75)) == [5, 10, 10]
+
+
+def test_a_rate_suppressed_whole_keeps_the_shape_of_its_relative_rate():
+    entry = {"count": 2, **st.rate(2, 10), "relative_rate": st.relative_rate(2, 10, 30, 100)}
+    out = st.suppress({"successful": entry})["successful"]
+    assert out["suppressed"] is True and out["count"] is None
+    assert out["relative_rate"]["suppressed"] is True
+    assert out["relative_rate"]["ratio"] is None
+
+
+def test_a_relative_rate_against_a_small_reference_group_is_withheld():
+    entry = {"count": 20, **st.rate(20, 100), "relative_rate": st.relative_rate(20, 100, 3, 9)}
+    out = st.suppress({"commenced": entry})["commenced"]
+    assert out["rate"] == 0.2
+    assert out["relative_rate"]["suppressed"] is True
+    big = st.suppress({"commenced": {**entry, "relative_rate": st.relative_rate(20, 100, 30, 90)}})
+    assert big["commenced"]["relative_rate"]["ratio"] == pytest.approx(0.6)
