@@ -133,7 +133,7 @@ def build_queue(
         ref, name = order.case.reference, order.case.person.name
         ev = now[order.pk]
         if "first_appointments" in wanted:
-            found["first_appointments"] += _first_appointments(order, ev, wanted)
+            found["first_appointments"] += _first_appointments(order, ev, week[order.pk], wanted)
         current = this_week(order, today, week[order.pk])
         if current is not None and not current.excluded:
             if "tests" in wanted and current.tests < current.tests_required:
@@ -216,14 +216,24 @@ def _assessments(cases: QuerySet[Case], today: dt.date) -> list[QueueItem]:
     return items
 
 
-def _first_appointments(order: Order, ev: Evaluation, wanted: set[str]) -> list[QueueItem]:
+def _first_appointments(
+    order: Order, ev: Evaluation, ahead: Evaluation, wanted: set[str]
+) -> list[QueueItem]:
+    """First appointments not yet held, unless one is already arranged in time.
+
+    ``ahead`` is the evaluation to the end of this week, which sees appointments arranged
+    for the coming days; ``ev`` (as of today) does not.
+    """
     ref, name = order.case.reference, order.case.person.name
     items = []
-    findings = [("treatment", ev.first_treatment_appointment)]
+    findings = [("treatment", ev.first_treatment_appointment, ahead.first_treatment_appointment)]
     if "provider_views" not in wanted:  # not a treatment worker's queue
-        findings.insert(0, ("probation", ev.first_probation_appointment))
-    for with_, finding in findings:
-        if finding.on is None and finding.met is not True:
+        findings.insert(
+            0, ("probation", ev.first_probation_appointment, ahead.first_probation_appointment)
+        )
+    for with_, finding, planned in findings:
+        arranged_in_time = planned.on is not None and planned.on <= planned.due_by
+        if finding.on is None and finding.met is not True and not arranged_in_time:
             items.append(
                 QueueItem(
                     ref,
