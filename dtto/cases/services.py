@@ -9,7 +9,7 @@ never save case models themselves.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -91,6 +91,28 @@ def _audit(by: By, action: str, instance: models.Model, case: Case, **kwargs: An
 
 def _changed(*orders: Order) -> None:
     orders_changed.send(sender=Order, order_ids=[o.pk for o in orders])
+
+
+def _add_to_order(
+    order: Order,
+    *,
+    by: By,
+    action: str,
+    check: Checker,
+    day: dt.date | None,
+    today: dt.date,
+    build: Callable[[Order], M],
+    may_be_future: bool = False,
+) -> M:
+    """Add one dated record to an Order: under the Order's lock, checked against its dates."""
+    with transaction.atomic():
+        order = _locked_order(order)
+        _window(order, today).check_day(check, "on", day, may_be_future=may_be_future)
+        check.raise_if_any()
+        record = build(order)
+        _audit(by, action, record, order.case, after=snapshot(record))
+        _changed(order)
+    return record
 
 
 def _lookup(
@@ -409,24 +431,24 @@ def record_appointment(
         )
     kind_code = codes.resolve(check, "kind", "appointment_kind", kind, on=day, required=False)
     outcome_code = _attendance_code(check, codes, outcome, day)
-    with transaction.atomic():
-        order = _locked_order(order)
-        # Appointments may be arranged ahead, so only an outcome makes a future date wrong.
-        _window(order, today).check_day(check, "on", day, may_be_future=outcome_code is None)
-        check.raise_if_any()
-        appointment = Appointment.objects.create(
-            order=order,
+    return _add_to_order(
+        order,
+        by=by,
+        action="cases.appointment.recorded",
+        check=check,
+        day=day,
+        today=today,
+        build=lambda locked: Appointment.objects.create(
+            order=locked,
             on=checked(day),
             hours=checked(contact_hours),
             with_whom=with_whom,
             kind=kind_code,
             outcome=outcome_code,
-        )
-        _audit(
-            by, "cases.appointment.recorded", appointment, order.case, after=snapshot(appointment)
-        )
-        _changed(order)
-    return appointment
+        ),
+        # Appointments may be arranged ahead, so only an outcome makes a future date wrong.
+        may_be_future=outcome_code is None,
+    )
 
 
 def record_attendance(
@@ -571,14 +593,17 @@ def give_warning(
     today = _today(today)
     check = Checker()
     day = coerce_date(check, "on", on)
-    with transaction.atomic():
-        order = _locked_order(order)
-        _window(order, today).check_day(check, "on", day)
-        check.raise_if_any()
-        warning = FormalWarning.objects.create(order=order, on=checked(day), reason=reason or "")
-        _audit(by, "cases.warning.given", warning, order.case, after=snapshot(warning))
-        _changed(order)
-    return warning
+    return _add_to_order(
+        order,
+        by=by,
+        action="cases.warning.given",
+        check=check,
+        day=day,
+        today=today,
+        build=lambda locked: FormalWarning.objects.create(
+            order=locked, on=checked(day), reason=reason or ""
+        ),
+    )
 
 
 def instigate_breach(
@@ -589,16 +614,17 @@ def instigate_breach(
     check = Checker()
     day = coerce_date(check, "on", on)
     pending = CodeBook().resolve(check, "outcome", "breach_outcome", "pending", on=None)
-    with transaction.atomic():
-        order = _locked_order(order)
-        _window(order, today).check_day(check, "on", day)
-        check.raise_if_any()
-        breach = Breach.objects.create(
-            order=order, on=checked(day), reason=reason or "", outcome=checked(pending)
-        )
-        _audit(by, "cases.breach.instigated", breach, order.case, after=snapshot(breach))
-        _changed(order)
-    return breach
+    return _add_to_order(
+        order,
+        by=by,
+        action="cases.breach.instigated",
+        check=check,
+        day=day,
+        today=today,
+        build=lambda locked: Breach.objects.create(
+            order=locked, on=checked(day), reason=reason or "", outcome=checked(pending)
+        ),
+    )
 
 
 def check_breach_dates(
@@ -729,20 +755,21 @@ def record_review(
     day = coerce_date(check, "on", on)
     if not isinstance(hearing, bool):
         check.add("hearing", "must be yes or no")
-    with transaction.atomic():
-        order = _locked_order(order)
-        _window(order, today).check_day(check, "on", day)
-        check.raise_if_any()
-        review = CourtReview.objects.create(
-            order=order,
+    return _add_to_order(
+        order,
+        by=by,
+        action="cases.review.recorded",
+        check=check,
+        day=day,
+        today=today,
+        build=lambda locked: CourtReview.objects.create(
+            order=locked,
             on=checked(day),
             hearing=hearing,
             sat="\n".join(n.strip() for n in sat if n.strip()),
             notes=notes or "",
-        )
-        _audit(by, "cases.review.recorded", review, order.case, after=snapshot(review))
-        _changed(order)
-    return review
+        ),
+    )
 
 
 def change_contact_level(
@@ -754,14 +781,17 @@ def change_contact_level(
     day = coerce_date(check, "on", on)
     if level not in ContactLevelChange.Level.values:
         check.add("level", f"must be full or reduced, got {level!r}")
-    with transaction.atomic():
-        order = _locked_order(order)
-        _window(order, today).check_day(check, "on", day)
-        check.raise_if_any()
-        change = ContactLevelChange.objects.create(order=order, on=checked(day), level=level)
-        _audit(by, "cases.contact_level.changed", change, order.case, after=snapshot(change))
-        _changed(order)
-    return change
+    return _add_to_order(
+        order,
+        by=by,
+        action="cases.contact_level.changed",
+        check=check,
+        day=day,
+        today=today,
+        build=lambda locked: ContactLevelChange.objects.create(
+            order=locked, on=checked(day), level=level
+        ),
+    )
 
 
 def check_suspension(
