@@ -105,7 +105,18 @@ def this_week(
 
 
 def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
-    return orders.filter(terminated_on=None, made_on__lte=today)
+    """Orders made, not terminated, and still within their term (its last day is today or later)."""
+    return orders.filter(terminated_on=None, made_on__lte=today, natural_end_on__gt=today)
+
+
+def past_term_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+    """Orders whose term has ended with no termination recorded: only that is asked for.
+
+    Their appointments, failures, reviews and breaches are history, not today's work (an
+    imported or simulated Order left open at the end of its data would otherwise fill the
+    queue with years-old items).
+    """
+    return orders.filter(terminated_on=None, natural_end_on__lte=today)
 
 
 def build_queue(
@@ -172,13 +183,16 @@ def build_queue(
             found["reviews"] += _reviews(order, ev, today)
         if "ending" in wanted:
             found["ending"] += _ending(order, today)
+    if "ending" in wanted:
+        for order in past_term_orders(orders, today).select_related("case", "case__person"):
+            found["ending"] += _ending(order, today)
     if "outcomes" in wanted:
         only = "treatment" if "provider_views" in wanted else None
         found["outcomes"] = _outcomes(by_id, today, only)
     if "provider_views" in wanted:
         found["provider_views"] = _provider_views(by_id)
     if "breaches" in wanted or "warrants" in wanted:
-        _breaches(orders, wanted, found)
+        _breaches(list(by_id), wanted, found)
     result = [
         QueueSection(key, title, sorted(found[key], key=_urgency))
         for key, title in SECTIONS
@@ -373,8 +387,8 @@ def _provider_views(by_id: dict[int, Order]) -> list[QueueItem]:
     return items
 
 
-def _breaches(orders: QuerySet[Order], wanted: set[str], found: dict[str, list[QueueItem]]) -> None:
-    breaches = Breach.objects.filter(order__in=orders).select_related("order__case__person")
+def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[QueueItem]]) -> None:
+    breaches = Breach.objects.filter(order_id__in=order_ids).select_related("order__case__person")
     for breach in breaches.filter(
         Q(decided_on=None) | Q(warrant_issued_on__isnull=False, warrant_executed_on=None)
     ):

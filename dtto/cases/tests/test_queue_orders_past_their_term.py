@@ -1,0 +1,74 @@
+"""An Order whose term has ended with no termination asks only for its termination."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dtto.cases import services
+from dtto.cases.models import Order
+from dtto.cases.queues import COURT_SECTIONS, build_queue
+from dtto.cases.tests.factories import TEST_ACTOR, make_order
+
+pytestmark = pytest.mark.django_db
+
+MADE = dt.date(2003, 2, 3)
+YEARS_LATER = dt.date(2026, 11, 26)
+
+
+def _old_order_left_open() -> Order:
+    """A 12-month Order from 2003 with a missed appointment and a breach, never terminated."""
+    order = make_order(made_on=MADE)
+    today = dt.date(2004, 6, 30)
+    services.record_appointment(
+        order,
+        by=TEST_ACTOR,
+        on=MADE + dt.timedelta(days=1),
+        hours="2",
+        with_whom="probation",
+        outcome="UAAB",
+        today=today,
+    )
+    services.record_appointment(
+        order,
+        by=TEST_ACTOR,
+        on=MADE + dt.timedelta(days=2),
+        hours="2",
+        with_whom="treatment",
+        today=today,
+    )
+    breach = services.instigate_breach(
+        order, by=TEST_ACTOR, on=MADE + dt.timedelta(days=20), reason="Missed", today=today
+    )
+    services.record_warrant(
+        breach, by=TEST_ACTOR, issued_on=MADE + dt.timedelta(days=30), today=today
+    )
+    return order
+
+
+def _items(queue) -> dict[str, list[str]]:
+    return {s.key: [i.what for i in s.items] for s in queue.sections if s.items}
+
+
+def test_an_order_past_its_term_only_asks_for_its_termination() -> None:
+    _old_order_left_open()
+    queue = build_queue(Order.objects.all(), YEARS_LATER)
+    assert _items(queue) == {
+        "ending": ["The Order's term ended on 2 February 2004: record its termination"]
+    }
+    assert queue.orders == 0  # not counted as running
+
+
+def test_court_queue_has_no_breaches_or_warrants_from_orders_past_their_term() -> None:
+    _old_order_left_open()
+    queue = build_queue(Order.objects.all(), YEARS_LATER, sections=COURT_SECTIONS)
+    assert queue.total == 0
+
+
+def test_a_running_order_still_shows_its_breach_and_warrant() -> None:
+    _old_order_left_open()
+    queue = build_queue(Order.objects.all(), dt.date(2003, 4, 1), sections=COURT_SECTIONS)
+    items = _items(queue)
+    assert items["breaches"] == ["Breach instigated on 23 February 2003"]
+    assert items["warrants"] == ["Warrant issued on 5 March 2003"]
