@@ -36,6 +36,7 @@ RECORDING_ACTIONS: frozenset[str] = frozenset(
         "referral",
         "assessment",
         "order",
+        "case_manager",
         "appointment",
         "attendance",
         "test",
@@ -175,6 +176,15 @@ def sees_personal_details(user: AnyUser) -> bool:
 
 def sees_offence_history(user: AnyUser) -> bool:
     return "offences" in sections_for(user)
+
+
+def sees_whole_review_report(user: AnyUser) -> bool:
+    """Whether the user reads a review report whole, with the case manager's sections.
+
+    The attendance summary, assessment and proposal speak of warnings and breach, which a
+    treatment worker never sees: they read the drug tests and write the provider's view.
+    """
+    return "enforcement" in sections_for(user) or "breach_reports" in sections_for(user)
 
 
 def can_record(user: AnyUser, what: str) -> bool:

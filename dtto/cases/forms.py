@@ -184,7 +184,7 @@ class OrderForm(ServiceForm):
     case_manager = forms.ChoiceField(label="Case manager", required=False)
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
-        from dtto.accounts.models import Court, Role, Team, TreatmentProvider, User
+        from dtto.accounts.models import Court, Team, TreatmentProvider
 
         super().__init__(*args, **kwargs)
         self.set_choices("court", [(c.code, c.name) for c in Court.objects.filter(area_id=area_id)])
@@ -193,12 +193,25 @@ class OrderForm(ServiceForm):
             [(p.code, p.name) for p in TreatmentProvider.objects.filter(area_id=area_id)],
         )
         self.set_choices("team", [(t.code, t.name) for t in Team.objects.filter(area_id=area_id)])
-        managers = User.objects.filter(area_id=area_id, role=Role.CASE_MANAGER, is_active=True)
-        self.set_choices(
-            "case_manager",
-            [("", "Not assigned yet")]
-            + [(u.username, u.get_full_name() or u.username) for u in managers],
-        )
+        self.set_choices("case_manager", case_manager_choices(area_id, "Not assigned yet"))
+
+
+def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
+    """The active case managers of an area, by username."""
+    from dtto.accounts.models import Role, User
+
+    managers = User.objects.filter(
+        area_id=area_id, role=Role.CASE_MANAGER, is_active=True
+    ).order_by("first_name", "last_name", "username")
+    return [("", blank)] + [(u.username, u.get_full_name() or u.username) for u in managers]
+
+
+class CaseManagerForm(ServiceForm):
+    case_manager = forms.ChoiceField(label="Case manager", required=False)
+
+    def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("case_manager", case_manager_choices(area_id, "Not assigned"))
 
 
 class AppointmentForm(ServiceForm):
@@ -268,6 +281,15 @@ class DrugTestForm(ServiceForm):
                 ],
             )
         self.set_choices("admitted", self.substances)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        tested = any(data.get(f"result_{c}") for c, _ in self.substances)
+        if data.get("outcome") == DrugTest.Outcome.SAMPLE and not tested:
+            # A sample with nothing tested would count towards the Standard's tests.
+            first = f"result_{self.substances[0][0]}" if self.substances else None
+            self.add_error(first, "Choose positive or negative for at least one substance tested")
+        return data
 
     def result_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"result_{c}"], self[f"confirmed_{c}"]) for c, _ in self.substances]
@@ -415,6 +437,14 @@ class ProviderViewForm(ServiceForm):
         label="The treatment provider's view",
         help_text="Engagement with treatment, prescribing and progress since the last review",
         widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ReopenReviewReportForm(ServiceForm):
+    reason = forms.CharField(
+        label="What needs correcting",
+        help_text="Kept on the audit trail with the report as it was sent",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

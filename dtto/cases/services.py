@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.utils import timezone
 
-from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
+from dtto.accounts.models import Area, Court, Role, Team, TreatmentProvider, User
 from dtto.audit.services import Actor, record_event
 from dtto.cases.errors import Checker, RecordInvalid, checked
 from dtto.cases.models import (
@@ -381,6 +381,16 @@ def _case_manager(check: Checker, value: User | str | None) -> User | None:
 
 
 def assign_case_manager(order: Order, *, by: By, case_manager: User | None) -> Order:
+    """Give the Order to another case manager of its area (or to none, until one is chosen)."""
+    if case_manager is not None and not (
+        case_manager.is_active
+        and case_manager.role == Role.CASE_MANAGER
+        and case_manager.area_id == order.case.area_id
+    ):
+        name = case_manager.get_full_name() or case_manager.username
+        raise RecordInvalid.one(
+            "case_manager", f"{name} is not an active case manager in {order.case.area}"
+        )
     with transaction.atomic():
         order = _locked_order(order)
         before = snapshot(order)

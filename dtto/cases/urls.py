@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/assessment/", views.assessment, name="assessment"),
     path("<str:reference>/order/", views.make_order, name="order"),
+    path("<str:reference>/case-manager/", views.case_manager, name="case-manager"),
     path("<str:reference>/appointments/new/", views.appointment_new, name="appointment-new"),
     path("<str:reference>/appointments/<int:pk>/outcome/", views.attendance, name="attendance"),
     path("<str:reference>/tests/new/", views.test_new, name="test-new"),
@@ -39,6 +40,11 @@ urlpatterns = [
         "<str:reference>/reviews/<str:due>/report/draft/",
         views.review_report_draft,
         name="review-report-draft",
+    ),
+    path(
+        "<str:reference>/reviews/<str:due>/report/reopen/",
+        views.review_report_reopen,
+        name="review-report-reopen",
     ),
     path(
         "<str:reference>/reviews/<str:due>/report.pdf",

@@ -177,7 +177,7 @@ def _timeline(case: Case, order: Order | None, sections: frozenset[str]) -> list
                     a.on,
                     "Appointment",
                     f"appointment-{a.pk}",
-                    f"{a.get_with_whom_display()}{kind}, {a.hours:g} h: {outcome}",
+                    f"{a.get_with_whom_display()}{kind}, {_hours(a.hours)}: {outcome}",
                     reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk})
                     if can
                     else "",
@@ -274,7 +274,14 @@ def _timeline(case: Case, order: Order | None, sections: frozenset[str]) -> list
                     conviction.offence or "Conviction",
                 )
             )
-    return sorted(entries, key=lambda e: (e.on, e.kind))
+    # The Order comes first on the day it was made, then the rest by kind.
+    return sorted(entries, key=lambda e: (e.on, e.kind != "Order", e.kind))
+
+
+def _hours(value: object) -> str:
+    """Contact hours as people write them: 3.5 h, 2 h (not 3.50 h)."""
+    text = f"{float(str(value)):.2f}".rstrip("0").rstrip(".")
+    return f"{text} h"
 
 
 def _anchor(ref: str) -> str:
@@ -324,6 +331,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "assessment": getattr(case, "assessment", None),
         "assessment_due": queues.add_working_days(case.referred_on, queues.ASSESSMENT_WORKING_DAYS),
         "breaches": list(order.breaches.select_related("outcome")) if order else [],
+        "termination": getattr(order, "termination", None) if order else None,
         "today": today,
         "anchor": _anchor,
     }
@@ -450,6 +458,40 @@ def make_order(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+@login_required
+def case_manager(request: HttpRequest, reference: str) -> HttpResponse:
+    """Give the Order to another case manager of the area."""
+    user = _user(request)
+    case = permissions.get_case_for(user, reference)
+    order = _order_or_404(case)
+
+    def handle(case: Case, form: forms.ServiceForm) -> object:
+        username = form.cleaned_data["case_manager"]
+        chosen = User.objects.filter(username=username).first() if username else None
+        return services.assign_case_manager(order, by=user, case_manager=chosen)
+
+    current = order.case_manager
+    return _record(
+        request,
+        reference,
+        what="case_manager",
+        form_class=forms.CaseManagerForm,
+        handler=handle,
+        title="Change the case manager",
+        done="Case manager changed",
+        initial={"case_manager": current.username if current else ""},
+        form_kwargs={"area_id": case.area_id},
+        extra={
+            "lead": "The Order moves to the new case manager's queue. "
+            + (
+                f"It is now managed by {current.get_full_name() or current.username}."
+                if current
+                else "It has no case manager yet."
+            )
+        },
+    )
+
+
 def _order_handler(service: Callable[..., object], user: User) -> Callable[[Case, Any], object]:
     def handle(case: Case, form: forms.ServiceForm) -> object:
         return service(_order_or_404(case), by=user, **form.cleaned_data)
@@ -506,7 +548,7 @@ def attendance(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         done="Attendance recorded",
         extra={
             "lead": f"{appointment.get_with_whom_display()} appointment on "
-            f"{appointment.on:%-d %B %Y}, {appointment.hours:g} hours."
+            f"{appointment.on:%-d %B %Y}, {_hours(appointment.hours)}."
         },
     )
 
@@ -887,6 +929,11 @@ def review_report(request: HttpRequest, reference: str, due: str) -> HttpRespons
             "report": report,
             "form": form,
             "can_draft": permissions.can_record(user, "review_report") and report is None,
+            "can_reopen": permissions.can_record(user, "review_report")
+            and report is not None
+            and report.status == ReviewReport.Status.SENT,
+            "can_review": permissions.can_record(user, "review"),
+            "whole_report": permissions.sees_whole_review_report(user),
             "title": f"Review report for the review due {review_due:%-d %B %Y}",
         },
     )
@@ -912,10 +959,38 @@ def review_report_draft(request: HttpRequest, reference: str, due: str) -> HttpR
 
 
 @login_required
+def review_report_reopen(request: HttpRequest, reference: str, due: str) -> HttpResponse:
+    """Take a sent report back to draft to correct it (audited with the reason)."""
+    user = _user(request)
+    case = permissions.get_case_for(user, reference)
+    report = get_object_or_404(ReviewReport, order__case=case, review_due=_review_due(due))
+    report_url = reverse("cases:review-report", kwargs={"reference": reference, "due": due})
+
+    def handle(case: Case, form: forms.ServiceForm) -> object:
+        return reporting_services.reopen_review_report(report, by=user, **form.cleaned_data)
+
+    return _record(
+        request,
+        reference,
+        what="review_report",
+        form_class=forms.ReopenReviewReportForm,
+        handler=handle,
+        title="Reopen the review report to correct it",
+        done="Report reopened. Correct it and send it to the court again.",
+        next_url=lambda case, _: report_url,
+        extra={
+            "lead": f"The report for the review due {report.review_due:%-d %B %Y} was sent to "
+            "the court. Reopening it takes it back to draft: the court sees it again once "
+            "you send it again."
+        },
+    )
+
+
+@login_required
 def review_report_pdf(request: HttpRequest, reference: str, due: str) -> HttpResponse:
     user = _user(request)
     case = permissions.get_case_for(user, reference)
-    if "review_reports" not in permissions.sections_for(user):
+    if not permissions.sees_whole_review_report(user):
         raise PermissionDenied
     report = get_object_or_404(
         ReviewReport.objects.select_related("order__case__person", "order__court"),

@@ -25,6 +25,7 @@ PAGES: list[tuple[str, tuple[int, ...]]] = [
     ("cases:referral", (200, 403, 403, 403, 403, 403, 200)),
     ("cases:detail", (200, 200, 200, 200, 404, 404, 404)),
     ("cases:assessment", (200, 403, 403, 403, 404, 404, 404)),
+    ("cases:case-manager", (200, 403, 403, 403, 404, 404, 404)),
     ("cases:appointment-new", (200, 200, 403, 403, 404, 404, 404)),
     ("cases:attendance", (200, 200, 403, 403, 404, 404, 404)),
     ("cases:test-new", (200, 200, 403, 403, 404, 404, 404)),
@@ -38,7 +39,9 @@ PAGES: list[tuple[str, tuple[int, ...]]] = [
     ("cases:breach-decision", (200, 403, 200, 403, 404, 404, 404)),
     ("cases:review-record", (200, 403, 200, 403, 404, 404, 404)),
     ("cases:review-report", (200, 200, 200, 200, 404, 404, 404)),
-    ("cases:review-report-pdf", (200, 200, 404, 200, 404, 404, 404)),
+    ("cases:review-report-reopen", (200, 403, 403, 403, 404, 404, 404)),
+    # The PDF holds the attendance summary with its warnings: not for treatment workers.
+    ("cases:review-report-pdf", (200, 403, 404, 200, 404, 404, 404)),
     ("cases:terminate", (200, 403, 403, 403, 404, 404, 404)),
     ("cases:conviction", (200, 403, 403, 403, 404, 404, 404)),
 ]
@@ -66,6 +69,7 @@ def _url(name: str, running) -> str:
         "cases:breach-decision": {"reference": ref, "pk": running.breach.pk},
         "cases:review-report": {"reference": ref, "due": due},
         "cases:review-report-pdf": {"reference": ref, "due": due},
+        "cases:review-report-reopen": {"reference": ref, "due": due},
     }.get(name, {"reference": ref})
     return reverse(name, kwargs=kwargs)
 
@@ -118,6 +122,38 @@ def test_court_user_sees_reviews_and_breaches_but_not_the_timeline(world):
     assert "Court reviews" in page and "Breaches" in page
     assert "Timeline" not in page
     assert OFFENCE not in page
+
+
+def test_court_user_gets_no_links_to_a_timeline_they_cannot_see(world):
+    page = _case_page(world, CO)
+    assert "See the appointment" not in page
+    assert 'href="#appointment-' not in page
+
+
+def test_treatment_worker_reads_the_review_report_without_warnings_or_breach(world):
+    users, running = world
+    running.report.attendance_summary += "\n1 formal warning given in the period."
+    running.report.save()
+    client = Client()
+    client.force_login(users[TW])
+    url = reverse(
+        "cases:review-report",
+        kwargs={"reference": running.case.reference, "due": running.report.review_due},
+    )
+    page = client.get(url).content.decode()
+    assert "formal warning" not in page
+    assert "Download the report as a PDF" not in page
+    assert running.report.tests_summary.splitlines()[0] in page
+    assert "The treatment provider" in page  # the form for their view
+
+
+def test_reports_are_in_the_navigation_of_those_who_may_see_them(world):
+    users, _ = world
+    for persona, shown in ((CM, False), (TW, False), (CO, True), (AM, True), (NA, True)):
+        client = Client()
+        client.force_login(users[persona])
+        page = client.get(reverse("cases:list") if persona != NA else "/").content.decode()
+        assert ('href="/reports/"' in page) is shown, persona
 
 
 def test_court_user_cannot_read_a_review_report_until_it_is_sent(world):
