@@ -116,3 +116,33 @@ def send_review_report(
             after=snapshot(report),
         )
     return report
+
+
+def reopen_review_report(report: ReviewReport, *, by: By, reason: str) -> ReviewReport:
+    """Take a sent report back to draft to correct it; the court sees it again once re-sent.
+
+    The reason is kept on the audit trail with the report as it was sent, so what the court
+    was first given can always be shown.
+    """
+    if not (reason or "").strip():
+        raise RecordInvalid.one("reason", "is required: what needs correcting")
+    with transaction.atomic():
+        report = (
+            ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
+        )
+        if report.status != ReviewReport.Status.SENT:
+            raise RecordInvalid.one("status", "only a report sent to the court can be reopened")
+        before = snapshot(report)
+        report.status = ReviewReport.Status.DRAFT
+        report.sent_on = None
+        report.save(update_fields=["status", "sent_on"])
+        _audit(
+            by,
+            "cases.review_report.reopened",
+            report,
+            report.order.case,
+            before=before,
+            after=snapshot(report),
+            detail={"reason": reason.strip()},
+        )
+    return report

@@ -131,7 +131,11 @@ def attendance_summary(order: Order, start: dt.date, end: dt.date, evaluation: E
         counted = Counter[str]()
         for meaning, n in outcomes.items():
             counted[words.get(meaning, str(meaning))] += n
-        lines.append("Appointments: " + "; ".join(f"{n} {w}" for w, n in counted.items()) + ".")
+        lines.append(
+            "Appointments: "
+            + "; ".join(f"{n} {_one(w) if n == 1 else w}" for w, n in counted.items())
+            + "."
+        )
     failures = [f for f in evaluation.failures if start <= f.on <= end]
     for f in failures:
         action = (
@@ -140,8 +144,15 @@ def attendance_summary(order: Order, start: dt.date, end: dt.date, evaluation: E
         lines.append(f"Unacceptable failure on {long_date(f.on)}: {action}.")
     warnings = FormalWarning.objects.filter(order=order, on__gte=start, on__lte=end).count()
     if warnings:
-        lines.append(f"{warnings} formal warning(s) given in the period.")
+        lines.append(
+            f"{warnings} formal warning{'' if warnings == 1 else 's'} given in the period."
+        )
     return "\n".join(lines)
+
+
+def _one(words: str) -> str:
+    """``acceptable absences`` for one: ``acceptable absence``."""
+    return words[:-1] if words.endswith("absences") else words
 
 
 def draft_text(order: Order, review_due: dt.date, today: dt.date) -> dict[str, object]:

@@ -33,7 +33,8 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Cases", reverse("cases:list")))
     if permissions.can_record(user, "referral"):
         items.append(("New referral", reverse("cases:referral")))
-    if user.role in (Role.AREA_MANAGER, Role.NATIONAL_ANALYST):
+    if permissions.sees_reports(user):
+        # Court users too: aggregated results for sentencers (Appendix 1 standard 7).
         items.append(("Reports", "/reports/"))
     if user.role == Role.ADMINISTRATOR:
         items.append(("Administration", reverse("admin:index")))
@@ -106,3 +107,10 @@ def date_parts(field: Any) -> list[DatePart]:
 def anchor(ref: str) -> str:
     """An engine evidence ref (``appointment:42``) as the id of its row in the timeline."""
     return str(ref).replace(":", "-")
+
+
+@register.filter
+def evidence_label(ref: str) -> str:
+    """An engine evidence ref (``appointment:42``) as words for its link (``the appointment``)."""
+    kind = str(ref).split(":", 1)[0].split("@", 1)[0].replace("_", " ")
+    return f"the {kind}" if kind else str(ref)
