@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from dtto.accounts.models import Role
 from dtto.browser_tests.conftest import assert_accessible
+from dtto.cases import reporting_services
 from dtto.cases.models import Termination
-from dtto.cases.tests.web import PASSWORD, make_running_case, make_user
+from dtto.cases.tests.web import ACTOR, PASSWORD, make_running_case, make_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -133,6 +134,27 @@ def test_case_manager_runs_an_order_from_queue_to_termination(
         page.click("text=Download the report as a PDF")
     assert download.value.suggested_filename.endswith(".pdf")
 
+    # A mistake seen after sending: reopen the report, correct it, send it again.
+    page.click("text=Reopen the report to correct it")
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.fill("#id_reason", "The proposal named the wrong date")
+    save(page)
+    page.fill("#id_proposal", "Continue the Order; review again next month.")
+    page.click("button:has-text('Save and send to the court')")
+    page.wait_for_load_state()
+    assert "Sent to the court" in page.content()
+
+    # The Order goes to a colleague, then ends with onward treatment.
+    make_user("cm2", Role.CASE_MANAGER)
+    page.goto(f"{live_server.url}{reverse('cases:detail', args=[ref])}")
+    page.click("a:has-text('Change')")
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.select_option("#id_case_manager", "cm2")
+    save(page)
+    assert "Case manager changed" in page.content()
+
     # Termination with onward treatment.
     page.goto(f"{live_server.url}{reverse('cases:terminate', args=[ref])}")
     fill_date(page, "on", today)
@@ -168,10 +190,12 @@ def test_every_role_sees_accessible_pages(
             reverse("cases:breach-warrant", kwargs={"reference": ref, "pk": running.breach.pk}),
             reverse("cases:review-record", args=[ref]),
             reverse("cases:conviction", args=[ref]),
+            reverse("cases:case-manager", args=[ref]),
         ],
         "tw": ["/", reverse("cases:detail", args=[ref]), f"/cases/{ref}/reviews/{due}/report/"],
         "court": [
             "/",
+            "/reports/",
             reverse("cases:detail", args=[ref]),
             reverse("cases:review-record", args=[ref]),
         ],
@@ -189,3 +213,37 @@ def test_every_role_sees_accessible_pages(
             page.goto(f"{live_server.url}{url}")
             assert page.locator("h1").count() == 1, url
             assert_accessible(page)
+
+
+def test_court_user_records_a_review_and_decides_a_breach(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
+    cm = make_user("cm", Role.CASE_MANAGER)
+    make_user("court", Role.COURT_USER, password=PASSWORD)
+    running = make_running_case(cm)
+    reporting_services.edit_review_report(running.report, by=ACTOR, assessment="Engaging.")
+    reporting_services.send_review_report(running.report, by=ACTOR)
+
+    sign_in(page, live_server, "court")
+    assert_accessible(page)
+    page.locator("#reviews ~ table a", has_text="Open the review report").first.click()
+    page.wait_for_load_state()
+    assert "Engaging." in page.content()
+    page.click("text=Record the court review")
+    page.wait_for_load_state()
+    page.fill("#id_sat", "HHJ Example\nMs Adviser")
+    save(page)
+    assert "Review recorded" in page.content()
+    assert "See the appointment" not in page.content()
+
+    page.goto(f"{live_server.url}/")
+    page.locator("#breaches ~ table a", has_text="Record the hearing or decision").first.click()
+    page.wait_for_load_state()
+    page.click("text=Record the decision")
+    page.wait_for_load_state()
+    page.check("input[name=outcome][value=continued]")
+    assert_accessible(page)
+    save(page)
+    assert "Decision recorded" in page.content()
+    running.breach.refresh_from_db()
+    assert running.breach.decided_on == running.today
