@@ -10,6 +10,7 @@ Export writes every field in a fixed order, so export -> import -> export gives 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ from dtto.cases.validation import (
     coerce_length,
     fmt,
 )
+from dtto.lib.case_document import write_case_document
 from dtto.lib.dates import add_months
 
 FORMAT = "dtto-case/1"
@@ -965,17 +967,12 @@ def _export_order_events(
 
 
 def dump_case_document(document: Mapping[str, Any]) -> str:
-    """The canonical text of a document: what ``dtto export`` writes."""
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    """The canonical text of a document: what ``dtto export`` writes (one case a line)."""
+    out = io.StringIO()
+    write_case_document(document["cases"], out, exported_at=document.get("exported_at"))
+    return out.getvalue()
 
 
 def write_case_file(cases: QuerySet[Case], out: Any) -> int:
     """Stream the document for these cases to a text file; returns how many cases."""
-    out.write('{\n "format": "dtto-case/1",\n "cases": [')
-    count = 0
-    for case_document in iter_exported_cases(cases):
-        text = json.dumps(case_document, indent=1, ensure_ascii=False)
-        out.write(("," if count else "") + "\n  " + text.replace("\n", "\n  "))
-        count += 1
-    out.write("\n ]\n}\n" if count else "]\n}\n")
-    return count
+    return write_case_document(iter_exported_cases(cases), out)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .model import CASE_FORMAT
+from dtto.lib.case_document import write_case_document
 
 
 @dataclass
@@ -18,17 +17,15 @@ class Written:
 
 
 def write_document(cases: Iterable[dict[str, Any]], out: IO[str], exported_at: str) -> Written:
-    """Write ``{"format": "dtto-case/1", ..., "cases": [...]}`` to ``out``, one case a line."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    """Write the document to ``out`` in the canonical one-case-a-line layout, counting as it goes."""
     written = Written()
-    out.write(f'{{"format":"{CASE_FORMAT}","exported_at":{encode(exported_at)},"cases":[\n')
-    for case in cases:
-        if written.cases:
-            out.write(",\n")
-        out.write(encode(case))
-        written.cases += 1
-        if case.get("order"):
-            written.orders += 1
-            written.events += len(case["events"])
-    out.write("\n]}\n")
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for case in cases:
+            if case.get("order"):
+                written.orders += 1
+                written.events += len(case["events"])
+            yield case
+
+    written.cases = write_case_document(counted(), out, exported_at=exported_at)
     return written

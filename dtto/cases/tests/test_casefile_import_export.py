@@ -230,7 +230,7 @@ def test_retired_code_stays_on_old_records_but_cannot_be_used_after_retirement()
         retired_on=dt.date(2003, 3, 1)
     )
     import_(fixture())
-    assert '"outcome_code": "AAME"' in exported()
+    assert '"outcome_code":"AAME"' in exported()
 
 
 def test_import_command_reports_each_problem_and_fails(tmp_path: Path) -> None:
