@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -682,6 +683,7 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
     order_by_case = {order.case_id: order for order in orders}
     result.order_ids.extend(o.pk for o in orders)
     rows: dict[str, list[Any]] = {kind: [] for kind in _EVENT_MODELS}
+    appointment_rows: list[tuple[Any, ...]] = []
     test_extras: list[dict[str, Any]] = []
     breach_extras: list[dict[str, Any]] = []
     terminations: list[Termination] = []
@@ -693,13 +695,29 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
                 convictions.append(Conviction(case=case, **fields))
             elif kind == "termination":
                 terminations.append(Termination(order=order, **fields))
+            elif kind == "appointment":
+                appointment_rows.append(
+                    (
+                        order.pk,  # type: ignore[union-attr]
+                        fields["on"],
+                        fields["hours"],
+                        fields["with_whom"],
+                        fields["kind"].pk if fields["kind"] else None,
+                        fields["outcome"].pk if fields["outcome"] else None,
+                    )
+                )
             else:
                 rows[kind].append(_EVENT_MODELS[kind](order=order, **fields))
                 if kind == "test":
                     test_extras.append(extras)
                 elif kind == "breach":
                     breach_extras.append(extras)
+    _insert_rows(
+        Appointment, ["order", "on", "hours", "with_whom", "kind", "outcome"], appointment_rows
+    )
     for kind, model in _EVENT_MODELS.items():
+        if kind == "appointment":
+            continue
         created = model.objects.bulk_create(rows[kind], batch_size=2000)
         if kind == "test":
             _write_test_details(created, test_extras)
@@ -728,14 +746,50 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
     result.created.extend(case.reference for case in cases)
 
 
+def _insert_rows(model: type[Any], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Plain inserts for the two largest tables, appointments and test results.
+
+    The rows were checked above; building a Django model instance for each of hundreds of
+    thousands of rows cost more than writing them (docs/performance.md, "Importing").
+    Values go through the backend's own adapters, as the ORM's would.
+    """
+    ops = connection.ops
+    columns = [model._meta.get_field(name) for name in fields]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(column.column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    adapters = [_adapter(column) for column in columns]
+    pending = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(pending, 5000)):
+            cursor.executemany(
+                sql,
+                [tuple(adapt(v) for adapt, v in zip(adapters, row, strict=True)) for row in batch],
+            )
+
+
+def _adapter(field: Any) -> Any:
+    ops = connection.ops
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return lambda value: value
+
+
 def _write_test_details(tests: list[DrugTest], extras: list[dict[str, Any]]) -> None:
-    DrugTestResult.objects.bulk_create(
+    _insert_rows(
+        DrugTestResult,
+        ["test", "substance", "result", "confirmed"],
         (
-            DrugTestResult(test=test, substance=code, result=result, confirmed=confirmed)
+            (test.pk, code.pk, result, confirmed)
             for test, extra in zip(tests, extras, strict=True)
             for code, result, confirmed in extra["results"]
         ),
-        batch_size=2000,
     )
     DrugTest.admitted.through.objects.bulk_create(
         DrugTest.admitted.through(drugtest_id=test.pk, code_id=code.pk)
