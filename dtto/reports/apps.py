@@ -13,3 +13,12 @@ class ReportsConfig(AppConfig):
         from dtto.reports.summaries import on_orders_changed
 
         orders_changed.connect(on_orders_changed, dispatch_uid="reports.refresh_summaries")
+        # Referral summaries follow the case, assessment and person the services save.
+        from django.db.models.signals import post_delete, post_save
+
+        from dtto.cases.models import Assessment, Case, Person
+        from dtto.reports.summaries import on_referral_saved
+
+        for model in (Case, Assessment, Person):
+            post_save.connect(on_referral_saved, sender=model, dispatch_uid=f"reports.{model}")
+        post_delete.connect(on_referral_saved, sender=Assessment, dispatch_uid="reports.del")

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Case as When_
 from django.db.models import (
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -38,16 +40,15 @@ from django.utils import timezone
 from dtto.accounts.models import Area, AreaBudget, AreaTarget
 from dtto.cases.models import Assessment, Conviction
 from dtto.reports import statistics as st
-from dtto.reports.models import OrderSummary
+from dtto.reports.models import DrugTestRollup, OrderSummary
 from dtto.reports.queries import (
     DayNumber,
     Period,
     Scope,
-    financial_year_expression,
     financial_year_of,
     month_expression,
-    with_age_band,
 )
+from dtto.reports.summaries import DRUG_TEST_SUMS, drug_test_sums, fill_missing_referrals
 
 COMPLIANCE_MEASURES = (
     "first_probation_1wd",
@@ -83,34 +84,155 @@ def _per_100(count: int, base: int) -> float | None:
     return 100 * count / base if base else None
 
 
+# --- Counts several measures share ------------------------------------------------------------
+#
+# Several measures count the same rows grouped differently: commencements, compliance,
+# enforcement and the area comparison all count Orders made in the period; terminations and
+# the area comparison count Orders ended in it; the referral funnel and who is reached count
+# referrals. Each of those is one grouped query (a pass), returning a few thousand rows at
+# most (area x month x intensity, say), which the measures then add up. Inside ``report`` a
+# pass runs once for all the measures that need it.
+
+_T = TypeVar("_T")
+_PASSES: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar(
+    "dtto_report_passes", default=None
+)
+
+
+@contextmanager
+def shared_passes() -> Iterator[None]:
+    """Within this block, measures asked for the same scope and period share their passes."""
+    token = _PASSES.set({})
+    try:
+        yield
+    finally:
+        _PASSES.reset(token)
+
+
+def _shared(key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+    cache = _PASSES.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    result: _T = cache[key]
+    return result
+
+
+WEEK_AND_EVENT_COUNTS = (
+    "weeks_phase1",
+    "weeks_phase1_contact_met",
+    "weeks_phase1_tests_met",
+    "weeks_phase2",
+    "weeks_phase2_contact_met",
+    "weeks_phase2_tests_met",
+    "reviews_judged",
+    "reviews_held",
+    "failures_judged",
+    "failures_actioned",
+)
+
+
+SUMMED_COUNTS = (
+    "cases",
+    *(f"{m}__{part}" for m in COMPLIANCE_MEASURES for part in ("n", "d")),
+    *WEEK_AND_EVENT_COUNTS,
+)
+
+
+def _compliance_aggregates() -> dict[str, Any]:
+    aggregates: dict[str, Any] = {"cases": Count("pk")}
+    for measure in COMPLIANCE_MEASURES:
+        aggregates[f"{measure}__n"] = Count("pk", filter=Q(**{measure: True}))
+        aggregates[f"{measure}__d"] = Count("pk", filter=Q(**{f"{measure}__isnull": False}))
+    for field in WEEK_AND_EVENT_COUNTS:
+        aggregates[field] = Coalesce(Sum(field), 0)
+    aggregates["earliest"] = Min("evaluated_on")
+    aggregates["latest"] = Max("evaluated_on")
+    return aggregates
+
+
+def _made_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    """Orders made in the period by area, calendar month and intensity, with the engine's
+    findings counted: what commencements, compliance, enforcement and the area comparison
+    need, in one scan of the summaries."""
+    return _shared(
+        ("made", scope, period),
+        lambda: list(
+            scope.summaries()
+            .filter(**period.day_filter("made_day"))
+            .annotate(month_start=month_expression("made_on"))
+            # Not area first: SQLite would walk the (area, made_on) index and look up each row.
+            .values("intensity", "month_start", "area_id")
+            .annotate(**_compliance_aggregates())
+            .order_by()
+        ),
+    )
+
+
+def _ended_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    """Orders ended in the period by area and termination reason, with successful
+    completions and expiry in breach: for terminations and the area comparison."""
+    return _shared(
+        ("ended", scope, period),
+        lambda: list(
+            scope.summaries()
+            .filter(ended_day__isnull=False, **period.day_filter("ended_day"))
+            .values("termination_reason", "area_id")
+            .annotate(
+                total=Count("pk"),
+                successful=Count("pk", filter=Q(successful=True)),
+                expired_in_breach=Count(
+                    "pk", filter=Q(termination_reason__in=SUCCESSFUL_REASONS, in_breach=True)
+                ),
+            )
+            .order_by()
+        ),
+    )
+
+
+def _referral_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    """Referrals in the period by assessment outcome and reason, whether sentenced, and the
+    person's age band, sex and ethnic group at referral: the funnel and who is reached."""
+
+    def compute() -> list[dict[str, Any]]:
+        fill_missing_referrals()
+        rows = (
+            scope.referrals()
+            .filter(**period.day_filter("referred_day"))
+            .values("outcome", "reason", "sentenced", "age_band", "sex", "ethnic_group")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        # Blank (no assessment, no reason, not stated) reads as None, as from the record.
+        return [{k: v if v != "" else None for k, v in row.items()} for row in rows]
+
+    return _shared(("referrals", scope, period), compute)
+
+
+def _financial_year_of_month(month: str) -> int:
+    """The financial year (April to March) of a 'YYYY-MM' month."""
+    year, number = int(month[:4]), int(month[5:7])
+    return year if number >= 4 else year - 1
+
+
 # --- 1. Commencements against targets ---------------------------------------------------------
 
 
 def commencements(scope: Scope, period: Period) -> dict[str, Any]:
     """Orders made, by intensity, month and financial year, against area targets (2.2-2.4)."""
-    made = scope.summaries().filter(**period.filter("made_on"))
-    by_intensity = dict(made.values_list("intensity").annotate(n=Count("pk")).order_by())
+    by_intensity: dict[str, int] = defaultdict(int)
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"higher": 0, "lower": 0})
-    for month, intensity, n in (
-        made.annotate(month_start=month_expression("made_on"))
-        .values_list("month_start", "intensity")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        months[month][intensity] = n
+    per_area_year: dict[tuple[int, int, str], int] = defaultdict(int)
+    for row in _made_pass(scope, period):
+        month, intensity, n = row["month_start"], row["intensity"], row["cases"]
+        by_intensity[intensity] += n
+        months[month][intensity] += n
+        per_area_year[(row["area_id"], _financial_year_of_month(month), intensity)] += n
     by_month = [
         {"month": key, **counts, "total": sum(counts.values())}
         for key, counts in sorted(months.items())
     ]
-
-    per_area_year: dict[tuple[int, int, str], int] = {}
-    for area_id, year, intensity, n in (
-        made.annotate(fy=financial_year_expression("made_on"))
-        .values_list("area_id", "fy", "intensity")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        per_area_year[(area_id, year, intensity)] = n
     years = {year for _, year, _ in per_area_year}
     targets = AreaTarget.objects.filter(financial_year__in=years)
     if scope.area_id is not None:
@@ -161,18 +283,13 @@ def commencements(scope: Scope, period: Period) -> dict[str, Any]:
 
 def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
     """Referrals in the period and where they went; days from referral to Order."""
-    cases = scope.cases().filter(**period.filter("referred_on"))
     outcomes: dict[str | None, dict[str, int]] = defaultdict(dict)
     sentenced_by_outcome: dict[str | None, int] = defaultdict(int)
-    for outcome, reason, sentenced, n in (
-        cases.annotate(sentenced=Exists(OrderSummary.objects.filter(order__case=OuterRef("pk"))))
-        .values_list("assessment__outcome", "assessment__reason__code", "sentenced")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        reason_key = reason or "not_recorded"
+    for row in _referral_pass(scope, period):
+        outcome, n = row["outcome"], row["n"]
+        reason_key = row["reason"] or "not_recorded"
         outcomes[outcome][reason_key] = outcomes[outcome].get(reason_key, 0) + n
-        if sentenced:
+        if row["sentenced"]:
             sentenced_by_outcome[outcome] += n
     referred = sum(sum(r.values()) for r in outcomes.values())
     not_assessed = outcomes.get(Assessment.Outcome.NOT_ASSESSED, {})
@@ -185,7 +302,7 @@ def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
 
     waits = (
         scope.summaries()
-        .filter(**period.filter("referred_on"))
+        .filter(**period.day_filter("referred_day"))
         .annotate(wait=F("made_day") - F("referred_day"))
         .values_list("wait")
         .annotate(n=Count("pk"))
@@ -216,15 +333,12 @@ def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
 
 def terminations(scope: Scope, period: Period) -> dict[str, Any]:
     """Orders ended in the period, by reason; successful completions against 35% (3.2-3.3)."""
-    ended = scope.summaries().filter(ended_on__isnull=False, **period.filter("ended_on"))
-    counts = ended.aggregate(
-        total=Count("pk"),
-        successful=Count("pk", filter=Q(successful=True)),
-        expired_in_breach=Count(
-            "pk", filter=Q(termination_reason__in=SUCCESSFUL_REASONS, in_breach=True)
-        ),
-    )
-    by_reason = dict(ended.values_list("termination_reason").annotate(n=Count("pk")).order_by())
+    counts: dict[str, int] = defaultdict(int)
+    by_reason: dict[str, int] = defaultdict(int)
+    for row in _ended_pass(scope, period):
+        by_reason[row["termination_reason"]] += row["total"]
+        for key in ("total", "successful", "expired_in_breach"):
+            counts[key] += row[key]
     total = counts["total"]
     successful = counts["successful"]
     completion = st.rate(successful, total)
@@ -247,7 +361,7 @@ def terminations(scope: Scope, period: Period) -> dict[str, Any]:
 def breaches(scope: Scope, period: Period) -> dict[str, Any]:
     """Breaches instigated per 100 commencements; share of decided breaches revoked (3.27)."""
     instigated = scope.breaches().filter(**period.filter("on")).count()
-    started = scope.summaries().filter(**period.filter("made_on")).count()
+    started = sum(row["cases"] for row in _made_pass(scope, period))
     decided = (
         scope.breaches()
         .filter(decided_on__isnull=False, **period.filter("decided_on"))
@@ -272,30 +386,24 @@ def breaches(scope: Scope, period: Period) -> dict[str, Any]:
 # --- 5. National Standard compliance ----------------------------------------------------------
 
 
-def _compliance_counts(summaries: QuerySet[OrderSummary]) -> dict[str, Any]:
-    aggregates: dict[str, Any] = {}
-    for measure in COMPLIANCE_MEASURES:
-        aggregates[f"{measure}__n"] = Count("pk", filter=Q(**{measure: True}))
-        aggregates[f"{measure}__d"] = Count("pk", filter=Q(**{f"{measure}__isnull": False}))
-    for field in (
-        "weeks_phase1",
-        "weeks_phase1_contact_met",
-        "weeks_phase1_tests_met",
-        "weeks_phase2",
-        "weeks_phase2_contact_met",
-        "weeks_phase2_tests_met",
-        "reviews_judged",
-        "reviews_held",
-        "failures_judged",
-        "failures_actioned",
-    ):
-        aggregates[field] = Coalesce(Sum(field), 0)
-    aggregates["cases"] = Count("pk")
-    counts = summaries.aggregate(**aggregates)
+def _sum_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up the compliance counts of a pass's rows (earliest and latest day judged kept)."""
+    counts: dict[str, Any] = {key: sum(r[key] for r in rows) for key in SUMMED_COUNTS}
+    days = [(r["earliest"], r["latest"]) for r in rows if r["earliest"] is not None]
+    counts["earliest"] = min((d[0] for d in days), default=None)
+    counts["latest"] = max((d[1] for d in days), default=None)
+    return counts
+
+
+def _compliance_counts(counts: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         m: st.rate(counts[f"{m}__n"], counts[f"{m}__d"]) for m in COMPLIANCE_MEASURES
     }
     out["cases"] = counts["cases"]
+    # Findings are as of the day each summary was refreshed: say how current they are.
+    out["evaluated_on"] = {
+        k: None if counts[k] is None else counts[k].isoformat() for k in ("earliest", "latest")
+    }
     # The same findings counted by week, review and failure rather than by case.
     out["by_event"] = {
         "contact_weeks_phase1": st.rate(counts["weeks_phase1_contact_met"], counts["weeks_phase1"]),
@@ -320,24 +428,20 @@ def compliance(
     With ``sample_per_area``, a reproducible random sample of that many Orders per area, drawn
     the way inspectors draw case files: the same seed gives the same files.
     """
-    made = scope.summaries().filter(**period.filter("made_on"))
-    sample: dict[str, Any] | None = None
-    if sample_per_area is not None:
-        ids_by_area: dict[int, list[int]] = defaultdict(list)
-        for area_id, pk in made.order_by("area_id", "pk").values_list("area_id", "pk"):
-            ids_by_area[area_id].append(pk)
-        chosen: list[int] = []
-        for area_id, ids in sorted(ids_by_area.items()):
-            draw = random.Random(f"{seed}:{area_id}")
-            chosen.extend(draw.sample(ids, min(sample_per_area, len(ids))))
-        made = OrderSummary.objects.filter(pk__in=chosen)
-        sample = {"seed": seed, "sample_size": sample_per_area, "order_ids": sorted(chosen)}
-    out = _compliance_counts(made)
-    # Findings are as of the day each summary was refreshed: say how current they are.
-    days = made.aggregate(earliest=Min("evaluated_on"), latest=Max("evaluated_on"))
-    out["evaluated_on"] = {k: None if v is None else v.isoformat() for k, v in days.items()}
-    if sample is not None:
-        out["sample"] = sample
+    if sample_per_area is None:
+        counts = _sum_counts(_made_pass(scope, period))
+        return _compliance_counts(counts)
+    made = scope.summaries().filter(**period.day_filter("made_day"))
+    ids_by_area: dict[int, list[int]] = defaultdict(list)
+    for area_id, pk in made.order_by("area_id", "pk").values_list("area_id", "pk"):
+        ids_by_area[area_id].append(pk)
+    chosen: list[int] = []
+    for area_id, ids in sorted(ids_by_area.items()):
+        draw = random.Random(f"{seed}:{area_id}")
+        chosen.extend(draw.sample(ids, min(sample_per_area, len(ids))))
+    sampled = OrderSummary.objects.filter(pk__in=chosen)
+    out = _compliance_counts(sampled.aggregate(**_compliance_aggregates()))
+    out["sample"] = {"seed": seed, "sample_size": sample_per_area, "order_ids": sorted(chosen)}
     return out
 
 
@@ -355,31 +459,23 @@ def retention(
     """
     as_of = _today(as_of)
     day = as_of.toordinal()
-    made = scope.summaries().filter(**period.filter("made_on")).filter(made_on__lte=as_of)
-    ended = Q(ended_day__isnull=False, ended_day__lte=day)
-    rows = (
-        made.annotate(
-            days=When_(
-                When(ended, then=F("ended_day") - F("made_day") + 1),
-                default=Least(F("last_day"), Value(day)) - F("made_day") + 1,
-                output_field=IntegerField(),
-            ),
-            event=When_(When(ended, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        )
-        .values_list(*(["area_id"] if by == "area" else [by] if by else []), "days", "event")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # The whole curve and the curve by intensity (both on the dashboard) come from one pass.
+    split = "area_id" if by == "area" else by or "intensity"
+    rows = _shared(
+        ("retention", scope, period, as_of, split),
+        lambda: list(_retention_counts(scope, period, day, split)),
     )
-    groups: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    groups: dict[str, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
     codes = dict(Area.objects.values_list("pk", "code")) if by == "area" else {}
-    for row in rows:
-        key = "all" if not by else str(codes.get(row[0], row[0]))
-        groups[key].append(row[-3:])
+    for group, days, event, n in rows:
+        key = "all" if not by else str(codes.get(group, group))
+        groups[key][(days, event)] += n
     out: dict[str, Any] = {"as_of": as_of.isoformat(), "by": by, "groups": {}}
-    for key, counts in sorted(groups.items()):
-        durations = [d for d, _, _ in counts]
-        events = [bool(e) for _, e, _ in counts]
-        weights = [n for _, _, n in counts]
+    for key, counted in sorted(groups.items()):
+        counts = sorted(counted.items())
+        durations = [d for (d, _), _ in counts]
+        events = [bool(e) for (_, e), _ in counts]
+        weights = [n for _, n in counts]
         km = st.kaplan_meier(durations, events, weights, list(RETENTION_DAYS.values()))
         still_on = {name: km["survival_at"].get(str(d)) for name, d in RETENTION_DAYS.items()}
         out["groups"][key] = {
@@ -393,39 +489,64 @@ def retention(
     return out
 
 
+def _retention_counts(
+    scope: Scope, period: Period, day: int, split: str
+) -> QuerySet[OrderSummary, tuple[Any, int, int, int]]:
+    """Orders made in the period by ``split``, days on the Order by ``day`` and whether it
+    had ended (an event) or runs on (censored)."""
+    made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=day)
+    ended = Q(ended_day__isnull=False, ended_day__lte=day)
+    return (
+        made.annotate(
+            days=When_(
+                When(ended, then=F("ended_day") - F("made_day") + 1),
+                default=Least(F("last_day"), Value(day)) - F("made_day") + 1,
+                output_field=IntegerField(),
+            ),
+            event=When_(When(ended, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+        .values_list(split, "days", "event")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 # --- 7. Drug use over time --------------------------------------------------------------------
+
+
+def _whole_months(period: Period) -> bool:
+    starts = period.start is None or period.start.day == 1
+    ends = period.end is None or (period.end + dt.timedelta(days=1)).day == 1
+    return starts and ends
 
 
 def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, Any]:
     """Share of tests negative for opiates and for cocaine by month on the Order (Figure 16)."""
-    months = (
-        scope.months()
-        .filter(month__lte=max_month, **period.filter("summary__made_on"))
-        .values("month")
-        .annotate(
-            sum_opiate_tests=Sum("opiate_tests"),
-            sum_opiate_negative=Sum("opiate_negative"),
-            opiate_people=Count("pk", filter=Q(opiate_tests__gt=0)),
-            opiate_people_clear=Count(
-                "pk", filter=Q(opiate_tests__gt=0, opiate_negative=F("opiate_tests"))
-            ),
-            sum_cocaine_tests=Sum("cocaine_tests"),
-            sum_cocaine_negative=Sum("cocaine_negative"),
-            cocaine_people=Count("pk", filter=Q(cocaine_tests__gt=0)),
-            cocaine_people_clear=Count(
-                "pk", filter=Q(cocaine_tests__gt=0, cocaine_negative=F("cocaine_tests"))
-            ),
-        )
-        .order_by("month")
-    )
+    months: Any
+    if scope.kind in ("national", "area") and _whole_months(period):
+        # Whole calendar months at area level: the area-by-month rollup has the same sums.
+        months = DrugTestRollup.objects.filter(month__lte=max_month)
+        if scope.area_id is not None:
+            months = months.filter(area_id=scope.area_id)
+        if period.start is not None:
+            months = months.filter(made_month__gte=period.start.strftime("%Y-%m"))
+        if period.end is not None:
+            months = months.filter(made_month__lte=period.end.strftime("%Y-%m"))
+        sums = {f"{f}_sum": Sum(f) for f in DRUG_TEST_SUMS}
+    else:
+        months = scope.months().filter(month__lte=max_month, **period.filter("summary__made_on"))
+        sums = drug_test_sums()
+    months = months.values("month").annotate(**sums).order_by("month")
     rows = []
     for m in months:
         row: dict[str, Any] = {"month": m["month"]}
         for drug in ("opiate", "cocaine"):
             row[drug] = {
-                "tests_negative": st.rate(m[f"sum_{drug}_negative"], m[f"sum_{drug}_tests"]),
-                "people": m[f"{drug}_people"],
-                "people_all_negative": st.rate(m[f"{drug}_people_clear"], m[f"{drug}_people"]),
+                "tests_negative": st.rate(m[f"{drug}_negative_sum"], m[f"{drug}_tests_sum"]),
+                "people": m[f"{drug}_people_sum"],
+                "people_all_negative": st.rate(
+                    m[f"{drug}_people_clear_sum"], m[f"{drug}_people_sum"]
+                ),
             }
         rows.append(row)
     return {"months": rows}
@@ -434,6 +555,7 @@ def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, 
 # --- 8. Who is reached --------------------------------------------------------------------------
 
 STAGES = ("referred", "assessed", "commenced", "terminated", "successful")
+ASSESSED = (Assessment.Outcome.SUITABLE, Assessment.Outcome.UNSUITABLE)
 
 
 def reach(scope: Scope, period: Period) -> dict[str, Any]:
@@ -443,34 +565,37 @@ def reach(scope: Scope, period: Period) -> dict[str, Any]:
     and commenced out of referred, successful completion out of terminated. The relative
     rate compares it with the reference group (26+, men, White) with a 95% interval.
     """
-    cases = with_age_band(scope.cases().filter(**period.filter("referred_on")))
-    stage_counts = {
-        "referred": Count("pk"),
-        "assessed": Count(
-            "pk",
-            filter=Q(
-                assessment__outcome__in=[Assessment.Outcome.SUITABLE, Assessment.Outcome.UNSUITABLE]
-            ),
-        ),
-        "commenced": Count("order"),
-        "terminated": Count("order", filter=Q(order__terminated_on__isnull=False)),
-        "successful": Count("order", filter=Q(order__summary__successful=True)),
-    }
-    fields = {
-        "age_band": "age_band",
-        "sex": "person__sex__code",
-        "ethnic_group": "person__ethnicity__group",
-    }
+    # Referred and assessed from the referrals; commenced, terminated and successful from
+    # the Orders' summaries, which carry the same age band, sex and ethnic group at referral.
+    referral_rows = [
+        {
+            "age_band": r["age_band"],
+            "sex": r["sex"],
+            "ethnic_group": r["ethnic_group"],
+            "referred": r["n"],
+            "assessed": r["n"] if r["outcome"] in ASSESSED else 0,
+        }
+        for r in _referral_pass(scope, period)
+    ]
+    order_rows = list(
+        scope.summaries()
+        .filter(**period.day_filter("referred_day"))
+        .values("age_band", "sex", "ethnic_group")
+        .annotate(
+            commenced=Count("pk"),
+            terminated=Count("pk", filter=Q(ended_day__isnull=False)),
+            successful=Count("pk", filter=Q(successful=True)),
+        )
+        .order_by()
+    )
     out: dict[str, Any] = {"reference_groups": REFERENCE_GROUPS, "dimensions": {}}
-    # One grouped query for all three dimensions; the few rows are then summed per dimension.
-    rows = list(cases.values(*fields.values()).annotate(**stage_counts).order_by())
-    for dimension, field in fields.items():
+    for dimension in REFERENCE_GROUPS:
         counted: dict[str, dict[str, int]] = {}
-        for row in rows:
-            group = row[field] or "Not stated"
+        for row in (*referral_rows, *order_rows):
+            group = row[dimension] or "Not stated"
             totals_row = counted.setdefault(group, dict.fromkeys(STAGES, 0))
             for stage in STAGES:
-                totals_row[stage] += row[stage]
+                totals_row[stage] += row.get(stage, 0)
         reference = counted.get(REFERENCE_GROUPS[dimension])
         groups = {}
         for group, row in sorted(counted.items()):
@@ -520,28 +645,25 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
         if area_scope is None:
             area_scope = Scope.area(Area.objects.get(pk=scope.area_id).code)
     assert area_scope is not None
-    summaries = area_scope.summaries()
-    started = dict(
-        summaries.filter(**year.filter("made_on"))
-        .values_list("area_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    successful = dict(
-        summaries.filter(successful=True, **year.filter("ended_on"))
-        .values_list("area_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     overlap = Greatest(
         Least(F("last_day"), Value(last)) - Greatest(F("made_day"), Value(first)) + 1, Value(0)
     )
-    days = dict(
-        summaries.filter(made_day__lte=last, last_day__gte=first)
-        .values_list("area_id")
-        .annotate(days=Sum(overlap))
+    per_area = {
+        row["area"]: row
+        for row in area_scope.summaries()
+        # area_id + 0: grouping by the bare column makes SQLite walk its index row by row.
+        .annotate(area=F("area_id") + 0)
+        .values("area")
+        .annotate(
+            started=Count("pk", filter=Q(**year.day_filter("made_day"))),
+            successful=Count("pk", filter=Q(successful=True, **year.day_filter("ended_day"))),
+            days=Sum(overlap, filter=Q(made_day__lte=last, last_day__gte=first)),
+        )
         .order_by()
-    )
+    }
+    started = {a: r["started"] for a, r in per_area.items()}
+    successful = {a: r["successful"] for a, r in per_area.items()}
+    days = {a: r["days"] for a, r in per_area.items()}
     rows = []
     for budget in budgets:
         total = budget.supervision + budget.treatment + budget.testing
@@ -588,7 +710,7 @@ def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) 
     Order was made and within the window (365 or 730 days).
     """
     as_of = _today(as_of)
-    made = scope.summaries().filter(**period.filter("made_on"))
+    made = scope.summaries().filter(**period.day_filter("made_day"))
     # Days from the Order to the first later conviction, found once per Order in the database.
     first = (
         Conviction.objects.annotate(day=DayNumber("on"))
@@ -632,21 +754,16 @@ def area_comparison(period: Period) -> dict[str, Any]:
     the correlation is computed over areas with at least 5 terminations and 5 judged cases.
     """
     names = dict(Area.objects.values_list("pk", "code"))
-    ended = OrderSummary.objects.filter(ended_on__isnull=False, **period.filter("ended_on"))
-    completion = {
-        area_id: (s, n)
-        for area_id, n, s in ended.values_list("area_id")
-        .annotate(n=Count("pk"), s=Count("pk", filter=Q(successful=True)))
-        .order_by()
-    }
-    aggregates: dict[str, Any] = {}
-    for measure in COMPLIANCE_MEASURES:
-        aggregates[f"{measure}__n"] = Count("pk", filter=Q(**{measure: True}))
-        aggregates[f"{measure}__d"] = Count("pk", filter=Q(**{f"{measure}__isnull": False}))
-    made = OrderSummary.objects.filter(**period.filter("made_on"))
-    compliance_rows = {
-        row["area_id"]: row for row in made.values("area_id").annotate(**aggregates).order_by()
-    }
+    national = Scope.national()
+    completion_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in _ended_pass(national, period):
+        completion_counts[row["area_id"]][0] += row["successful"]
+        completion_counts[row["area_id"]][1] += row["total"]
+    completion = {area_id: (s, n) for area_id, (s, n) in completion_counts.items()}
+    made_by_area: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in _made_pass(national, period):
+        made_by_area[row["area_id"]].append(row)
+    compliance_rows = {area_id: _sum_counts(rows) for area_id, rows in made_by_area.items()}
     total_s = sum(s for s, _ in completion.values())
     total_n = sum(n for _, n in completion.values())
     p0 = total_s / total_n if total_n else None
@@ -706,7 +823,11 @@ def sentencer_summary(
     court: str, period: Period, *, as_of: dt.date | None = None
 ) -> dict[str, Any]:
     """One page on how the sentence is working at a court (Appendix 1 standard 7)."""
-    scope = Scope.court(court)
+    with shared_passes():
+        return _sentencer_summary(Scope.court(court), period, as_of=as_of)
+
+
+def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -> dict[str, Any]:
     as_of = _today(as_of)
     ended = terminations(scope, period)
     kept = retention(scope, period, as_of=as_of)["groups"].get("all")
@@ -750,7 +871,15 @@ def report(
     seed: int = 2003,
 ) -> dict[str, Any]:
     """The whole dashboard as one document (the JSON contract of issue 5, and more)."""
-    as_of = _today(as_of)
+    with shared_passes():
+        return _report(
+            scope, period, as_of=_today(as_of), sample_per_area=sample_per_area, seed=seed
+        )
+
+
+def _report(
+    scope: Scope, period: Period, *, as_of: dt.date, sample_per_area: int | None, seed: int
+) -> dict[str, Any]:
     end = period.end or as_of
     out: dict[str, Any] = {
         "format": "dtto-report/1",

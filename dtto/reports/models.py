@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from dtto.cases.models import Order
+from dtto.cases.models import Case, Order
 
 
 class OrderSummary(models.Model):
@@ -99,3 +99,67 @@ class OrderMonthSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.summary_id} month {self.month}"
+
+
+class DrugTestRollup(models.Model):
+    """Drug tests of an area's Orders made in one calendar month, by month on the Order.
+
+    The sums of ``OrderMonthSummary`` over (area, month made, month on the Order): about a
+    tenth of its rows, so the national drug-use figures add up thousands of rows, not
+    hundreds of thousands. ``*_people`` counts Orders with a test for the drug that month,
+    ``*_people_clear`` those all of whose tests for it were negative. Rebuilt for the
+    (area, month made) pairs of every batch ``refresh_summaries`` writes, in its transaction.
+    """
+
+    area_id = models.IntegerField()
+    made_month = models.CharField(max_length=7)  # "YYYY-MM", the month the Orders were made
+    month = models.PositiveSmallIntegerField()
+    opiate_tests = models.PositiveIntegerField(default=0)
+    opiate_negative = models.PositiveIntegerField(default=0)
+    opiate_people = models.PositiveIntegerField(default=0)
+    opiate_people_clear = models.PositiveIntegerField(default=0)
+    cocaine_tests = models.PositiveIntegerField(default=0)
+    cocaine_negative = models.PositiveIntegerField(default=0)
+    cocaine_people = models.PositiveIntegerField(default=0)
+    cocaine_people_clear = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_id", "made_month", "month"], name="drug_test_rollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"area {self.area_id}, Orders made {self.made_month}, month {self.month}"
+
+
+class ReferralSummary(models.Model):
+    """One row per referral (case): what the referral funnel and "who is reached" count.
+
+    The assessment's outcome and reason, whether an Order was made (and its team and court,
+    for team and court scopes) and the person's age band, sex and ethnic group at referral,
+    so those measures scan one narrow table instead of joining cases, people, assessments
+    and Orders. Kept by :mod:`dtto.reports.summaries`: rewritten with the Order's summary on
+    ``orders_changed``, on saving a case, assessment or person, and filled in for referrals
+    that have none (a bulk import of referrals without an Order) before it is counted.
+    """
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="referral_summary"
+    )
+    area_id = models.IntegerField()
+    team_id = models.IntegerField(null=True)
+    court_id = models.IntegerField(null=True)
+    referred_on = models.DateField()
+    referred_day = models.IntegerField()
+    # The assessment's outcome ("" when none is recorded) and reason code ("" when none).
+    outcome = models.CharField(max_length=20, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    sentenced = models.BooleanField()
+    sex = models.CharField(max_length=10, blank=True)
+    ethnic_group = models.CharField(max_length=100)
+    age_band = models.CharField(max_length=10)
+
+    def __str__(self) -> str:
+        return f"summary of referral {self.pk}"

@@ -16,13 +16,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from dtto.cases.models import DrugTest, DrugTestResult, Order
+from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order, Person
 from dtto.cases.timeline import timelines_for_orders
 from dtto.lib.dates import add_months
-from dtto.reports.models import OrderMonthSummary, OrderSummary
+from dtto.reports.models import (
+    DrugTestRollup,
+    OrderMonthSummary,
+    OrderSummary,
+    ReferralSummary,
+)
+from dtto.reports.queries import age_band_of, month_expression
 from dtto.standards.engine import Evaluation, evaluate
 
 BATCH = 2000
@@ -31,18 +37,19 @@ BATCH = 2000
 SETTLE_DAYS = 60
 SETTLE_DAYS_DELTA = dt.timedelta(days=SETTLE_DAYS)
 DRUGS = {"opiates": "opiate", "cocaine": "cocaine"}
+# Above this many (area, month made) pairs a refresh rebuilds the whole drug-test rollup:
+# one grouped pass is cheaper than hundreds of small ones.
+ROLLUP_PAIRS_MAX = 200
+DRUG_TEST_SUMS = tuple(
+    f"{drug}_{what}"
+    for drug in DRUGS.values()
+    for what in ("tests", "negative", "people", "people_clear")
+)
 
 
 def age_band(born: dt.date, on: dt.date) -> str:
     """The age bands of recommendation ii of the source, at the day given."""
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    if age < 18:
-        return "under 18"
-    if age <= 20:
-        return "18-20"
-    if age <= 25:
-        return "21-25"
-    return "26+"
+    return age_band_of(on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
 
 
 def month_of_order(made_on: dt.date, day: dt.date) -> int:
@@ -112,7 +119,75 @@ def _drug_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> dict[tup
     return months
 
 
-def _refresh_batch(order_ids: Sequence[int], as_of: dt.date) -> int:
+def drug_test_sums() -> dict[str, Any]:
+    """``OrderMonthSummary`` rows added up: tests and negatives, and the Orders (people)
+    tested and all negative, per drug; named ``<field>_sum`` after ``DrugTestRollup``."""
+    sums: dict[str, Any] = {}
+    for drug in DRUGS.values():
+        tested = Q(**{f"{drug}_tests__gt": 0})
+        sums[f"{drug}_tests_sum"] = Sum(f"{drug}_tests")
+        sums[f"{drug}_negative_sum"] = Sum(f"{drug}_negative")
+        sums[f"{drug}_people_sum"] = Count("pk", filter=tested)
+        sums[f"{drug}_people_clear_sum"] = Count(
+            "pk", filter=tested & Q(**{f"{drug}_negative": F(f"{drug}_tests")})
+        )
+    return sums
+
+
+def _month_key(area_id: int, made_on: dt.date) -> tuple[int, str]:
+    return area_id, made_on.strftime("%Y-%m")
+
+
+def rebuild_drug_test_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> int:
+    """Rewrite the rollup rows of these (area id, "YYYY-MM" month made) pairs from the
+    Order-month summaries; all of it when ``pairs`` is None or long. Returns rows written."""
+    details = OrderMonthSummary.objects.all()
+    stale = DrugTestRollup.objects.all()
+    if pairs is not None:
+        wanted = set(pairs)
+        if not wanted:
+            return 0
+        if len(wanted) <= ROLLUP_PAIRS_MAX:
+            made, old = Q(), Q()
+            for area_id, month in sorted(wanted):
+                first = dt.date.fromisoformat(f"{month}-01")
+                made |= Q(
+                    summary__area_id=area_id,
+                    summary__made_on__gte=first,
+                    summary__made_on__lt=add_months(first, 1),
+                )
+                old |= Q(area_id=area_id, made_month=month)
+            details, stale = details.filter(made), stale.filter(old)
+    stale.delete()
+    rows = (
+        details.annotate(made_month=month_expression("summary__made_on"))
+        .values("summary__area_id", "made_month", "month")
+        .annotate(**drug_test_sums())
+        .order_by()
+    )
+    created = DrugTestRollup.objects.bulk_create(
+        (
+            DrugTestRollup(
+                area_id=r["summary__area_id"],
+                made_month=r["made_month"],
+                month=r["month"],
+                **{f: r[f"{f}_sum"] for f in DRUG_TEST_SUMS},
+            )
+            for r in rows
+        ),
+        batch_size=2000,
+    )
+    return len(created)
+
+
+def _refresh_batch(order_ids: Sequence[int], as_of: dt.date, pairs: set[tuple[int, str]]) -> int:
+    """Rewrite these Orders' summaries; add the rollup pairs they were and are in to ``pairs``."""
+    pairs.update(
+        _month_key(area_id, made_on)
+        for area_id, made_on in OrderSummary.objects.filter(pk__in=order_ids).values_list(
+            "area_id", "made_on"
+        )
+    )
     rows = Order.objects.filter(pk__in=order_ids).values_list(
         "pk",
         "case__area_id",
@@ -149,6 +224,7 @@ def _refresh_batch(order_ids: Sequence[int], as_of: dt.date) -> int:
         born,
     ) in rows:
         made[pk] = made_on
+        pairs.add(_month_key(area_id, made_on))
         findings = _findings(evaluate(timelines[pk], as_of))
         summaries.append(
             OrderSummary(
@@ -185,14 +261,98 @@ def _refresh_batch(order_ids: Sequence[int], as_of: dt.date) -> int:
 
 
 def refresh_summaries(order_ids: Iterable[int], as_of: dt.date | None = None) -> int:
-    """Re-evaluate these Orders as of ``as_of`` (today) and rewrite their summaries."""
+    """Re-evaluate these Orders as of ``as_of`` (today) and rewrite their summaries, and
+    the summaries of their referrals."""
     as_of = as_of or timezone.localdate()
     ids = sorted(set(order_ids))
     done = 0
+    pairs: set[tuple[int, str]] = set()
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
-            done += _refresh_batch(ids[start : start + BATCH], as_of)
+            done += _refresh_batch(ids[start : start + BATCH], as_of, pairs)
+        rebuild_drug_test_rollup(pairs)
+        refresh_referrals(Order.objects.filter(pk__in=ids).values_list("case_id", flat=True))
     return done
+
+
+def refresh_referrals(case_ids: Iterable[int]) -> int:
+    """Rewrite the referral summaries of these cases (``ReferralSummary``)."""
+    ids = sorted(set(case_ids))
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        rows = Case.objects.filter(pk__in=batch).values_list(
+            "pk",
+            "area_id",
+            "order__team_id",
+            "order__court_id",
+            "referred_on",
+            "assessment__outcome",
+            "assessment__reason__code",
+            "order__id",
+            "person__date_of_birth",
+            "person__sex__code",
+            "person__ethnicity__group",
+        )
+        summaries = [
+            ReferralSummary(
+                case_id=pk,
+                area_id=area_id,
+                team_id=team_id,
+                court_id=court_id,
+                referred_on=referred_on,
+                referred_day=referred_on.toordinal(),
+                outcome=outcome or "",
+                reason=reason or "",
+                sentenced=order_id is not None,
+                sex=sex or "",
+                ethnic_group=ethnic_group or "",
+                age_band=age_band(born, referred_on),
+            )
+            for (
+                pk,
+                area_id,
+                team_id,
+                court_id,
+                referred_on,
+                outcome,
+                reason,
+                order_id,
+                born,
+                sex,
+                ethnic_group,
+            ) in rows
+        ]
+        with transaction.atomic():
+            ReferralSummary.objects.filter(pk__in=batch).delete()
+            # A concurrent fill of the same missing referrals writes the same rows.
+            ReferralSummary.objects.bulk_create(summaries, batch_size=1000, ignore_conflicts=True)
+        done += len(summaries)
+    return done
+
+
+def fill_missing_referrals() -> int:
+    """Summarise referrals that have no summary yet: those imported in bulk without an
+    Order send no signal. Counting both tables first keeps the usual case to two index
+    counts. Returns how many were filled."""
+    if Case.objects.count() == ReferralSummary.objects.count():
+        return 0
+    missing = Case.objects.filter(referral_summary__isnull=True).values_list("pk", flat=True)
+    return refresh_referrals(list(missing))
+
+
+def on_referral_saved(sender: type, instance: Case | Assessment | Person, **kwargs: Any) -> None:
+    """Receiver of ``post_save`` and ``post_delete`` of cases, assessments and people: the
+    services save these one at a time, so their referral summaries follow in the same
+    transaction (bulk imports are caught by :func:`fill_missing_referrals`)."""
+    if kwargs.get("raw"):
+        return
+    if isinstance(instance, Case):
+        refresh_referrals([instance.pk])
+    elif isinstance(instance, Assessment):
+        refresh_referrals([instance.case_id])
+    else:
+        refresh_referrals(instance.cases.values_list("pk", flat=True))
 
 
 def stale_order_ids(as_of: dt.date) -> list[int]:
@@ -213,6 +373,7 @@ def stale_order_ids(as_of: dt.date) -> list[int]:
 def refresh_stale(as_of: dt.date | None = None) -> int:
     """The nightly refresh: re-evaluate every Order whose summary may be out of date."""
     as_of = as_of or timezone.localdate()
+    fill_missing_referrals()
     ids = stale_order_ids(as_of)
     done = 0
     for start in range(0, len(ids), BATCH):

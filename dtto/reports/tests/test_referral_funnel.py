@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from dtto.reports.measures import referral_funnel
@@ -28,3 +30,42 @@ def test_figure_9_funnel_with_reasons_and_time_to_order():
     assert f["not_found_suitable"]["rate"] == pytest.approx(5 / 9)
     assert f["days_referral_to_order"]["median"] == 26
     assert f["days_referral_to_order"]["n"] == 3
+
+
+@pytest.mark.django_db
+def test_referral_summaries_follow_the_services_and_fill_in_after_a_bulk_import():
+    from dtto.cases import services
+    from dtto.cases.tests.factories import TEST_ACTOR, make_case, make_order
+    from dtto.reports.models import ReferralSummary
+    from dtto.reports.summaries import fill_missing_referrals
+
+    referral = make_case()
+    assert ReferralSummary.objects.get(pk=referral.pk).outcome == ""
+    services.record_assessment(
+        referral,
+        by=TEST_ACTOR,
+        outcome="unsuitable",
+        reason="not_motivated",
+        started_on="2003-01-07",
+        completed_on="2003-01-08",
+        today=dt.date(2004, 6, 30),
+    )
+    summary = ReferralSummary.objects.get(pk=referral.pk)
+    assert (summary.outcome, summary.reason, summary.sentenced) == (
+        "unsuitable",
+        "not_motivated",
+        False,
+    )
+    sentenced = make_order()
+    assert ReferralSummary.objects.get(pk=sentenced.case_id).sentenced is True
+    assert fill_missing_referrals() == 0
+    # The importer writes in bulk and signals only Orders: the referral is filled in when
+    # a report next counts referrals.
+    load(case(assessment="not_assessed", reason="did_not_attend", made=None))
+    assert ReferralSummary.objects.count() == 2
+    f = referral_funnel(Scope.national(), Period())
+    assert f["referred"] == 3
+    assert f["unsuitable"]["by_reason"] == {"not_motivated": 1}
+    assert f["not_assessed"]["by_reason"] == {"did_not_attend": 1}
+    assert f["sentenced"] == 1
+    assert ReferralSummary.objects.count() == 3
