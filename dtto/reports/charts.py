@@ -7,7 +7,7 @@ user units so the SVG scales with the page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 WIDTH = 640
@@ -76,7 +76,7 @@ def bar_chart(
 
 
 def line_chart(
-    series: dict[str, Sequence[tuple[float, float | None]]],
+    series: Mapping[str, Sequence[tuple[float, float | None]]],
     title: str,
     *,
     x_label: str,

@@ -7,6 +7,7 @@ figures. Input is the (already suppressed) output of ``measures.report`` or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,18 @@ REASON_LABELS = {
 
 
 @dataclass
+class Figure:
+    """The numbers a chart draws, for a format that draws its own charts (the PDF)."""
+
+    kind: str  # "bar" or "line"
+    title: str
+    bars: list[tuple[str, float | None]] = field(default_factory=list)
+    series: dict[str, list[tuple[float, float | None]]] = field(default_factory=dict)
+    percent: bool = True
+    x_label: str = ""
+
+
+@dataclass
 class Section:
     id: str
     heading: str
@@ -43,6 +56,26 @@ class Section:
     columns: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    figure: Figure | None = None
+
+
+def _bar_chart(
+    s: Section, bars: Sequence[tuple[str, float | None]], title: str, **options: Any
+) -> None:
+    s.chart = charts.bar_chart(bars, title, **options)
+    s.figure = Figure("bar", title, bars=list(bars), percent=options.get("percent", True))
+
+
+def _line_chart(
+    s: Section,
+    series: dict[str, list[tuple[float, float | None]]],
+    title: str,
+    *,
+    x_label: str,
+    step: bool = False,
+) -> None:
+    s.chart = charts.line_chart(series, title, x_label=x_label, step=step)
+    s.figure = Figure("line", title, series=series, x_label=x_label)
 
 
 def count(value: Any) -> str:
@@ -125,8 +158,8 @@ def _commencements(c: dict[str, Any]) -> Section:
         )
         for r in c["by_year"]
     ]
-    s.chart = charts.bar_chart(
-        bars, "Commencements as a share of target", reference=1.0, reference_label="target"
+    _bar_chart(
+        s, bars, "Commencements as a share of target", reference=1.0, reference_label="target"
     )
     s.columns = ["Financial year", "Intensity", "Commencements", "Target", "Share of target"]
     s.rows = [
@@ -163,7 +196,8 @@ def _funnel(f: dict[str, Any]) -> Section:
         ("Sentenced to the Order", f["sentenced"]),
         ("Awaiting assessment", f["awaiting_assessment"]),
     ]
-    s.chart = charts.bar_chart(
+    _bar_chart(
+        s,
         [(label, None if n is None else float(n)) for label, n in stages],
         "Referrals by outcome",
         percent=False,
@@ -186,7 +220,8 @@ def _funnel(f: dict[str, Any]) -> Section:
 def _terminations(t: dict[str, Any]) -> Section:
     s = Section("terminations", "Terminations and successful completion")
     shares = t["by_reason_share"]
-    s.chart = charts.bar_chart(
+    _bar_chart(
+        s,
         [(REASON_LABELS[r], shares[r]["rate"]) for r in REASON_LABELS],
         "Terminations by reason",
         intervals=[(shares[r]["ci_low"], shares[r]["ci_high"]) for r in REASON_LABELS],
@@ -222,7 +257,8 @@ def _breaches(b: dict[str, Any]) -> Section:
 
 def _compliance(c: dict[str, Any], id_: str, heading: str) -> Section:
     s = Section(id_, heading)
-    s.chart = charts.bar_chart(
+    _bar_chart(
+        s,
         [(MEASURE_LABELS[m][:30], c[m]["rate"]) for m in MEASURE_LABELS],
         heading,
         intervals=[(c[m]["ci_low"], c[m]["ci_high"]) for m in MEASURE_LABELS],
@@ -247,7 +283,8 @@ def _compliance(c: dict[str, Any], id_: str, heading: str) -> Section:
 
 def _retention(r: dict[str, Any]) -> Section:
     s = Section("retention", "Time on the Order (Kaplan-Meier)")
-    s.chart = charts.line_chart(
+    _line_chart(
+        s,
         {g: [(t / 30.44, v) for t, v in d["curve"]] for g, d in r["groups"].items()},
         "Share still on the Order by months since it was made",
         x_label="months on the Order",
@@ -282,7 +319,8 @@ def _retention(r: dict[str, Any]) -> Section:
 
 def _drug_use(d: dict[str, Any]) -> Section:
     s = Section("drug-use", "Tests negative by month on the Order (Figure 16)")
-    s.chart = charts.line_chart(
+    _line_chart(
+        s,
         {
             "opiates": [(m["month"], m["opiate"]["tests_negative"]["rate"]) for m in d["months"]],
             "cocaine": [(m["month"], m["cocaine"]["tests_negative"]["rate"]) for m in d["months"]],
@@ -319,7 +357,8 @@ def _reach(r: dict[str, Any]) -> list[Section]:
     titles = {"age_band": "age", "sex": "sex", "ethnic_group": "ethnic group"}
     for dimension, groups in r["dimensions"].items():
         s = Section(f"reach-{dimension}", f"Who is reached: {titles[dimension]}")
-        s.chart = charts.bar_chart(
+        _bar_chart(
+            s,
             [(g, v["commenced"]["rate"]) for g, v in groups.items()],
             f"Share of referrals sentenced to the Order, by {titles[dimension]}",
             intervals=[
@@ -356,7 +395,8 @@ def _reach(r: dict[str, Any]) -> list[Section]:
 def _costs(c: dict[str, Any]) -> Section:
     year = c["financial_year"]
     s = Section("costs", f"Costs {year}-{(year + 1) % 100:02d} (Figure 24)")
-    s.chart = charts.bar_chart(
+    _bar_chart(
+        s,
         [(r["area"], r["cost_per_commencement"]) for r in c["areas"]],
         "Cost per commencement",
         percent=False,
