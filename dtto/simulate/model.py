@@ -182,21 +182,32 @@ class Simulation:
         seed: int,
         start: date | None = None,
         end: date | None = None,
+        records_end: date | None = None,
     ) -> None:
         self.p = params
         self.seed = seed
         self.start = start or date.fromisoformat(params.window.start)
         self.end = end or date.fromisoformat(params.window.end)
+        # Orders are made up to ``end``; what happens on them is recorded up to ``records_end``
+        # (by default the same day). A later records end lets every Order run its course, as
+        # in the demo's history, where no Order should be left running for decades.
+        self.records_end = records_end or self.end
         if self.end < self.start:
             raise ValueError("the end date is before the start date")
-        if self.end > date.today():
-            raise ValueError("the end date is in the future: records may not be")
+        if self.records_end < self.end:
+            raise ValueError("the records end is before the end date")
+        if self.records_end > date.today():
+            raise ValueError("the records end is in the future: records may not be")
         self.orders = max(0, round(orders * params.commencements.scale))
         self.rng = random.Random(seed)
         # People are born up to 60 years before; histories run up to 3 years and 2 years of
         # reconviction follow-up past the window, plus slack for hearings and warrants.
-        self.cal = Calendar(date(self.start.year - 62, 1, 1), date(self.end.year + 7, 12, 31))
-        self.end_ord = self.end.toordinal()
+        self.cal = Calendar(
+            date(self.start.year - 62, 1, 1), date(self.records_end.year + 7, 12, 31)
+        )
+        self.made_until_ord = self.end.toordinal()
+        # The data end: nothing after it is in the records.
+        self.end_ord = self.records_end.toordinal()
         self.summaries: list[OrderSummary] = []
         self._prepare()
 
@@ -250,7 +261,7 @@ class Simulation:
         """Working days in the window, weighted by the commencements of their financial year."""
         by_year = dict(self.p.commencements.by_financial_year)
         weighted = []
-        for o in range(self.start.toordinal(), self.end_ord + 1):
+        for o in range(self.start.toordinal(), self.made_until_ord + 1):
             if self.cal.is_working(o):
                 fy = financial_year(date.fromordinal(o))
                 weighted.append((o, float(by_year.get(fy, max(by_year.values())))))

@@ -21,11 +21,15 @@ def simulate_document(
     seed: int,
     start: date | None = None,
     end: date | None = None,
+    records_end: date | None = None,
 ) -> tuple[dict[str, Any], Simulation]:
     """A whole case document in memory, and the run that made it (for its summaries)."""
-    sim = Simulation(params, orders=orders, seed=seed, start=start, end=end)
+    sim = Simulation(
+        params, orders=orders, seed=seed, start=start, end=end, records_end=records_end
+    )
     cases = list(sim.cases())
-    return {"format": CASE_FORMAT, "exported_at": sim.end.isoformat(), "cases": cases}, sim
+    document = {"format": CASE_FORMAT, "exported_at": sim.records_end.isoformat(), "cases": cases}
+    return document, sim
 
 
 def simulate_national(
@@ -34,15 +38,22 @@ def simulate_national(
     *,
     start: date | None = None,
     end: date | None = None,
+    records_end: date | None = None,
     params: Parameters | None = None,
 ) -> dict[str, Any]:
     """A national ``dtto-case/1`` document: ``orders`` Orders in 42 areas, 2001-2004 by default.
 
     Includes the referrals that did not become Orders, in the proportions of Figure 9. The same
-    arguments always give the same document.
+    arguments always give the same document. With ``records_end`` after ``end``, what happens
+    on the Orders is recorded up to that later day, so Orders can run their course.
     """
     document, _ = simulate_document(
-        params or load_parameters(), orders=orders, seed=seed, start=start, end=end
+        params or load_parameters(),
+        orders=orders,
+        seed=seed,
+        start=start,
+        end=end,
+        records_end=records_end,
     )
     return document
 

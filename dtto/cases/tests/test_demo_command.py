@@ -25,6 +25,8 @@ def test_demo_creates_a_login_per_role_data_and_a_live_caseload() -> None:
     assert Order.objects.filter(case__reference__startswith="SIM-").count() >= 30
     assert AreaTarget.objects.filter(area__code="dorset").exists()
     assert AreaBudget.objects.filter(area__code="dorset", financial_year=2002).exists()
+    history = Order.objects.filter(case__reference__startswith="SIM-")
+    assert not history.filter(terminated_on=None).exists(), "the national history has ended"
     running = Order.objects.filter(case__reference__startswith="DEMO-", terminated_on=None)
     assert running.count() == 6
     assert set(running.values_list("case_manager__username", flat=True)) == {"demo-case-manager"}

@@ -188,3 +188,27 @@ def test_reference_data_targets_add_up_to_the_national_targets() -> None:
 def test_an_end_date_in_the_future_is_refused() -> None:
     with pytest.raises(ValueError, match="future"):
         Simulation(load_parameters(), orders=1, seed=1, end=date.today() + timedelta(days=1))
+
+
+def test_a_later_records_end_lets_every_order_run_its_course() -> None:
+    from datetime import date
+
+    from dtto.simulate.national import simulate_national
+
+    cut = simulate_national(orders=120, seed=5)
+    history = simulate_national(orders=120, seed=5, records_end=date(2008, 3, 31))
+
+    def ended(document: dict) -> tuple[int, int]:
+        orders = [c for c in document["cases"] if c.get("order")]
+        return len(orders), sum(
+            any(e["type"] == "termination" for e in c["events"]) for c in orders
+        )
+
+    made, terminated = ended(history)
+    assert made == terminated
+    assert history["exported_at"] == "2008-03-31"
+    made_cut, terminated_cut = ended(cut)
+    assert made_cut == made and terminated_cut < made
+    assert {c["order"]["made_on"] for c in history["cases"] if c.get("order")} == {
+        c["order"]["made_on"] for c in cut["cases"] if c.get("order")
+    }

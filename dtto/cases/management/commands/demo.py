@@ -7,6 +7,7 @@ and serves on http://127.0.0.1:8000 until you press Ctrl-C.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
@@ -25,6 +26,8 @@ from dtto.cases.casefile import import_case_document
 from dtto.cases.demo import create_current_caseload
 from dtto.cases.models import Case
 from dtto.simulate.national import reference_data, simulate_national
+
+HISTORY_RECORDED_UNTIL = dt.date(2008, 3, 31)
 
 
 class Command(BaseCommand):
@@ -67,6 +70,8 @@ class Command(BaseCommand):
             f"Simulating a national data set of {orders} Orders (seed {seed}); this takes a minute..."
         )
         load_targets_and_budgets(reference_data(), by=actor)
-        document = simulate_national(orders=orders, seed=seed)
+        # Orders made 2001-2004, recorded until every one of them has ended, so the national
+        # picture is history with outcomes rather than Orders left running for decades.
+        document = simulate_national(orders=orders, seed=seed, records_end=HISTORY_RECORDED_UNTIL)
         result = import_case_document(document, by=actor)
         self.stdout.write(f"National data set: {result.summary()}")
