@@ -22,8 +22,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import measure as sim_measure
-from .model import Simulation, financial_year
-from .national import reference_data
+from .model import Simulation
+from .national import represented_orders, scaled_reference_data
 from .parameters import Parameters
 
 if TYPE_CHECKING:
@@ -92,47 +92,6 @@ def format_table(figures: Sequence[Figure]) -> str:
 
 
 # --- loading the records --------------------------------------------------------------------
-
-
-def represented_orders(sim: Simulation) -> float:
-    """How many real Orders the run stands for: the commencements of the window's years.
-
-    Each working day of the window carries its financial year's commencements (parameter
-    ``commencements.by_financial_year``) shared over that year's working days, the same weights
-    the model draws the days Orders are made on with.
-    """
-    by_year = dict(sim.p.commencements.by_financial_year)
-    fallback = max(by_year.values())
-    working: dict[str, int] = {}
-    in_window: dict[str, int] = {}
-    first = dt.date(sim.start.year - 1, 4, 1).toordinal()
-    last = dt.date(sim.end.year + 1, 3, 31).toordinal()
-    for o in range(first, last + 1):
-        if sim.cal.is_working(o):
-            fy = financial_year(dt.date.fromordinal(o))
-            working[fy] = working.get(fy, 0) + 1
-            if sim.start.toordinal() <= o <= sim.end_ord:
-                in_window[fy] = in_window.get(fy, 0) + 1
-    return sum(by_year.get(fy, fallback) * n / working[fy] for fy, n in in_window.items())
-
-
-def scaled_reference_data(params: Parameters, scale: float) -> dict[str, Any]:
-    """Targets and budgets for a run that stands for ``1 / scale`` times fewer Orders."""
-    reference = reference_data(params)
-    reference["targets"] = {
-        area: {
-            year: {k: round(v * scale) for k, v in by_intensity.items()}
-            for year, by_intensity in years.items()
-        }
-        for area, years in reference["targets"].items()
-    }
-    reference["budgets"] = {
-        area: {
-            year: {k: round(v * scale) for k, v in money.items()} for year, money in years.items()
-        }
-        for area, years in reference["budgets"].items()
-    }
-    return reference
 
 
 @contextmanager

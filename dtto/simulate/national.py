@@ -7,10 +7,11 @@ budgets and caseload agree with each other.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Any
 
-from .model import CASE_FORMAT, Simulation
+from .model import CASE_FORMAT, Simulation, financial_year
 from .parameters import Parameters, load_parameters
 
 
@@ -99,3 +100,59 @@ def reference_data(params: Parameters | None = None) -> dict[str, Any]:
         "budgets": budgets,
         "custody_day_cost": p.convictions.custody_day_cost,
     }
+
+
+def represented_orders(sim: Simulation) -> float:
+    """How many real Orders the run stands for: the commencements of the window's years.
+
+    Each working day of the window carries its financial year's commencements (parameter
+    ``commencements.by_financial_year``) shared over that year's working days, the same weights
+    the model draws the days Orders are made on with.
+    """
+    by_year = dict(sim.p.commencements.by_financial_year)
+    fallback = max(by_year.values())
+    working: dict[str, int] = {}
+    in_window: dict[str, int] = {}
+    first = dt.date(sim.start.year - 1, 4, 1).toordinal()
+    last = dt.date(sim.end.year + 1, 3, 31).toordinal()
+    for o in range(first, last + 1):
+        if sim.cal.is_working(o):
+            fy = financial_year(dt.date.fromordinal(o))
+            working[fy] = working.get(fy, 0) + 1
+            if sim.start.toordinal() <= o <= sim.made_until_ord:
+                in_window[fy] = in_window.get(fy, 0) + 1
+    return sum(by_year.get(fy, fallback) * n / working[fy] for fy, n in in_window.items())
+
+
+def scaled_reference_data(params: Parameters, scale: float) -> dict[str, Any]:
+    """Targets and budgets for a run that stands for ``1 / scale`` times fewer Orders."""
+    reference = reference_data(params)
+    reference["targets"] = {
+        area: {
+            year: {k: round(v * scale) for k, v in by_intensity.items()}
+            for year, by_intensity in years.items()
+        }
+        for area, years in reference["targets"].items()
+    }
+    reference["budgets"] = {
+        area: {
+            year: {k: round(v * scale) for k, v in money.items()} for year, money in years.items()
+        }
+        for area, years in reference["budgets"].items()
+    }
+    return reference
+
+
+def demo_data_set(
+    orders: int, seed: int, records_end: date | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A national document and the targets and budgets scaled to its size, for the demo.
+
+    A run of a few thousand Orders stands for the tens of thousands really made, so the
+    national targets and budgets are scaled down by the same factor: an area's share of its
+    target then reads as it would in the real data.
+    """
+    params = load_parameters()
+    document, sim = simulate_document(params, orders=orders, seed=seed, records_end=records_end)
+    scale = sim.orders / represented_orders(sim) if sim.orders else 0.0
+    return document, scaled_reference_data(params, scale)

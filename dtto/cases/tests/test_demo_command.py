@@ -25,6 +25,13 @@ def test_demo_creates_a_login_per_role_data_and_a_live_caseload() -> None:
     assert Order.objects.filter(case__reference__startswith="SIM-").count() >= 30
     assert AreaTarget.objects.filter(area__code="dorset").exists()
     assert AreaBudget.objects.filter(area__code="dorset", financial_year=2002).exists()
+    # Targets are scaled to the simulated data set's size, not the nation's 6,000 a year.
+    national_2002 = sum(
+        AreaTarget.objects.filter(financial_year=2002, intensity="higher").values_list(
+            "commencements", flat=True
+        )
+    )
+    assert national_2002 < 100
     history = Order.objects.filter(case__reference__startswith="SIM-")
     assert not history.filter(terminated_on=None).exists(), "the national history has ended"
     running = Order.objects.filter(case__reference__startswith="DEMO-", terminated_on=None)

@@ -25,7 +25,7 @@ from dtto.audit.services import Actor
 from dtto.cases.casefile import import_case_document
 from dtto.cases.demo import create_current_caseload
 from dtto.cases.models import Case
-from dtto.simulate.national import reference_data, simulate_national
+from dtto.simulate.national import demo_data_set
 
 HISTORY_RECORDED_UNTIL = dt.date(2008, 3, 31)
 
@@ -69,9 +69,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Simulating a national data set of {orders} Orders (seed {seed}); this takes a minute..."
         )
-        load_targets_and_budgets(reference_data(), by=actor)
         # Orders made 2001-2004, recorded until every one of them has ended, so the national
         # picture is history with outcomes rather than Orders left running for decades.
-        document = simulate_national(orders=orders, seed=seed, records_end=HISTORY_RECORDED_UNTIL)
+        document, reference = demo_data_set(orders, seed, records_end=HISTORY_RECORDED_UNTIL)
+        load_targets_and_budgets(reference, by=actor)
         result = import_case_document(document, by=actor)
         self.stdout.write(f"National data set: {result.summary()}")
