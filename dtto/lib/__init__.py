@@ -1,1 +1,2 @@
-"""Small shared helpers with no Django dependency (dates, environment settings)."""
+"""Small shared helpers: dates, environment settings, the case-file layout (no Django), and
+the base class of the management commands (commands.py)."""

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from dtto.accounts.models import User
@@ -25,12 +25,13 @@ from dtto.audit.services import Actor
 from dtto.cases.casefile import import_case_document
 from dtto.cases.demo import create_current_caseload
 from dtto.cases.models import Case
+from dtto.lib.commands import DocstringCommand
 from dtto.simulate.national import demo_data_set
 
 HISTORY_RECORDED_UNTIL = dt.date(2008, 3, 31)
 
 
-class Command(BaseCommand):
+class Command(DocstringCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dtto.lib.commands import DocstringCommand
 from dtto.standards.batch import FileError, evaluate_files
 
 
@@ -36,7 +37,7 @@ class _Writer:
         self.command.stdout.write(text, ending="")
 
 
-class Command(BaseCommand):
+class Command(DocstringCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:

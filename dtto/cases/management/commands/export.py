@@ -10,14 +10,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from dtto.accounts.models import Area
 from dtto.cases.casefile import write_case_file
 from dtto.cases.models import Case
+from dtto.lib.commands import DocstringCommand
 
 
-class Command(BaseCommand):
+class Command(DocstringCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from dtto.accounts.models import User
 from dtto.audit.services import Actor
 from dtto.cases.casefile import import_case_document, read_case_file
 from dtto.cases.errors import RecordInvalid
+from dtto.lib.commands import DocstringCommand
 
 
-class Command(BaseCommand):
+class Command(DocstringCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -15,8 +15,9 @@ import datetime as dt
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dtto.lib.commands import DocstringCommand
 from dtto.reports import exports, measures
 from dtto.reports.queries import Period, Scope, ScopeError
 from dtto.reports.statistics import suppress
@@ -30,7 +31,7 @@ def _date(text: str) -> dt.date:
         raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
-class Command(BaseCommand):
+class Command(DocstringCommand):
     help = __doc__
 
     def add_arguments(self, parser: ArgumentParser) -> None:

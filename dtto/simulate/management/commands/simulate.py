@@ -14,7 +14,6 @@ same file, byte for byte. See docs/simulation.md.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import subprocess
@@ -25,8 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from dtto.lib.commands import DocstringCommand
 from dtto.simulate import calibration
 from dtto.simulate.model import Simulation
 from dtto.simulate.national import simulate_document
@@ -46,13 +46,8 @@ def _date(text: str) -> date:
         raise CommandError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
-class Command(BaseCommand):
+class Command(DocstringCommand):
     help = __doc__
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        # Keep the docstring's layout: its examples are one to a line.
-        kwargs["formatter_class"] = argparse.RawDescriptionHelpFormatter
-        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--orders", type=int, help="Orders to make (default 3000)")
