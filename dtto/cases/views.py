@@ -37,6 +37,7 @@ from dtto.cases.models import (
     Order,
     ReviewReport,
 )
+from dtto.cases.queries import describe_failure
 from dtto.cases.timeline import timeline_for_order
 from dtto.standards.engine import Evaluation, evaluate
 
@@ -631,7 +632,8 @@ def suspension(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
-def _failure_initial(request: HttpRequest) -> dict[str, Any]:
+def _failure_initial(request: HttpRequest, reference: str) -> dict[str, Any]:
+    """The form's first values; from the queue's ?failure=DAY, a reason naming what happened."""
     initial: dict[str, Any] = {"on": _today()}
     failure = request.GET.get("failure")
     if failure:
@@ -639,7 +641,9 @@ def _failure_initial(request: HttpRequest) -> dict[str, Any]:
             day = dt.date.fromisoformat(failure)
         except ValueError:
             return initial
-        initial["reason"] = f"Unacceptable failure on {day:%-d %B %Y}"
+        order = Order.objects.filter(case__reference=reference).first()
+        if order is not None:
+            initial["reason"] = describe_failure(order, day)
     return initial
 
 
@@ -653,7 +657,7 @@ def warning_new(request: HttpRequest, reference: str) -> HttpResponse:
         handler=_order_handler(services.give_warning, _user(request)),
         title="Give a formal warning",
         done="Formal warning recorded. The drafted letter is below.",
-        initial=_failure_initial(request),
+        initial=_failure_initial(request, reference),
         next_url=lambda case, warning: reverse(
             "cases:warning-letter",
             kwargs={"reference": case.reference, "pk": warning.pk},  # type: ignore[attr-defined]
@@ -688,7 +692,7 @@ def breach_new(request: HttpRequest, reference: str) -> HttpResponse:
         handler=_order_handler(services.instigate_breach, _user(request)),
         title="Instigate breach action",
         done="Breach action recorded. The drafted breach report is below.",
-        initial=_failure_initial(request),
+        initial=_failure_initial(request, reference),
         next_url=lambda case, breach: reverse(
             "cases:breach",
             kwargs={"reference": case.reference, "pk": breach.pk},  # type: ignore[attr-defined]
