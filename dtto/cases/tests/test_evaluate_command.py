@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 
 from dtto.standards import batch
 
-EXAMPLE = Path(__file__).parent / "example-1.json"
+# The example case file, kept with the engine's own tests.
+EXAMPLE = Path(__file__).parents[2] / "standards" / "tests" / "example-1.json"
 
 
 def run(*args: str) -> dict:
