@@ -11,7 +11,7 @@ from django.utils import timezone
 from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import Order, ReviewReport
 from dtto.cases.review_reports import draft_text, long_date
-from dtto.cases.services import By, _audit, snapshot
+from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
 
 EDITABLE = ("tests_summary", "attendance_summary", "provider_view", "assessment", "proposal")
@@ -36,7 +36,9 @@ def draft_review_report(
             report = ReviewReport.objects.create(
                 order=order, review_due=review_due, **draft_text(order, review_due, today)
             )
-            _audit(by, "cases.review_report.drafted", report, order.case, after=snapshot(report))
+            audit_record(
+                by, "cases.review_report.drafted", report, order.case, after=snapshot(report)
+            )
     except IntegrityError:
         raise RecordInvalid.one(
             "review_due", f"a report for the review due {long_date(review_due)} already exists"
@@ -62,18 +64,8 @@ def edit_review_report(report: ReviewReport, *, by: By, **fields: Any) -> Review
             ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
         )
         _must_be_draft(report)
-        before = snapshot(report)
-        for name, value in fields.items():
-            setattr(report, name, (value or "").strip())
-        report.save(update_fields=list(fields))
-        _audit(
-            by,
-            "cases.review_report.edited",
-            report,
-            report.order.case,
-            before=before,
-            after=snapshot(report),
-        )
+        cleaned: dict[str, Any] = {name: (value or "").strip() for name, value in fields.items()}
+        save_change(by, "cases.review_report.edited", report, report.order.case, **cleaned)
     return report
 
 
@@ -103,17 +95,13 @@ def send_review_report(
         ]
         if missing:
             raise RecordInvalid.one(missing[0][0], f"is required before sending: {missing[0][1]}")
-        before = snapshot(report)
-        report.status = ReviewReport.Status.SENT
-        report.sent_on = today
-        report.save(update_fields=["status", "sent_on"])
-        _audit(
+        save_change(
             by,
             "cases.review_report.sent",
             report,
             report.order.case,
-            before=before,
-            after=snapshot(report),
+            status=ReviewReport.Status.SENT,
+            sent_on=today,
         )
     return report
 
@@ -132,17 +120,13 @@ def reopen_review_report(report: ReviewReport, *, by: By, reason: str) -> Review
         )
         if report.status != ReviewReport.Status.SENT:
             raise RecordInvalid.one("status", "only a report sent to the court can be reopened")
-        before = snapshot(report)
-        report.status = ReviewReport.Status.DRAFT
-        report.sent_on = None
-        report.save(update_fields=["status", "sent_on"])
-        _audit(
+        save_change(
             by,
             "cases.review_report.reopened",
             report,
             report.order.case,
-            before=before,
-            after=snapshot(report),
             detail={"reason": reason.strip()},
+            status=ReviewReport.Status.DRAFT,
+            sent_on=None,
         )
     return report

@@ -78,7 +78,8 @@ def _window(order: Order, today: dt.date) -> OrderWindow:
     return OrderWindow(order.made_on, order.length_months, order.terminated_on, today)
 
 
-def _audit(by: By, action: str, instance: models.Model, case: Case, **kwargs: Any) -> None:
+def audit_record(by: By, action: str, instance: models.Model, case: Case, **kwargs: Any) -> None:
+    """One audit event about a case record, named by its kind and key."""
     record_event(
         by,
         action,
@@ -91,6 +92,27 @@ def _audit(by: By, action: str, instance: models.Model, case: Case, **kwargs: An
 
 def _changed(*orders: Order) -> None:
     orders_changed.send(sender=Order, order_ids=[o.pk for o in orders])
+
+
+def save_change(
+    by: By,
+    action: str,
+    record: M,
+    case: Case,
+    *,
+    detail: dict[str, Any] | None = None,
+    **values: Any,
+) -> M:
+    """Set fields on a stored record, save only those, and audit the record before and after.
+
+    Called inside the service's transaction, with the record already locked.
+    """
+    before = snapshot(record)
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.save(update_fields=list(values))
+    audit_record(by, action, record, case, before=before, after=snapshot(record), detail=detail)
+    return record
 
 
 def _add_to_order(
@@ -110,7 +132,7 @@ def _add_to_order(
         _window(order, today).check_day(check, "on", day, may_be_future=may_be_future)
         check.raise_if_any()
         record = build(order)
-        _audit(by, action, record, order.case, after=snapshot(record))
+        audit_record(by, action, record, order.case, after=snapshot(record))
         _changed(order)
     return record
 
@@ -205,7 +227,7 @@ def register_referral(
             referred_on=checked(referred),
             referral_source=checked(source),
         )
-        _audit(
+        audit_record(
             by,
             "cases.case.referred",
             case,
@@ -250,7 +272,7 @@ def record_assessment(
         assessment.reason = reason_code
         assessment.recommended_intensity = recommended_intensity or ""
         assessment.save()
-        _audit(
+        audit_record(
             by,
             "cases.assessment.recorded",
             assessment,
@@ -364,7 +386,7 @@ def make_order(
             treatment_provider=provider,
             natural_end_on=Order.natural_end(made, length),
         )
-        _audit(by, "cases.order.made", order, case, after=snapshot(order))
+        audit_record(by, "cases.order.made", order, case, after=snapshot(order))
         _changed(order)
     return order
 
@@ -393,16 +415,8 @@ def assign_case_manager(order: Order, *, by: By, case_manager: User | None) -> O
         )
     with transaction.atomic():
         order = _locked_order(order)
-        before = snapshot(order)
-        order.case_manager = case_manager
-        order.save(update_fields=["case_manager"])
-        _audit(
-            by,
-            "cases.order.case_manager_assigned",
-            order,
-            order.case,
-            before=before,
-            after=snapshot(order),
+        save_change(
+            by, "cases.order.case_manager_assigned", order, order.case, case_manager=case_manager
         )
     return order
 
@@ -477,16 +491,12 @@ def record_attendance(
     with transaction.atomic():
         order = _locked_order(appointment.order)
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        before = snapshot(appointment)
-        appointment.outcome = checked(outcome_code)
-        appointment.save(update_fields=["outcome"])
-        _audit(
+        save_change(
             by,
             "cases.appointment.outcome_recorded",
             appointment,
             order.case,
-            before=before,
-            after=snapshot(appointment),
+            outcome=checked(outcome_code),
         )
         _changed(order)
     return appointment
@@ -567,7 +577,7 @@ def record_test(
             "results": {code.code: result for code, result, _ in resolved},
             "admitted": [c.code for c in admitted_codes],
         }
-        _audit(by, "cases.test.recorded", test, order.case, after=after)
+        audit_record(by, "cases.test.recorded", test, order.case, after=after)
         _changed(order)
     return test
 
@@ -578,17 +588,7 @@ def confirm_test_result(result: DrugTestResult, *, by: By, confirmed: bool) -> D
         raise RecordInvalid.one("confirmed", "only a positive result is sent for confirmation")
     with transaction.atomic():
         order = _locked_order(result.test.order)
-        before = snapshot(result)
-        result.confirmed = confirmed
-        result.save(update_fields=["confirmed"])
-        _audit(
-            by,
-            "cases.test.result_confirmed",
-            result,
-            order.case,
-            before=before,
-            after=snapshot(result),
-        )
+        save_change(by, "cases.test.result_confirmed", result, order.case, confirmed=confirmed)
         _changed(order)
     return result
 
@@ -682,12 +682,13 @@ def decide_breach(
         if day is not None:
             check_breach_dates(check, breach.on, today, decided_on=day)
         check.raise_if_any()
-        before = snapshot(breach)
-        breach.decided_on = day
-        breach.outcome = checked(outcome_code)
-        breach.save(update_fields=["decided_on", "outcome"])
-        _audit(
-            by, "cases.breach.decided", breach, order.case, before=before, after=snapshot(breach)
+        save_change(
+            by,
+            "cases.breach.decided",
+            breach,
+            order.case,
+            decided_on=day,
+            outcome=checked(outcome_code),
         )
         _changed(order)
     return breach
@@ -705,7 +706,9 @@ def record_breach_hearing(
     with transaction.atomic():
         order = _locked_order(breach.order)
         hearing = BreachHearing.objects.create(breach=breach, on=checked(day))
-        _audit(by, "cases.breach.hearing_recorded", hearing, order.case, after=snapshot(hearing))
+        audit_record(
+            by, "cases.breach.hearing_recorded", hearing, order.case, after=snapshot(hearing)
+        )
     return hearing
 
 
@@ -730,17 +733,13 @@ def record_warrant(
     with transaction.atomic():
         order = _locked_order(breach.order)
         breach = Breach.objects.select_for_update().get(pk=breach.pk)
-        before = snapshot(breach)
-        breach.warrant_issued_on = issued
-        breach.warrant_executed_on = executed
-        breach.save(update_fields=["warrant_issued_on", "warrant_executed_on"])
-        _audit(
+        save_change(
             by,
             "cases.breach.warrant_recorded",
             breach,
             order.case,
-            before=before,
-            after=snapshot(breach),
+            warrant_issued_on=issued,
+            warrant_executed_on=executed,
         )
         _changed(order)
     return breach
@@ -840,7 +839,9 @@ def suspend_standard(
         suspension = Suspension.objects.create(
             order=order, starts_on=checked(starts), ends_on=checked(ends), reason=reason.strip()
         )
-        _audit(by, "cases.suspension.recorded", suspension, order.case, after=snapshot(suspension))
+        audit_record(
+            by, "cases.suspension.recorded", suspension, order.case, after=snapshot(suspension)
+        )
         _changed(order)
     return suspension
 
@@ -910,7 +911,9 @@ def terminate_order(
         )
         order.terminated_on = day
         order.save(update_fields=["terminated_on"])
-        _audit(by, "cases.order.terminated", termination, order.case, after=snapshot(termination))
+        audit_record(
+            by, "cases.order.terminated", termination, order.case, after=snapshot(termination)
+        )
         _changed(order)
     return termination
 
@@ -935,7 +938,7 @@ def record_conviction(
         conviction = Conviction.objects.create(
             case=case, on=checked(day), offence_on=offence_day, offence=offence or ""
         )
-        _audit(by, "cases.conviction.recorded", conviction, case, after=snapshot(conviction))
+        audit_record(by, "cases.conviction.recorded", conviction, case, after=snapshot(conviction))
     return conviction
 
 

@@ -67,14 +67,12 @@ def coerce_hours(check: Checker, field: str, value: object) -> Decimal | None:
 
 
 def coerce_length(check: Checker, field: str, value: object) -> int | None:
+    """An Order's length: a whole number of months from 6 to 36 (the Act's limits)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)  # as typed into a form
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value)) if isinstance(value, str) and value.strip().isdigit() else None
-        except ValueError:
-            value = None
-        if value is None:
-            check.add(field, "must be a whole number of months")
-            return None
+        check.add(field, "must be a whole number of months")
+        return None
     if not MIN_ORDER_MONTHS <= value <= MAX_ORDER_MONTHS:
         check.add(
             field,
