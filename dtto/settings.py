@@ -32,7 +32,6 @@ INSTALLED_APPS = [
     "dtto.cases",
     "dtto.reports",
     "dtto.simulate",
-    "dtto.api",
 ]
 
 MIDDLEWARE = [
