@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from dtto.standards.rules import SUCCESSFUL_TERMINATION_REASONS
+
 from . import measure as sim_measure
 from .model import Simulation
 from .national import represented_orders, scaled_reference_data
@@ -183,11 +185,11 @@ class _Reports:
 
     def area_completion(self, area: str) -> float:
         t = self.m.terminations(self.area(area), _period("2002-01-01", "2003-12-31"))
-        return _share(sum(t["by_reason"][r] for r in self.m.SUCCESSFUL_REASONS), t["total"])
+        return _share(sum(t["by_reason"][r] for r in SUCCESSFUL_TERMINATION_REASONS), t["total"])
 
     def expired_in_breach(self) -> float:
         t = self.m.terminations(self.national, self.everything)
-        completions = sum(t["by_reason"][r] for r in self.m.SUCCESSFUL_REASONS)
+        completions = sum(t["by_reason"][r] for r in SUCCESSFUL_TERMINATION_REASONS)
         return _share(t["expired_in_breach"], completions)
 
     @cached_property
@@ -288,7 +290,6 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
     """
     cases: list[Mapping[str, Any]] = list(document["cases"])
     r = _Reports(as_of)
-    ok = ("completed", "early_good_progress")
     rows: list[Row] = [
         (
             "Commencements 2001-02 / 2002-03",
@@ -332,7 +333,7 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             "%",
             "terminations",
             "",
-            lambda: r.termination_share(ok),
+            lambda: r.termination_share(SUCCESSFUL_TERMINATION_REASONS),
         ),
         (
             "Terminations 2003: revoked, non-compliance",
