@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from dtto.standards.rules import SUCCESSFUL_TERMINATION_REASONS
+from dtto.standards.rules import HIGHER_2001, SUCCESSFUL_TERMINATION_REASONS
 
 from . import measure as sim_measure
 from .model import Simulation
@@ -479,9 +479,11 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             lambda: r.commenced_share("sex", ("F",)),
         ),
     ]
+    # The audit sampled higher-intensity Orders under the 2001 Standard (3.15-3.19).
+    standard = HIGHER_2001
     for name, source, published, low, high, key in (
         (
-            "First probation appointment in 1 working day",
+            f"First probation appointment in {standard.first_probation_working_days} working day",
             "3.15",
             "82%",
             0.77,
@@ -489,17 +491,45 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             "first_probation_1wd",
         ),
         (
-            "First treatment appointment in 2 working days",
+            f"First treatment appointment in {standard.first_treatment_working_days} working days",
             "3.15",
             "77%",
             0.72,
             0.82,
             "first_treatment_2wd",
         ),
-        ("Minimum contact hours, weeks 1-13", "3.18", "44%", 0.38, 0.50, "contact_phase1"),
-        ("Minimum contact hours, after week 13", "3.18", "69%", 0.63, 0.75, "contact_phase2"),
-        ("2+ tests every week, weeks 1-13", "3.19", "13%", 0.09, 0.17, "tests_phase1"),
-        ("1+ test every week after week 13", "3.19", "29%", 0.24, 0.34, "tests_phase2"),
+        (
+            f"Minimum contact hours, weeks 1-{standard.phase1_weeks}",
+            "3.18",
+            "44%",
+            0.38,
+            0.50,
+            "contact_phase1",
+        ),
+        (
+            f"Minimum contact hours, after week {standard.phase1_weeks}",
+            "3.18",
+            "69%",
+            0.63,
+            0.75,
+            "contact_phase2",
+        ),
+        (
+            f"{standard.tests_phase1}+ tests every week, weeks 1-{standard.phase1_weeks}",
+            "3.19",
+            "13%",
+            0.09,
+            0.17,
+            "tests_phase1",
+        ),
+        (
+            f"{standard.tests_phase2}+ test every week after week {standard.phase1_weeks}",
+            "3.19",
+            "29%",
+            0.24,
+            0.34,
+            "tests_phase2",
+        ),
     ):
         rows.append(
             (

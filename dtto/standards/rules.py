@@ -81,7 +81,7 @@ RULE_SETS_BY_ID: dict[str, RuleSet] = {r.id: r for r in RULE_SETS}
 
 
 def rule_set_for(
-    intensity: str, made_on: date, rule_sets: tuple[RuleSet, ...] = RULE_SETS
+    intensity: str, made_on: date, rule_sets: tuple[RuleSet, ...] | None = None
 ) -> RuleSet:
     """The rule set in force for an Order of this intensity made on this day.
 
@@ -90,7 +90,8 @@ def rule_set_for(
     docs/national-standard.md); otherwise there is no rule set for it and this raises.
     """
     candidates = sorted(
-        (r for r in rule_sets if r.intensity == intensity), key=lambda r: r.effective_from
+        (r for r in (RULE_SETS if rule_sets is None else rule_sets) if r.intensity == intensity),
+        key=lambda r: r.effective_from,
     )
     if not candidates:
         raise ValueError(f"unknown intensity: {intensity!r}")
@@ -115,6 +116,14 @@ def common_rule(name: str) -> object:
     if len(values) != 1:
         raise ValueError(f"{name}: the rule sets differ ({sorted(map(str, values))})")
     return values.pop()
+
+
+def common_count(name: str) -> int:
+    """:func:`common_rule` for a whole number (weeks, days, months, tests)."""
+    value = common_rule(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: not a whole number: {value!r}")
+    return value
 
 
 # --- Successful completion (3.2-3.3, Figures 13-15) -----------------------------------------
@@ -144,14 +153,15 @@ class AssessmentDeadline:
     # The deadline applies only to an assessment completed after the pre-sentence report.
     applies_within_pre_sentence_report: bool
 
-    def due_by(self, referred_on: date, *, part_of_pre_sentence_report: bool) -> date | None:
-        """The last day for the assessment, or None where no deadline applies.
+    def applies(self, *, part_of_pre_sentence_report: bool) -> bool:
+        return self.applies_within_pre_sentence_report or not part_of_pre_sentence_report
+
+    def due_by(self, referred_on: date) -> date:
+        """The last day for an assessment the deadline applies to.
 
         dtto counts from the referral (a choice: it does not record the day the pre-sentence
         report was presented; docs/national-standard.md).
         """
-        if part_of_pre_sentence_report and not self.applies_within_pre_sentence_report:
-            return None
         return add_working_days(referred_on, self.working_days)
 
 
