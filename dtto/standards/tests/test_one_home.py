@@ -102,7 +102,7 @@ def _scanned_files() -> list[Path]:
 def _copies(text: str, suffix: str) -> list[tuple[int, str, str]]:
     """(line number, line, fact) for each line that retypes a fact, once per fact."""
     patterns = [(fact, pattern) for fact, _, pattern, kinds in TELLTALES if suffix in kinds]
-    found = []
+    found: list[tuple[int, str, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         facts = dict.fromkeys(fact for fact, pattern in patterns if re.search(pattern, line))
         found.extend((number, line.strip(), fact) for fact in facts)
