@@ -70,6 +70,12 @@ TELLTALES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         (".html",),
     ),
     (
+        "review tolerance",
+        "RuleSet.review_tolerance_days",
+        r"timedelta\(\s*days\s*=\s*14\s*\)",
+        (".py",),
+    ),
+    (
         "court review months",
         "RuleSet.review_months",
         r"[\[(]\s*1\s*,\s*2\s*,\s*3\s*,\s*4\s*[\])]",
@@ -163,6 +169,7 @@ def test_the_scan_covers_the_apps_templates_and_benchmarks():
         ("if you fail to comply again within 12 months, breach action", ".html", "failure window"),
         ("failure number {{ f.number }} in 12 months", ".html", "failure window"),
         ("ASSESSMENT_WORKING_DAYS = 5", ".py", "a deadline in working days"),
+        ("window_start = review_due - dt.timedelta(days=14)", ".py", "review tolerance"),
         ("on=add_working_days(made_on, 1),", ".py", "a deadline in working days"),
         ("Due by {{ d }} (5 working days from referral)", ".html", "a deadline in working days"),
         (
