@@ -526,13 +526,14 @@ class _OrderRun:
             rng.random() < ns.testing_reliable_phase2,
         )
         if rng.random() < ns.first_probation_on_time:
-            first_probation = made if rng.random() < 0.55 else cal.add(made, 1)
+            on_time = self.rules.first_probation_working_days
+            first_probation = made if rng.random() < 0.55 else cal.add(made, on_time)
         else:
             first_probation = cal.add(
                 made, rng.randint(*_ints(ns.late_first_probation_working_days))
             )
         if rng.random() < ns.first_treatment_on_time:
-            first_treatment = cal.add(made, rng.randint(0, 2))
+            first_treatment = cal.add(made, rng.randint(0, self.rules.first_treatment_working_days))
         else:
             first_treatment = cal.add(
                 made, rng.randint(*_ints(ns.late_first_treatment_working_days))
