@@ -212,8 +212,8 @@ def _assessments(cases: QuerySet[Case], today: dt.date) -> list[QueueItem]:
     )
     items = []
     for case in pending:
-        # dtto does not record whether the assessment is part of the pre-sentence report (when
-        # no deadline applies), so the queue shows the one that applies when it is not.
+        # An assessment within the pre-sentence report has no deadline of its own, but dtto
+        # does not record which are: every pending one shows the deadline for those that are not.
         due = ASSESSMENT_DEADLINE.due_by(case.referred_on)
         items.append(
             QueueItem(

@@ -2,7 +2,9 @@
 
 Sources (paragraphs of the NAO report HC 366 2003-04, ``docs/national-standard.md``):
 the 2001 Standard for the higher-intensity Order (Figure 4, 3.15, 3.17, 3.19, 3.27, Figure 21)
-and the December 2003 supplement for the lower-intensity Order (2.14).
+and the December 2003 supplement for the lower-intensity Order (2.14). Also here: what counts
+as a successful termination (3.2-3.3) and the assessment deadline (Figure 4). The national
+targets are in :mod:`dtto.standards.targets`, the code lists in :mod:`dtto.standards.timeline`.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ HIGHER_2001 = RuleSet(
     intensity="higher",
     effective_from=date(2000, 10, 1),
     title="National Standard for the Drug Treatment and Testing Order (2001)",
-    judges_earlier_orders=True,  # the 2000 pilot and roll-out Orders have no earlier version
+    judges_earlier_orders=True,  # the pilot and October 2000 roll-out Orders had no other
 )
 
 LOWER_2003_12 = RuleSet(
