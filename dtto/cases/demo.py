@@ -15,6 +15,7 @@ from dtto.audit.services import Actor
 from dtto.cases import services
 from dtto.cases.models import Case, Order
 from dtto.standards.calendar import add_working_days
+from dtto.standards.rules import rule_set_for
 
 AREA = "leicestershire"
 
@@ -166,12 +167,13 @@ def create_current_caseload(
 
 
 def _story(order: Order, demo: DemoCase, by: Actor, made_on: dt.date, today: dt.date) -> None:
+    rules = rule_set_for(order.intensity, made_on)
     if demo.weeks_ago == 0:
         # The first appointments are booked but have not happened yet.
         services.record_appointment(
             order,
             by=by,
-            on=add_working_days(made_on, 1),
+            on=add_working_days(made_on, rules.first_probation_working_days),
             hours="1.5",
             with_whom="probation",
             kind="induction",
@@ -179,7 +181,7 @@ def _story(order: Order, demo: DemoCase, by: Actor, made_on: dt.date, today: dt.
         services.record_appointment(
             order,
             by=by,
-            on=add_working_days(made_on, 2),
+            on=add_working_days(made_on, rules.first_treatment_working_days),
             hours="2",
             with_whom="treatment",
             kind="keywork",
@@ -193,14 +195,14 @@ def _story(order: Order, demo: DemoCase, by: Actor, made_on: dt.date, today: dt.
             demo.reference, ()
         )
         miss = 2 if week in missed_weeks else None
-        phase2 = week >= 13
+        phase2 = week >= rules.phase1_weeks  # ``week`` counts from 0
         hours = "1.5" if short else ("2" if phase2 else "3.5")
         _week(
             order,
             by,
             start,
             hours=hours,
-            tests=1 if phase2 else 2,
+            tests=rules.tests_phase2 if phase2 else rules.tests_phase1,
             miss_on=miss if start + dt.timedelta(days=2) < today else None,
         )
     if demo.reference == "DEMO-0004":
@@ -212,7 +214,7 @@ def _story(order: Order, demo: DemoCase, by: Actor, made_on: dt.date, today: dt.
             order,
             by=by,
             on=made_on + dt.timedelta(days=7 * (weeks - 1) + 3),
-            reason="second unacceptable failure in 12 months",
+            reason=f"second unacceptable failure in {rules.failure_window_months} months",
         )
     if weeks >= 4:
         services.record_review(
@@ -225,5 +227,9 @@ def _story(order: Order, demo: DemoCase, by: Actor, made_on: dt.date, today: dt.
         )
     if weeks >= 17:
         services.change_contact_level(
-            order, by=by, on=made_on + dt.timedelta(days=7 * 13), level="reduced", today=today
+            order,
+            by=by,
+            on=made_on + dt.timedelta(days=7 * rules.phase1_weeks),
+            level="reduced",
+            today=today,
         )

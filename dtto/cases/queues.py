@@ -16,12 +16,9 @@ from django.urls import reverse
 
 from dtto.cases.models import Appointment, Breach, Case, Order, ReviewReport
 from dtto.cases.timeline import timelines_for_orders
-from dtto.standards.calendar import add_working_days
 from dtto.standards.engine import Evaluation, WeekSummary, evaluate
+from dtto.standards.rules import ASSESSMENT_DEADLINE, RULE_SETS_BY_ID
 
-# Assessment of suitability within 5 working days of referral where it is not part of the
-# pre-sentence report (DOMAIN.md, 2.9 of the source).
-ASSESSMENT_WORKING_DAYS = 5
 REVIEW_LOOKAHEAD = dt.timedelta(days=21)
 ENDING_LOOKAHEAD = dt.timedelta(days=28)
 MISSED_REVIEW_LOOKBACK = dt.timedelta(days=56)
@@ -215,7 +212,9 @@ def _assessments(cases: QuerySet[Case], today: dt.date) -> list[QueueItem]:
     )
     items = []
     for case in pending:
-        due = add_working_days(case.referred_on, ASSESSMENT_WORKING_DAYS)
+        # An assessment within the pre-sentence report has no deadline of its own, but dtto
+        # does not record which are: every pending one shows the deadline for those that are not.
+        due = ASSESSMENT_DEADLINE.due_by(case.referred_on)
         items.append(
             QueueItem(
                 case.reference,
@@ -270,13 +269,14 @@ def _enforcement(
     found: dict[str, list[QueueItem]],
 ) -> None:
     ref, name = order.case.reference, order.case.person.name
+    window = RULE_SETS_BY_ID[ev.rule_set].failure_window_months
     for failure in ev.failures:
         if failure.met is True:
             continue
         if failure.required == "breach":
             key, what, action, url = (
                 "breach_required",
-                f"Unacceptable failure number {failure.number} in 12 months, on "
+                f"Unacceptable failure number {failure.number} in {window} months, on "
                 f"{failure.on:%-d %B %Y}: breach action must be taken",
                 "Instigate breach action",
                 _case_url(ref, "cases:breach-new") + f"?failure={failure.on.isoformat()}",

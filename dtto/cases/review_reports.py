@@ -14,6 +14,7 @@ from io import BytesIO
 from dtto.cases.models import Appointment, CourtReview, DrugTest, FormalWarning, Order, ReviewReport
 from dtto.cases.timeline import evaluate_order
 from dtto.standards.engine import Evaluation
+from dtto.standards.rules import rule_set_for
 
 _DAY = dt.timedelta(days=1)
 
@@ -46,7 +47,8 @@ def review_schedule(
 
 def report_period(order: Order, review_due: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:
     """From the day after the last review held before this one (or the Order made) to now."""
-    window_start = review_due - dt.timedelta(days=14)
+    tolerance = rule_set_for(order.intensity, order.made_on).review_tolerance_days
+    window_start = review_due - dt.timedelta(days=tolerance)
     last = (
         CourtReview.objects.filter(order=order, on__lt=window_start)
         .order_by("-on")

@@ -40,6 +40,7 @@ from dtto.cases.models import (
 from dtto.cases.queries import describe_failure
 from dtto.cases.timeline import timeline_for_order
 from dtto.standards.engine import Evaluation, evaluate
+from dtto.standards.rules import ASSESSMENT_DEADLINE
 
 Handler = Callable[[dict[str, Any]], object]
 
@@ -330,7 +331,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "compliance": compliance,
         "timeline": _timeline(case, order, sections),
         "assessment": getattr(case, "assessment", None),
-        "assessment_due": queues.add_working_days(case.referred_on, queues.ASSESSMENT_WORKING_DAYS),
+        "assessment_due": ASSESSMENT_DEADLINE.due_by(case.referred_on),
         "breaches": list(order.breaches.select_related("outcome")) if order else [],
         "termination": getattr(order, "termination", None) if order else None,
         "today": today,
@@ -420,7 +421,7 @@ def assessment(request: HttpRequest, reference: str) -> HttpResponse:
             "reason": existing.reason.code if existing.reason else "",
             "recommended_intensity": existing.recommended_intensity,
         }
-    due = queues.add_working_days(case.referred_on, queues.ASSESSMENT_WORKING_DAYS)
+    due = ASSESSMENT_DEADLINE.due_by(case.referred_on)
     return _record(
         request,
         reference,
@@ -432,7 +433,8 @@ def assessment(request: HttpRequest, reference: str) -> HttpResponse:
         initial=initial,
         extra={
             "lead": f"Referred on {case.referred_on:%-d %B %Y}. Unless it is part of the "
-            f"pre-sentence report, the assessment is due within 5 working days: by "
+            f"pre-sentence report, the assessment is due within "
+            f"{ASSESSMENT_DEADLINE.working_days} working days: by "
             f"{due:%-d %B %Y}."
         },
     )

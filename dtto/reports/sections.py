@@ -12,16 +12,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dtto.reports import charts
+from dtto.standards.rules import common_count
+from dtto.standards.targets import COMPLETION_TARGETS
 
 NOT_PUBLISHED = "fewer than 5"
 DASH = "\N{EN DASH}"  # no figure: nothing to divide by
+# The labels name the Standard's numbers from the rule sets (measures span every rule set,
+# so only numbers they all share can be named).
+_PHASE1_WEEKS = common_count("phase1_weeks")
 MEASURE_LABELS = {
-    "first_probation_1wd": "First probation appointment within 1 working day",
-    "first_treatment_2wd": "First treatment appointment within 2 working days",
-    "contact_phase1": "Minimum contact arranged, weeks 1-13",
-    "contact_phase2": "Minimum contact arranged, after week 13",
-    "tests_phase1": "Tests required, weeks 1-13 (2 a week)",
-    "tests_phase2": "Tests required, after week 13 (1 a week)",
+    "first_probation_1wd": "First probation appointment within "
+    f"{common_count('first_probation_working_days')} working day",
+    "first_treatment_2wd": "First treatment appointment within "
+    f"{common_count('first_treatment_working_days')} working days",
+    "contact_phase1": f"Minimum contact arranged, weeks 1-{_PHASE1_WEEKS}",
+    "contact_phase2": f"Minimum contact arranged, after week {_PHASE1_WEEKS}",
+    "tests_phase1": f"Tests required, weeks 1-{_PHASE1_WEEKS} "
+    f"({common_count('tests_phase1')} a week)",
+    "tests_phase2": f"Tests required, after week {_PHASE1_WEEKS} "
+    f"({common_count('tests_phase2')} a week)",
     "reviews": "Court reviews held when due",
     "enforcement": "Enforcement action taken when required",
 }
@@ -232,11 +241,21 @@ def _terminations(t: dict[str, Any]) -> Section:
     s.notes = [
         f"Successful completions (completed or ended early for good progress, not in breach): "
         f"{count(t['successful'])} of {count(t['total'])}, {pct(t['successful_rate'])} "
-        f"({ci(done)}); target {pct(t['target_rate'])}.",
+        f"({ci(done)}); {_completion_target(t['target_rate'])}.",
         f"Orders that expired while in breach (not counted as successful): "
         f"{count(t['expired_in_breach'])}.",
     ]
     return s
+
+
+def _completion_target(rate: float | None) -> str:
+    if rate is not None:
+        return f"target {pct(rate)}"
+    first = COMPLETION_TARGETS[0]
+    return (
+        "no target in force for the whole period (the first completion target, "
+        f"{pct(first.rate)}, took effect on {first.effective_from:%-d %B %Y})"
+    )
 
 
 def _breaches(b: dict[str, Any]) -> Section:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from dtto.standards.rules import HIGHER_2001, SUCCESSFUL_TERMINATION_REASONS
+
 from . import measure as sim_measure
 from .model import Simulation
 from .national import represented_orders, scaled_reference_data
@@ -183,11 +185,11 @@ class _Reports:
 
     def area_completion(self, area: str) -> float:
         t = self.m.terminations(self.area(area), _period("2002-01-01", "2003-12-31"))
-        return _share(sum(t["by_reason"][r] for r in self.m.SUCCESSFUL_REASONS), t["total"])
+        return _share(sum(t["by_reason"][r] for r in SUCCESSFUL_TERMINATION_REASONS), t["total"])
 
     def expired_in_breach(self) -> float:
         t = self.m.terminations(self.national, self.everything)
-        completions = sum(t["by_reason"][r] for r in self.m.SUCCESSFUL_REASONS)
+        completions = sum(t["by_reason"][r] for r in SUCCESSFUL_TERMINATION_REASONS)
         return _share(t["expired_in_breach"], completions)
 
     @cached_property
@@ -288,7 +290,6 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
     """
     cases: list[Mapping[str, Any]] = list(document["cases"])
     r = _Reports(as_of)
-    ok = ("completed", "early_good_progress")
     rows: list[Row] = [
         (
             "Commencements 2001-02 / 2002-03",
@@ -332,7 +333,7 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             "%",
             "terminations",
             "",
-            lambda: r.termination_share(ok),
+            lambda: r.termination_share(SUCCESSFUL_TERMINATION_REASONS),
         ),
         (
             "Terminations 2003: revoked, non-compliance",
@@ -478,9 +479,11 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             lambda: r.commenced_share("sex", ("F",)),
         ),
     ]
+    # The audit sampled higher-intensity Orders under the 2001 Standard (3.15-3.19).
+    standard = HIGHER_2001
     for name, source, published, low, high, key in (
         (
-            "First probation appointment in 1 working day",
+            f"First probation appointment in {standard.first_probation_working_days} working day",
             "3.15",
             "82%",
             0.77,
@@ -488,17 +491,45 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             "first_probation_1wd",
         ),
         (
-            "First treatment appointment in 2 working days",
+            f"First treatment appointment in {standard.first_treatment_working_days} working days",
             "3.15",
             "77%",
             0.72,
             0.82,
             "first_treatment_2wd",
         ),
-        ("Minimum contact hours, weeks 1-13", "3.18", "44%", 0.38, 0.50, "contact_phase1"),
-        ("Minimum contact hours, after week 13", "3.18", "69%", 0.63, 0.75, "contact_phase2"),
-        ("2+ tests every week, weeks 1-13", "3.19", "13%", 0.09, 0.17, "tests_phase1"),
-        ("1+ test every week after week 13", "3.19", "29%", 0.24, 0.34, "tests_phase2"),
+        (
+            f"Minimum contact hours, weeks 1-{standard.phase1_weeks}",
+            "3.18",
+            "44%",
+            0.38,
+            0.50,
+            "contact_phase1",
+        ),
+        (
+            f"Minimum contact hours, after week {standard.phase1_weeks}",
+            "3.18",
+            "69%",
+            0.63,
+            0.75,
+            "contact_phase2",
+        ),
+        (
+            f"{standard.tests_phase1}+ tests every week, weeks 1-{standard.phase1_weeks}",
+            "3.19",
+            "13%",
+            0.09,
+            0.17,
+            "tests_phase1",
+        ),
+        (
+            f"{standard.tests_phase2}+ test every week after week {standard.phase1_weeks}",
+            "3.19",
+            "29%",
+            0.24,
+            0.34,
+            "tests_phase2",
+        ),
     ):
         rows.append(
             (

@@ -26,6 +26,11 @@ from typing import Any
 import holidays
 
 from dtto.lib.dates import add_months
+from dtto.standards.rules import (
+    SUCCESSFUL_TERMINATION_REASONS,
+    is_successful_termination,
+    rule_set_for,
+)
 
 from . import names
 from .parameters import Area, Distribution, Parameters
@@ -129,7 +134,7 @@ class OrderSummary:
 
     @property
     def successful(self) -> bool:
-        return self.reason in ("completed", "early_good_progress") and not self.in_breach
+        return is_successful_termination(self.reason, self.in_breach)
 
     @property
     def days(self) -> int:
@@ -474,6 +479,7 @@ class _OrderRun:
         self.made = made
         self.length = length
         self.intensity = intensity
+        self.rules = rule_set_for(intensity, date.fromordinal(made))
         self.court_kind = court_kind
         self.ends = add_months(date.fromordinal(made), length).toordinal() - 1
         drugs = (person["main_drug"], *person["other_drugs"])
@@ -520,13 +526,14 @@ class _OrderRun:
             rng.random() < ns.testing_reliable_phase2,
         )
         if rng.random() < ns.first_probation_on_time:
-            first_probation = made if rng.random() < 0.55 else cal.add(made, 1)
+            on_time = self.rules.first_probation_working_days
+            first_probation = made if rng.random() < 0.55 else cal.add(made, on_time)
         else:
             first_probation = cal.add(
                 made, rng.randint(*_ints(ns.late_first_probation_working_days))
             )
         if rng.random() < ns.first_treatment_on_time:
-            first_treatment = cal.add(made, rng.randint(0, 2))
+            first_treatment = cal.add(made, rng.randint(0, self.rules.first_treatment_working_days))
         else:
             first_treatment = cal.add(
                 made, rng.randint(*_ints(ns.late_first_treatment_working_days))
@@ -545,7 +552,7 @@ class _OrderRun:
             if start > ends:
                 break
             week += 1
-            phase = 1 if week <= 13 else 2
+            phase = 1 if week <= self.rules.phase1_weeks else 2
             if week > 1:
                 self._transition(week, retention, shift, using, lapse_six)
             # Drug use (3.4, Figure 16): quitting is likelier while engaged.
@@ -562,8 +569,8 @@ class _OrderRun:
             else:
                 weeks_disengaged += 1
                 weeks_engaged = 0
-            # Contact level after week 13 (Figure 4; case study after 3.4).
-            if week == 14:
+            # Contact level after phase 1 (Figure 4; case study after 3.4).
+            if week == self.rules.phase1_weeks + 1:
                 level = "reduced" if self.engaged else "full"
                 self.events.append([start, "contact_level", level])
             elif phase == 2:
@@ -667,11 +674,7 @@ class _OrderRun:
     def _review_days(self) -> set[int]:
         """Court review days (Figure 4; 2.14 for lower intensity), a few held off their date."""
         rng, rv, cal = self.rng, self.p.reviews, self.cal
-        months = [1, 2, 3, 4] if self.intensity == "higher" else [1]
-        m = months[-1] + 3
-        while m <= self.length:
-            months.append(m)
-            m += 3
+        months = self.rules.review_offsets(self.length)
         made = date.fromordinal(self.made)
         days = set()
         for m in months:
@@ -713,15 +716,17 @@ class _OrderRun:
         if suspension is not None and suspension[0] <= start <= suspension[1]:
             # The Standard is suspended (Figure 22): keep in touch, little else.
             return {days[0]: [[1.0, "probation", "one_to_one", False]]}
+        # The usual pattern of days and hours is the simulator's; the minimum is the Standard's.
         if self.intensity == "higher":
-            if level == "full":
-                n_days, hours, minimum = 5, ns.hours_higher_full, 15.0
-            else:
-                n_days, hours, minimum = 3, ns.hours_higher_reduced, 9.0
+            n_days, hours = (
+                (5, ns.hours_higher_full) if level == "full" else (3, ns.hours_higher_reduced)
+            )
         elif level == "full":
-            n_days, hours, minimum = 3, ns.hours_lower_full, 12.0
+            n_days, hours = 3, ns.hours_lower_full
         else:
-            n_days, hours, minimum = 2, ns.hours_lower_reduced, 5.0
+            n_days, hours = 2, ns.hours_lower_reduced
+        contact = self.rules.contact_phase1 if level == "full" else self.rules.contact_phase2
+        minimum = contact.hours
         shortfall_p = (
             ns.contact_shortfall_week_phase1 if phase == 1 else ns.contact_shortfall_week_phase2
         )
@@ -747,11 +752,11 @@ class _OrderRun:
                 slots = [[each, w, kind, False]]
             if slots:
                 schedule[d] = slots
-        # Drug tests, taken at appointments (Figure 4: twice a week for 13 weeks, then weekly).
+        # Drug tests, taken at appointments (Figure 4: twice a week in phase 1, then weekly).
         if phase == 1:
-            n_tests = 2 if testing_ok else self.sim.tests1(rng)
+            n_tests = self.rules.tests_phase1 if testing_ok else self.sim.tests1(rng)
         else:
-            n_tests = 1 if testing_ok else self.sim.tests2(rng)
+            n_tests = self.rules.tests_phase2 if testing_ok else self.sim.tests2(rng)
         if testing_ok and rng.random() < ns.reliable_extra_test:
             n_tests += 1
         test_days = list(schedule)
@@ -970,7 +975,7 @@ class _OrderRun:
         if self.reason.startswith("revoked") and rng.random() < cv.custody_after_revocation:
             self.custody_days = rng.randint(*_ints(cv.custody_days))
             t += self.custody_days
-        success = self.reason in ("completed", "early_good_progress") and self.pending is None
+        success = is_successful_termination(self.reason, self.pending is not None)
         rate = cv.weekly_after_success if success else cv.weekly_after_other
         horizon = self.made + 3 * 366
         while True:
@@ -1133,7 +1138,7 @@ class _OrderRun:
         }
         # Continuity of care (3.30): onward treatment for most completers; handover to
         # prison drug services for some of those revoked into custody.
-        if self.reason in ("completed", "early_good_progress") and rng.random() < 0.8:
+        if self.reason in SUCCESSFUL_TERMINATION_REASONS and rng.random() < 0.8:
             when = t - rng.randint(0, 14)
             if when <= self.sim.end_ord:
                 record["onward_referral_on"] = iso(max(self.made, when))

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .calendar import add_working_days
-from .rules import RuleSet, rule_set_for
+from .rules import RuleSet, is_successful_termination, rule_set_for
 from .timeline import CaseTimeline, Termination
 
 EVALUATION_FORMAT = "dtto-evaluation/1"
@@ -452,10 +452,10 @@ def _failures(
 
     findings = []
     for day in days:
-        # Failures in the 12 months ending on this day, after the latest breach before it.
+        # Failures in the window ending on this day, after the latest breach before it.
         floor = add_months(day, -rules.failure_window_months)
         latest_breach = bisect_left(breach_days, day) - 1
-        if latest_breach >= 0:
+        if rules.failure_count_restarts_after_breach and latest_breach >= 0:
             floor = max(floor, breach_days[latest_breach])
         counted = days[bisect_right(days, floor) : bisect_right(days, day)]
         number = len(counted)
@@ -496,7 +496,7 @@ def _termination(timeline: CaseTimeline, t: Termination | None) -> TerminationFi
         if b.on <= t.on and (b.decided_on is None or b.decided_on > t.on)
     ]
     in_breach = bool(open_breaches)
-    successful = t.reason in ("completed", "early_good_progress") and not in_breach
+    successful = is_successful_termination(t.reason, in_breach)
     evidence = (
         _ref(t.ref, "termination", t.on),
         *(_ref(b.ref, "breach", b.on) for b in open_breaches),

@@ -40,7 +40,9 @@ def test_successful_completion_excludes_expiry_in_breach():
     assert t["successful"] == 4
     assert t["expired_in_breach"] == 1
     assert t["successful_rate"] == 0.4
-    assert t["meets_target"] is True
+    # Open-ended, so it starts before the target took effect on 1 April 2004: none applies.
+    assert t["target_rate"] is None
+    assert t["meets_target"] is None
 
 
 @pytest.mark.django_db
@@ -50,7 +52,56 @@ def test_terminations_count_by_the_day_the_order_ended():
     assert t["total"] == 6
     assert t["successful"] == 1
     assert t["successful_rate"] == pytest.approx(1 / 6)
-    assert t["meets_target"] is False
+    assert t["target_rate"] is None  # all of it before April 2004 (3.2)
+    assert t["meets_target"] is None
+
+
+def _ended(on: str, completed: int, revoked: int) -> None:
+    made = "2002-05-01" if on < "2003-05-01" else "2003-06-02"
+    load(
+        *[
+            case(referred=made, made=made, events=[ended(on, "completed")])
+            for _ in range(completed)
+        ],
+        *[
+            case(referred=made, made=made, events=[ended(on, "revoked_conviction")])
+            for _ in range(revoked)
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_the_2002_03_year_has_no_completion_target():
+    _ended("2003-01-15", completed=1, revoked=1)
+    t = terminations(Scope.national(), Period.financial_year(2002))
+    assert (t["total"], t["successful"]) == (2, 1)
+    assert t["target_rate"] is None
+    assert t["meets_target"] is None
+
+
+@pytest.mark.django_db
+def test_a_period_straddling_1_april_2004_has_no_completion_target():
+    _ended("2004-06-01", completed=2, revoked=1)
+    t = terminations(Scope.national(), Period(dt.date(2004, 1, 1), dt.date(2004, 12, 31)))
+    assert t["total"] == 3
+    assert t["target_rate"] is None
+    assert t["meets_target"] is None
+
+
+@pytest.mark.parametrize(
+    ("completed", "revoked", "meets"),
+    [
+        (7, 13, True),  # 7/20 = 35%: "at least 35 per cent" (3.2)
+        (1, 2, False),  # 1/3 = 33.3%
+    ],
+)
+@pytest.mark.django_db
+def test_the_2004_05_year_is_judged_against_at_least_35_percent(completed, revoked, meets):
+    _ended("2004-06-01", completed=completed, revoked=revoked)
+    t = terminations(Scope.national(), Period.financial_year(2004))
+    assert t["total"] == completed + revoked
+    assert t["target_rate"] == 0.35
+    assert t["meets_target"] is meets
 
 
 @pytest.mark.django_db
