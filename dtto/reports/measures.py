@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Case as When_
 from django.db.models import (
@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from dtto.accounts.models import Area, AreaBudget, AreaTarget
 from dtto.cases.models import Assessment, Conviction
+from dtto.reports import results as r
 from dtto.reports import statistics as st
 from dtto.reports.models import DrugTestRollup, OrderSummary
 from dtto.reports.queries import (
@@ -219,7 +220,7 @@ def _financial_year_of_month(month: str) -> int:
 # --- 1. Commencements against targets ---------------------------------------------------------
 
 
-def commencements(scope: Scope, period: Period) -> dict[str, Any]:
+def commencements(scope: Scope, period: Period) -> r.Commencements[int]:
     """Orders made, by intensity, month and financial year, against area targets (2.2-2.4)."""
     by_intensity: dict[str, int] = defaultdict(int)
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"higher": 0, "lower": 0})
@@ -272,16 +273,16 @@ def commencements(scope: Scope, period: Period) -> dict[str, Any]:
     return {
         "total": sum(by_intensity.values()),
         "by_intensity": {i: by_intensity.get(i, 0) for i in ("higher", "lower")},
-        "by_month": by_month,
-        "by_year": [by_year[k] for k in sorted(by_year)],
-        "by_area": by_area,
+        "by_month": cast(list[r.MonthCommencements[int]], by_month),
+        "by_year": cast(list[r.YearCommencements[int]], [by_year[k] for k in sorted(by_year)]),
+        "by_area": cast(list[r.AreaYearCommencements[int]], by_area),
     }
 
 
 # --- 2. The referral funnel (Figure 9) ----------------------------------------------------------
 
 
-def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
+def referral_funnel(scope: Scope, period: Period) -> r.ReferralFunnel[int]:
     """Referrals in the period and where they went; days from referral to Order."""
     outcomes: dict[str | None, dict[str, int]] = defaultdict(dict)
     sentenced_by_outcome: dict[str | None, int] = defaultdict(int)
@@ -331,7 +332,7 @@ def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
 # --- 3. Terminations and successful completion ----------------------------------------------
 
 
-def terminations(scope: Scope, period: Period) -> dict[str, Any]:
+def terminations(scope: Scope, period: Period) -> r.Terminations[int]:
     """Orders ended in the period, by reason; successful completions against 35% (3.2-3.3)."""
     counts: dict[str, int] = defaultdict(int)
     by_reason: dict[str, int] = defaultdict(int)
@@ -351,14 +352,16 @@ def terminations(scope: Scope, period: Period) -> dict[str, Any]:
         "successful_rate": completion["rate"],
         "successful_completion": completion,
         "target_rate": COMPLETION_TARGET,
-        "meets_target": None if total == 0 else completion["rate"] >= COMPLETION_TARGET,
+        "meets_target": None
+        if completion["rate"] is None
+        else completion["rate"] >= COMPLETION_TARGET,
     }
 
 
 # --- 4. Enforcement --------------------------------------------------------------------------
 
 
-def breaches(scope: Scope, period: Period) -> dict[str, Any]:
+def breaches(scope: Scope, period: Period) -> r.Breaches[int]:
     """Breaches instigated per 100 commencements; share of decided breaches revoked (3.27)."""
     instigated = scope.breaches().filter(**period.filter("on")).count()
     started = sum(row["cases"] for row in _made_pass(scope, period))
@@ -395,7 +398,7 @@ def _sum_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return counts
 
 
-def _compliance_counts(counts: dict[str, Any]) -> dict[str, Any]:
+def _compliance_counts(counts: dict[str, Any]) -> r.Compliance[int]:
     out: dict[str, Any] = {
         m: st.rate(counts[f"{m}__n"], counts[f"{m}__d"]) for m in COMPLIANCE_MEASURES
     }
@@ -413,7 +416,7 @@ def _compliance_counts(counts: dict[str, Any]) -> dict[str, Any]:
         "reviews_held": st.rate(counts["reviews_held"], counts["reviews_judged"]),
         "failures_actioned": st.rate(counts["failures_actioned"], counts["failures_judged"]),
     }
-    return out
+    return cast(r.Compliance[int], out)
 
 
 def compliance(
@@ -422,7 +425,7 @@ def compliance(
     *,
     sample_per_area: int | None = None,
     seed: int = 2003,
-) -> dict[str, Any]:
+) -> r.Compliance[int]:
     """National Standard compliance on every Order made in the period (3.15-3.19).
 
     With ``sample_per_area``, a reproducible random sample of that many Orders per area, drawn
@@ -450,7 +453,7 @@ def compliance(
 
 def retention(
     scope: Scope, period: Period, *, by: str | None = None, as_of: dt.date | None = None
-) -> dict[str, Any]:
+) -> r.Retention[int]:
     """Kaplan-Meier of days on the Order for Orders made in the period (3.11, Figure 19).
 
     An Order that has ended is an event at its days on the Order; one still running on
@@ -486,7 +489,7 @@ def retention(
             "still_on": still_on,
             "curve": km["curve"],
         }
-    return out
+    return cast(r.Retention[int], out)
 
 
 def _retention_counts(
@@ -520,7 +523,7 @@ def _whole_months(period: Period) -> bool:
     return starts and ends
 
 
-def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, Any]:
+def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> r.DrugUse[int]:
     """Share of tests negative for opiates and for cocaine by month on the Order (Figure 16)."""
     months: Any
     if scope.kind in ("national", "area") and _whole_months(period):
@@ -549,7 +552,7 @@ def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, 
                 ),
             }
         rows.append(row)
-    return {"months": rows}
+    return {"months": cast(list[r.DrugUseMonth[int]], rows)}
 
 
 # --- 8. Who is reached --------------------------------------------------------------------------
@@ -558,7 +561,7 @@ STAGES = ("referred", "assessed", "commenced", "terminated", "successful")
 ASSESSED = (Assessment.Outcome.SUITABLE, Assessment.Outcome.UNSUITABLE)
 
 
-def reach(scope: Scope, period: Period) -> dict[str, Any]:
+def reach(scope: Scope, period: Period) -> r.Reach[int]:
     """Age band, sex and ethnic group at each stage, for people referred in the period.
 
     Each group's rate at a stage is conditional on the stage before it that matters: assessed
@@ -621,13 +624,13 @@ def reach(scope: Scope, period: Period) -> dict[str, Any]:
                 s: (row[s] / totals[s] if totals[s] else None) for s in STAGES
             }
         out["dimensions"][dimension] = groups
-    return out
+    return cast(r.Reach[int], out)
 
 
 # --- 9. Costs -------------------------------------------------------------------------------
 
 
-def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) -> dict[str, Any]:
+def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) -> r.Costs[int]:
     """Unit costs per area from budgets (3.32-3.33, Figure 24).
 
     Per commencement and per successful completion in the year, and per day actually spent on
@@ -692,7 +695,7 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
                 ),
             }
         )
-    return {"financial_year": financial_year, "areas": rows}
+    return {"financial_year": financial_year, "areas": cast(list[r.AreaCosts[int]], rows)}
 
 
 def _money(value: Decimal | float) -> float:
@@ -702,7 +705,9 @@ def _money(value: Decimal | float) -> float:
 # --- 10. Reconviction ---------------------------------------------------------------------------
 
 
-def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) -> dict[str, Any]:
+def reconviction(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> r.Reconviction[int]:
     """Share reconvicted within 1 and 2 years of commencement (3.7, Figure 17).
 
     Counts only Orders made at least the whole window before ``as_of``, so everyone counted
@@ -741,13 +746,13 @@ def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) 
                 counts[f"{name}_completers_convicted"], counts[f"{name}_completers"]
             ),
         }
-    return out
+    return cast(r.Reconviction[int], out)
 
 
 # --- 11. Comparing areas honestly -----------------------------------------------------------
 
 
-def area_comparison(period: Period) -> dict[str, Any]:
+def area_comparison(period: Period) -> r.AreaComparison[int]:
     """Each area's completion rate on a funnel plot, and compliance against completion.
 
     Appendix 2 of the source compared areas' compliance with their completion rates; here
@@ -810,7 +815,7 @@ def area_comparison(period: Period) -> dict[str, Any]:
         limits = st.funnel_limits(p0, grid)
     return {
         "overall_rate": p0,
-        "areas": areas,
+        "areas": cast(list[r.AreaResult[int]], areas),
         "funnel_limits": limits,
         "correlation_with_completion": correlations,
     }
@@ -821,13 +826,15 @@ def area_comparison(period: Period) -> dict[str, Any]:
 
 def sentencer_summary(
     court: str, period: Period, *, as_of: dt.date | None = None
-) -> dict[str, Any]:
+) -> r.SentencerSummary[int]:
     """One page on how the sentence is working at a court (Appendix 1 standard 7)."""
     with shared_passes():
         return _sentencer_summary(Scope.court(court), period, as_of=as_of)
 
 
-def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -> dict[str, Any]:
+def _sentencer_summary(
+    scope: Scope, period: Period, *, as_of: dt.date | None
+) -> r.SentencerSummary[int]:
     as_of = _today(as_of)
     ended = terminations(scope, period)
     kept = retention(scope, period, as_of=as_of)["groups"].get("all")
@@ -845,6 +852,7 @@ def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -
             "expired_in_breach": ended["expired_in_breach"],
             "by_reason": ended["by_reason"],
         },
+        "on_order": None if kept is None else {"orders": kept["n"], "ended": kept["ended"]},
         "still_on_at_6_months": None if kept is None else kept["still_on"]["6_months"],
         "median_days_on_order": None if kept is None else kept["median_days"],
         "breaches": breaches(scope, period),
@@ -855,7 +863,7 @@ def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -
     }
 
 
-def _pool(rates: list[dict[str, Any]]) -> dict[str, Any]:
+def _pool(rates: list[r.Rate[int]]) -> r.Rate[int]:
     return st.rate(sum(r["numerator"] for r in rates), sum(r["denominator"] for r in rates))
 
 
@@ -869,7 +877,7 @@ def report(
     as_of: dt.date | None = None,
     sample_per_area: int | None = None,
     seed: int = 2003,
-) -> dict[str, Any]:
+) -> r.Report[int]:
     """The whole dashboard as one document (the JSON contract of issue 5, and more)."""
     with shared_passes():
         return _report(
@@ -879,7 +887,7 @@ def report(
 
 def _report(
     scope: Scope, period: Period, *, as_of: dt.date, sample_per_area: int | None, seed: int
-) -> dict[str, Any]:
+) -> r.Report[int]:
     end = period.end or as_of
     out: dict[str, Any] = {
         "format": "dtto-report/1",
@@ -906,4 +914,4 @@ def _report(
         out["compliance_sample"] = compliance(
             scope, period, sample_per_area=sample_per_area, seed=seed
         )
-    return out
+    return cast(r.Report[int], out)
