@@ -458,11 +458,18 @@ def _drug_use(d: DrugUse[int]) -> DrugUse[Count]:
 def _stage(s: StageRate[int]) -> StageRate[Count]:
     withheld = _is_withheld(s)
     rate = _rate(s)
-    return {
-        **rate,
+    out: StageRate[Count] = {
         "count": None if withheld else s["count"],
+        "numerator": rate["numerator"],
+        "denominator": rate["denominator"],
+        "rate": rate["rate"],
+        "ci_low": rate["ci_low"],
+        "ci_high": rate["ci_high"],
         "relative_rate": _relative(s["relative_rate"], own_rate_withheld=withheld),
     }
+    if withheld:
+        out["suppressed"] = True
+    return out
 
 
 def _reach_group(g: ReachGroup[int], totals: dict[str, int]) -> ReachGroup[Count]:
@@ -473,8 +480,8 @@ def _reach_group(g: ReachGroup[int], totals: dict[str, int]) -> ReachGroup[Count
         "referred": {"count": _count(g["referred"]["count"])},
         "assessed": _stage(g["assessed"]),
         "commenced": _stage(g["commenced"]),
-        "terminated": {"count": _count(g["terminated"]["count"])},
         "successful": _stage(g["successful"]),
+        "terminated": {"count": _count(g["terminated"]["count"])},
         "share": {
             "referred": _unless_small(
                 share["referred"], g["referred"]["count"], totals["referred"]
