@@ -1,8 +1,9 @@
-"""Honest statistics for small areas: intervals, control limits, survival, suppression.
+"""Honest statistics for small areas: intervals, control limits, survival, disclosure control.
 
 The source warns that small numbers distort local results (3.10); every rate dtto publishes
 carries a Wilson interval, areas are compared on funnel plots rather than league tables, and
-counts under 5 are suppressed in anything published. Definitions: docs/reports.md.
+``publish`` withholds counts under 5, with everything computed from them, in anything
+published. Definitions: docs/reports.md ("Disclosure control").
 """
 
 from __future__ import annotations
