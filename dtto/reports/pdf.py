@@ -22,7 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from dtto.reports.charts import COLOURS
 from dtto.reports.results import PublishedReport, PublishedSummary
-from dtto.reports.sections import Figure, Section, document_sections
+from dtto.reports.sections import DISCLOSURE_NOTE, Figure, Section, document_sections
 
 WIDTH = 175 * mm
 DASHES: tuple[tuple[int, ...] | None, ...] = (None, (6, 3), (2, 2), (8, 2, 2, 2), (1, 3), (4, 4))
@@ -131,7 +131,7 @@ def to_pdf(data: PublishedReport | PublishedSummary, title: str) -> bytes:
         Paragraph(title, style["Title"]),
         Paragraph(
             f"Period: {period.get('from') or 'the start'} to {period.get('to') or 'today'}. "
-            "Counts under 5 are not published.",
+            + DISCLOSURE_NOTE,
             style["BodyText"],
         ),
     ]

@@ -33,6 +33,8 @@ from dtto.reports.results import (
 from dtto.reports.results import Commencements as CommencementsResult
 
 NOT_PUBLISHED = "fewer than 5"
+# What every report says of its figures (statistics.publish; docs/reports.md).
+DISCLOSURE_NOTE = "Counts under 5, and the figures computed from them, are not published."
 DASH = "\N{EN DASH}"  # no figure: nothing to divide by
 MEASURE_LABELS = {
     "first_probation_1wd": "First probation appointment within 1 working day",
@@ -587,7 +589,5 @@ def sentencer_sections(d: PublishedSummary) -> list[Section]:
             rate_pct(d["reconviction"]["1_year"]["completers"]),
         ],
     ]
-    s.notes = [
-        "Counts under 5 are not published; rates come with 95% intervals in the full report."
-    ]
+    s.notes = [f"{DISCLOSURE_NOTE} Rates come with 95% intervals in the full report."]
     return [s]

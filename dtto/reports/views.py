@@ -19,7 +19,12 @@ from dtto.accounts.permissions import report_areas_for
 from dtto.reports import exports, measures
 from dtto.reports.queries import Period, Scope
 from dtto.reports.results import PublishedReport, PublishedSummary
-from dtto.reports.sections import document_sections, report_sections, sentencer_sections
+from dtto.reports.sections import (
+    DISCLOSURE_NOTE,
+    document_sections,
+    report_sections,
+    sentencer_sections,
+)
 from dtto.reports.statistics import publish
 
 
@@ -27,7 +32,8 @@ def render_document(data: PublishedReport | PublishedSummary, title: str) -> str
     """A self-contained HTML document (styles inline, no network) for ``dtto report``."""
     sections = document_sections(data)
     return render_to_string(
-        "reports/document.html", {"title": title, "data": data, "sections": sections}
+        "reports/document.html",
+        {"title": title, "data": data, "sections": sections, "disclosure_note": DISCLOSURE_NOTE},
     )
 
 
@@ -95,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "data": data,
             "sections": report_sections(data),
+            "disclosure_note": DISCLOSURE_NOTE,
             "areas": choices,
             "national": areas is None,
             "courts": Court.objects.filter(area__in=list(choices)),

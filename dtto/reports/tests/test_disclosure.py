@@ -32,7 +32,7 @@ from django.test import Client
 from dtto.accounts.models import Court, Role, User
 from dtto.reports import measures
 from dtto.reports.queries import Period, Scope
-from dtto.reports.sections import NOT_PUBLISHED
+from dtto.reports.sections import DISCLOSURE_NOTE, NOT_PUBLISHED
 from dtto.reports.tests.factories import breach, case, ended, load
 
 WITHHELD = NOT_PUBLISHED
@@ -239,6 +239,7 @@ def _check_html(page: str) -> None:
     # 4 Orders, 4 ended, none running (0 is published: it identifies nobody).
     assert retention["lower"] == [WITHHELD, WITHHELD, "0"] + [WITHHELD] * 4
     assert "above 95" not in page
+    assert DISCLOSURE_NOTE in page
 
 
 @pytest.mark.django_db
