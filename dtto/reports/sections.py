@@ -80,10 +80,23 @@ class Section:
     figure: Figure | None = None
 
 
+NO_FIGURE = "no figure"  # a chart's bar with nothing to divide by (the table shows a dash)
+
+
+def _missing(withheld: Sequence[bool]) -> list[str]:
+    """Why each bar of a chart may be missing: withheld, or nothing to divide by."""
+    return [NOT_PUBLISHED if w else NO_FIGURE for w in withheld]
+
+
 def _bar_chart(
-    s: Section, bars: Sequence[tuple[str, float | None]], title: str, **options: Any
+    s: Section,
+    bars: Sequence[tuple[str, float | None]],
+    title: str,
+    *,
+    withheld: Sequence[bool],
+    **options: Any,
 ) -> None:
-    s.chart = charts.bar_chart(bars, title, **options)
+    s.chart = charts.bar_chart(bars, title, missing=_missing(withheld), **options)
     s.figure = Figure("bar", title, bars=list(bars), percent=options.get("percent", True))
 
 
@@ -206,7 +219,12 @@ def _commencements(c: CommencementsResult[Count]) -> Section:
         for r in c["by_year"]
     ]
     _bar_chart(
-        s, bars, "Commencements as a share of target", reference=1.0, reference_label="target"
+        s,
+        bars,
+        "Commencements as a share of target",
+        withheld=[r["commencements"] is None for r in c["by_year"]],
+        reference=1.0,
+        reference_label="target",
     )
     s.columns = ["Financial year", "Intensity", "Commencements", "Target", "Share of target"]
     s.rows = [
@@ -247,6 +265,7 @@ def _funnel(f: ReferralFunnel[Count]) -> Section:
         s,
         [(label, None if n is None else float(n)) for label, n in stages],
         "Referrals by outcome",
+        withheld=[True for _ in stages],  # a count is missing only when withheld
         percent=False,
     )
     s.columns = ["Stage", "Reason", "People"]
@@ -277,6 +296,7 @@ def _terminations(t: Terminations[Count]) -> Section:
         s,
         [(REASON_LABELS[r], shares[r]["rate"]) for r in REASON_LABELS],
         "Terminations by reason",
+        withheld=[bool(shares[r].get("suppressed")) for r in REASON_LABELS],
         intervals=[_interval(shares[r]) for r in REASON_LABELS],
     )
     s.columns = ["Reason", "Orders", "Terminations", "Share", "95% interval"]
@@ -319,6 +339,7 @@ def _compliance(c: Compliance[Count], id_: str, heading: str) -> Section:
         s,
         [(MEASURE_LABELS[m][:30], r["rate"]) for m, r in rates.items()],
         heading,
+        withheld=[bool(r.get("suppressed")) for r in rates.values()],
         intervals=[_interval(r) for r in rates.values()],
     )
     s.columns = ["Measure", "Met", "Judged", "Rate", "95% interval"]
@@ -429,6 +450,7 @@ def _reach(r: Reach[Count]) -> list[Section]:
             s,
             [(g, v["commenced"]["rate"]) for g, v in groups.items()],
             f"Share of referrals sentenced to the Order, by {titles[dimension]}",
+            withheld=[bool(v["commenced"].get("suppressed")) for v in groups.values()],
             intervals=[_interval(v["commenced"]) for v in groups.values()],
         )
         s.columns = [
@@ -465,6 +487,7 @@ def _costs(c: Costs[Count]) -> Section:
         s,
         [(r["area"], r["cost_per_commencement"]) for r in c["areas"]],
         "Cost per commencement",
+        withheld=[r["commencements"] is None for r in c["areas"]],
         percent=False,
     )
     s.columns = [

@@ -304,3 +304,20 @@ def test_area_report_withholds_the_waits_of_four_people():
     assert waits == {"n": None, "median": None, "quartile_1": None, "quartile_3": None}
     assert data["terminations"]["meets_target"] is None
     assert "median 32" not in _report("--area", "dorset", "--format", "html")
+
+
+def _chart(page: str, section_id: str) -> str:
+    found = re.search(rf'<section[^>]*id="{section_id}".*?(<svg.*?</svg>)', page, re.S)
+    assert found is not None, section_id
+    return found.group(1)
+
+
+@pytest.mark.django_db
+def test_a_chart_says_whether_a_missing_bar_is_withheld_or_has_nothing_to_divide_by():
+    _data()
+    page = _report("--format", "html")
+    # Women's share sentenced rests on 3 referrals: withheld.
+    assert f">{WITHHELD}</text>" in _chart(page, "reach-sex")
+    # No failure needed enforcement (0 judged): nothing to divide by, nothing withheld.
+    compliance = _chart(page, "compliance")
+    assert ">no figure</text>" in compliance and WITHHELD not in compliance
