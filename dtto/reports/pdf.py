@@ -1,8 +1,8 @@
 """The report as a PDF (reportlab): the same sections as the HTML, each chart above its table.
 
 Bar and line charts are drawn with reportlab's own charts from the numbers the HTML's SVG
-charts draw (``Section.figure``); a figure that is not published (fewer than 5) is drawn as
-an empty bar or a gap in the line, and its table says why. The funnel plot of areas is
+charts draw (``Section.figure``); a missing figure (withheld, or nothing to divide by) is
+drawn as an empty bar or a gap in the line, and its table says which. The funnel plot of areas is
 given as its table only. A court's summary for sentencers fits one page.
 """
 
