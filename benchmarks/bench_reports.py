@@ -322,9 +322,9 @@ def _page() -> None:
     from dtto.reports import measures
     from dtto.reports.queries import Period, Scope
     from dtto.reports.sections import report_sections
-    from dtto.reports.statistics import suppress
+    from dtto.reports.statistics import publish
 
-    data = suppress(measures.report(Scope.national(), Period(), as_of=AS_OF))
+    data = publish(measures.report(Scope.national(), Period(), as_of=AS_OF))
     render_to_string(
         "reports/document.html",
         {"title": "England and Wales", "data": data, "sections": report_sections(data)},

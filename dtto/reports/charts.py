@@ -33,8 +33,10 @@ def bar_chart(
     reference: float | None = None,
     reference_label: str = "",
     intervals: Sequence[tuple[float | None, float | None]] | None = None,
+    missing: Sequence[str] | None = None,
 ) -> str:
-    """Horizontal bars, one a row; None draws no bar and says "not published"."""
+    """Horizontal bars, one a row; None draws no bar and says why, from ``missing`` (one text
+    a bar: withheld, or nothing to divide by), "no figure" when not given."""
     left, right, row = 210, 70, 24
     height = row * len(bars) + 30
     values = [v for _, v in bars if v is not None]
@@ -45,7 +47,8 @@ def bar_chart(
         y = 10 + i * row
         body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
         if value is None:
-            body.append(f'<text x="{left + 4}" y="{y + 15}" fill="#505a5f">not published</text>')
+            why = escape(missing[i] if missing is not None else "no figure")
+            body.append(f'<text x="{left + 4}" y="{y + 15}" fill="#505a5f">{why}</text>')
             continue
         body.append(
             f'<rect x="{left}" y="{y + 3}" width="{value * scale:.1f}" height="{row - 8}" '

@@ -1,4 +1,7 @@
-"""Report documents in the formats ``dtto report`` writes: JSON, CSV, HTML and PDF."""
+"""Report documents in the formats ``dtto report`` writes: JSON, CSV, HTML and PDF.
+
+Each takes a published result (``statistics.publish``), never a measure's own.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from dtto.reports.results import PublishedReport, PublishedSummary
+
 FORMATS = ("json", "csv", "html", "pdf")
 # Long lists that belong in JSON and on charts, not in a flat table.
 CSV_SKIP = frozenset({"curve", "order_ids", "funnel_limits"})
 
 
-def to_json(data: dict[str, Any]) -> str:
+def to_json(data: PublishedReport | PublishedSummary) -> str:
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
@@ -45,7 +50,7 @@ def _row_label(value: Any, index: int) -> str:
     return str(index)
 
 
-def to_csv(data: dict[str, Any]) -> str:
+def to_csv(data: PublishedReport | PublishedSummary) -> str:
     """One row a figure: the measure's path (``terminations.successful_rate``) and its value."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

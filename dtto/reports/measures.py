@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Case as When_
 from django.db.models import (
@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from dtto.accounts.models import Area, AreaBudget, AreaTarget
 from dtto.cases.models import Assessment, Conviction
+from dtto.reports import results
 from dtto.reports import statistics as st
 from dtto.reports.models import DrugTestRollup, OrderSummary
 from dtto.reports.queries import (
@@ -212,7 +213,7 @@ def _financial_year_of_month(month: str) -> int:
 # --- 1. Commencements against targets ---------------------------------------------------------
 
 
-def commencements(scope: Scope, period: Period) -> dict[str, Any]:
+def commencements(scope: Scope, period: Period) -> results.Commencements[int]:
     """Orders made, by intensity, month and financial year, against area targets (2.2-2.4)."""
     by_intensity: dict[str, int] = defaultdict(int)
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"higher": 0, "lower": 0})
@@ -265,16 +266,18 @@ def commencements(scope: Scope, period: Period) -> dict[str, Any]:
     return {
         "total": sum(by_intensity.values()),
         "by_intensity": {i: by_intensity.get(i, 0) for i in ("higher", "lower")},
-        "by_month": by_month,
-        "by_year": [by_year[k] for k in sorted(by_year)],
-        "by_area": by_area,
+        "by_month": cast(list[results.MonthCommencements[int]], by_month),
+        "by_year": cast(
+            list[results.YearCommencements[int]], [by_year[k] for k in sorted(by_year)]
+        ),
+        "by_area": cast(list[results.AreaYearCommencements[int]], by_area),
     }
 
 
 # --- 2. The referral funnel (Figure 9) ----------------------------------------------------------
 
 
-def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
+def referral_funnel(scope: Scope, period: Period) -> results.ReferralFunnel[int]:
     """Referrals in the period and where they went; days from referral to Order."""
     outcomes: dict[str | None, dict[str, int]] = defaultdict(dict)
     sentenced_by_outcome: dict[str | None, int] = defaultdict(int)
@@ -324,7 +327,7 @@ def referral_funnel(scope: Scope, period: Period) -> dict[str, Any]:
 # --- 3. Terminations and successful completion ----------------------------------------------
 
 
-def terminations(scope: Scope, period: Period) -> dict[str, Any]:
+def terminations(scope: Scope, period: Period) -> results.Terminations[int]:
     """Orders ended in the period, by reason; successful completion against its target (3.2-3.3)."""
     counts: dict[str, int] = defaultdict(int)
     by_reason: dict[str, int] = defaultdict(int)
@@ -346,14 +349,16 @@ def terminations(scope: Scope, period: Period) -> dict[str, Any]:
         "successful_completion": completion,
         # The target in force throughout the period, if any (docs/reports.md).
         "target_rate": None if target is None else target.rate,
-        "meets_target": None if total == 0 or target is None else completion["rate"] >= target.rate,
+        "meets_target": None
+        if completion["rate"] is None or target is None
+        else completion["rate"] >= target.rate,
     }
 
 
 # --- 4. Enforcement --------------------------------------------------------------------------
 
 
-def breaches(scope: Scope, period: Period) -> dict[str, Any]:
+def breaches(scope: Scope, period: Period) -> results.Breaches[int]:
     """Breaches instigated per 100 commencements; share of decided breaches revoked (3.27)."""
     instigated = scope.breaches().filter(**period.filter("on")).count()
     started = sum(row["cases"] for row in _made_pass(scope, period))
@@ -390,7 +395,7 @@ def _sum_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return counts
 
 
-def _compliance_counts(counts: dict[str, Any]) -> dict[str, Any]:
+def _compliance_counts(counts: dict[str, Any]) -> results.Compliance[int]:
     out: dict[str, Any] = {
         m: st.rate(counts[f"{m}__n"], counts[f"{m}__d"]) for m in COMPLIANCE_MEASURES
     }
@@ -408,7 +413,7 @@ def _compliance_counts(counts: dict[str, Any]) -> dict[str, Any]:
         "reviews_held": st.rate(counts["reviews_held"], counts["reviews_judged"]),
         "failures_actioned": st.rate(counts["failures_actioned"], counts["failures_judged"]),
     }
-    return out
+    return cast(results.Compliance[int], out)
 
 
 def compliance(
@@ -417,7 +422,7 @@ def compliance(
     *,
     sample_per_area: int | None = None,
     seed: int = 2003,
-) -> dict[str, Any]:
+) -> results.Compliance[int]:
     """National Standard compliance on every Order made in the period (3.15-3.19).
 
     With ``sample_per_area``, a reproducible random sample of that many Orders per area, drawn
@@ -445,7 +450,7 @@ def compliance(
 
 def retention(
     scope: Scope, period: Period, *, by: str | None = None, as_of: dt.date | None = None
-) -> dict[str, Any]:
+) -> results.Retention[int]:
     """Kaplan-Meier of days on the Order for Orders made in the period (3.11, Figure 19).
 
     An Order that has ended is an event at its days on the Order; one still running on
@@ -481,7 +486,7 @@ def retention(
             "still_on": still_on,
             "curve": km["curve"],
         }
-    return out
+    return cast(results.Retention[int], out)
 
 
 def _retention_counts(
@@ -515,7 +520,7 @@ def _whole_months(period: Period) -> bool:
     return starts and ends
 
 
-def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, Any]:
+def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> results.DrugUse[int]:
     """Share of tests negative for opiates and for cocaine by month on the Order (Figure 16)."""
     months: Any
     if scope.kind in ("national", "area") and _whole_months(period):
@@ -544,7 +549,7 @@ def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> dict[str, 
                 ),
             }
         rows.append(row)
-    return {"months": rows}
+    return {"months": cast(list[results.DrugUseMonth[int]], rows)}
 
 
 # --- 8. Who is reached --------------------------------------------------------------------------
@@ -553,7 +558,7 @@ STAGES = ("referred", "assessed", "commenced", "terminated", "successful")
 ASSESSED = (Assessment.Outcome.SUITABLE, Assessment.Outcome.UNSUITABLE)
 
 
-def reach(scope: Scope, period: Period) -> dict[str, Any]:
+def reach(scope: Scope, period: Period) -> results.Reach[int]:
     """Age band, sex and ethnic group at each stage, for people referred in the period.
 
     Each group's rate at a stage is conditional on the stage before it that matters: assessed
@@ -616,13 +621,13 @@ def reach(scope: Scope, period: Period) -> dict[str, Any]:
                 s: (row[s] / totals[s] if totals[s] else None) for s in STAGES
             }
         out["dimensions"][dimension] = groups
-    return out
+    return cast(results.Reach[int], out)
 
 
 # --- 9. Costs -------------------------------------------------------------------------------
 
 
-def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) -> dict[str, Any]:
+def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) -> results.Costs[int]:
     """Unit costs per area from budgets (3.32-3.33, Figure 24).
 
     Per commencement and per successful completion in the year, and per day actually spent on
@@ -687,7 +692,7 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
                 ),
             }
         )
-    return {"financial_year": financial_year, "areas": rows}
+    return {"financial_year": financial_year, "areas": cast(list[results.AreaCosts[int]], rows)}
 
 
 def _money(value: Decimal | float) -> float:
@@ -697,7 +702,9 @@ def _money(value: Decimal | float) -> float:
 # --- 10. Reconviction ---------------------------------------------------------------------------
 
 
-def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) -> dict[str, Any]:
+def reconviction(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> results.Reconviction[int]:
     """Share reconvicted within 1 and 2 years of commencement (3.7, Figure 17).
 
     Counts only Orders made at least the whole window before ``as_of``, so everyone counted
@@ -736,13 +743,13 @@ def reconviction(scope: Scope, period: Period, *, as_of: dt.date | None = None) 
                 counts[f"{name}_completers_convicted"], counts[f"{name}_completers"]
             ),
         }
-    return out
+    return cast(results.Reconviction[int], out)
 
 
 # --- 11. Comparing areas honestly -----------------------------------------------------------
 
 
-def area_comparison(period: Period) -> dict[str, Any]:
+def area_comparison(period: Period) -> results.AreaComparison[int]:
     """Each area's completion rate on a funnel plot, and compliance against completion.
 
     Appendix 2 of the source compared areas' compliance with their completion rates; here
@@ -805,7 +812,7 @@ def area_comparison(period: Period) -> dict[str, Any]:
         limits = st.funnel_limits(p0, grid)
     return {
         "overall_rate": p0,
-        "areas": areas,
+        "areas": cast(list[results.AreaResult[int]], areas),
         "funnel_limits": limits,
         "correlation_with_completion": correlations,
     }
@@ -816,13 +823,15 @@ def area_comparison(period: Period) -> dict[str, Any]:
 
 def sentencer_summary(
     court: str, period: Period, *, as_of: dt.date | None = None
-) -> dict[str, Any]:
+) -> results.SentencerSummary[int]:
     """One page on how the sentence is working at a court (Appendix 1 standard 7)."""
     with shared_passes():
         return _sentencer_summary(Scope.court(court), period, as_of=as_of)
 
 
-def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -> dict[str, Any]:
+def _sentencer_summary(
+    scope: Scope, period: Period, *, as_of: dt.date | None
+) -> results.SentencerSummary[int]:
     as_of = _today(as_of)
     ended = terminations(scope, period)
     kept = retention(scope, period, as_of=as_of)["groups"].get("all")
@@ -840,6 +849,7 @@ def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -
             "expired_in_breach": ended["expired_in_breach"],
             "by_reason": ended["by_reason"],
         },
+        "on_order": None if kept is None else {"orders": kept["n"], "ended": kept["ended"]},
         "still_on_at_6_months": None if kept is None else kept["still_on"]["6_months"],
         "median_days_on_order": None if kept is None else kept["median_days"],
         "breaches": breaches(scope, period),
@@ -850,7 +860,7 @@ def _sentencer_summary(scope: Scope, period: Period, *, as_of: dt.date | None) -
     }
 
 
-def _pool(rates: list[dict[str, Any]]) -> dict[str, Any]:
+def _pool(rates: list[results.Rate[int]]) -> results.Rate[int]:
     return st.rate(sum(r["numerator"] for r in rates), sum(r["denominator"] for r in rates))
 
 
@@ -864,7 +874,7 @@ def report(
     as_of: dt.date | None = None,
     sample_per_area: int | None = None,
     seed: int = 2003,
-) -> dict[str, Any]:
+) -> results.Report[int]:
     """The whole dashboard as one document (the JSON contract of issue 5, and more)."""
     with shared_passes():
         return _report(
@@ -874,7 +884,7 @@ def report(
 
 def _report(
     scope: Scope, period: Period, *, as_of: dt.date, sample_per_area: int | None, seed: int
-) -> dict[str, Any]:
+) -> results.Report[int]:
     end = period.end or as_of
     out: dict[str, Any] = {
         "format": "dtto-report/1",
@@ -901,4 +911,4 @@ def _report(
         out["compliance_sample"] = compliance(
             scope, period, sample_per_area=sample_per_area, seed=seed
         )
-    return out
+    return cast(results.Report[int], out)

@@ -1,8 +1,8 @@
 """The report as a PDF (reportlab): the same sections as the HTML, each chart above its table.
 
 Bar and line charts are drawn with reportlab's own charts from the numbers the HTML's SVG
-charts draw (``Section.figure``); a figure that is not published (fewer than 5) is drawn as
-an empty bar or a gap in the line, and its table says why. The funnel plot of areas is
+charts draw (``Section.figure``); a missing figure (withheld, or nothing to divide by) is
+drawn as an empty bar or a gap in the line, and its table says which. The funnel plot of areas is
 given as its table only. A court's summary for sentencers fits one page.
 """
 
@@ -21,7 +21,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dtto.reports.charts import COLOURS
-from dtto.reports.sections import Figure, Section, report_sections, sentencer_sections
+from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.sections import DISCLOSURE_NOTE, Figure, Section, document_sections
 
 WIDTH = 175 * mm
 DASHES: tuple[tuple[int, ...] | None, ...] = (None, (6, 3), (2, 2), (8, 2, 2, 2), (1, 3), (4, 4))
@@ -118,19 +119,19 @@ def _table(section: Section, style: Any) -> Table:
     return table
 
 
-def to_pdf(data: dict[str, Any], title: str) -> bytes:
+def to_pdf(data: PublishedReport | PublishedSummary, title: str) -> bytes:
     style = getSampleStyleSheet()
-    sections = sentencer_sections(data) if "court" in data else report_sections(data)
+    sections = document_sections(data)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, title=title, author="dtto"
     )
-    period = data.get("period") or {}
+    period = data["period"]
     story: list[Any] = [
         Paragraph(title, style["Title"]),
         Paragraph(
             f"Period: {period.get('from') or 'the start'} to {period.get('to') or 'today'}. "
-            "Counts under 5 are not published.",
+            + DISCLOSURE_NOTE,
             style["BodyText"],
         ),
     ]

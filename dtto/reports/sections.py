@@ -1,21 +1,42 @@
 """A report document laid out as sections: a heading, a chart and the table behind it.
 
 Pages, the HTML document and the PDF all render these, so every format shows the same
-figures. Input is the (already suppressed) output of ``measures.report`` or
-``measures.sentencer_summary``.
+figures. Input is a published result (``statistics.publish``): a withheld figure is None and
+reads "fewer than 5"; a figure with nothing to divide by reads as a dash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from dtto.reports import charts
+from dtto.reports.results import (
+    AreaComparison,
+    Breaches,
+    Compliance,
+    Costs,
+    Count,
+    DrugUse,
+    PublishedReport,
+    PublishedSummary,
+    Rate,
+    Reach,
+    Reconviction,
+    ReferralFunnel,
+    RelativeRate,
+    Retention,
+    Terminations,
+    compliance_rates,
+)
+from dtto.reports.results import Commencements as CommencementsResult
 from dtto.standards.rules import common_count
 from dtto.standards.targets import COMPLETION_TARGETS
 
 NOT_PUBLISHED = "fewer than 5"
+# What every report says of its figures (statistics.publish; docs/reports.md).
+DISCLOSURE_NOTE = "Counts under 5, and the figures computed from them, are not published."
 DASH = "\N{EN DASH}"  # no figure: nothing to divide by
 # The labels name the Standard's numbers from the rule sets (measures span every rule set,
 # so only numbers they all share can be named).
@@ -68,10 +89,23 @@ class Section:
     figure: Figure | None = None
 
 
+NO_FIGURE = "no figure"  # a chart's bar with nothing to divide by (the table shows a dash)
+
+
+def _missing(withheld: Sequence[bool]) -> list[str]:
+    """Why each bar of a chart may be missing: withheld, or nothing to divide by."""
+    return [NOT_PUBLISHED if w else NO_FIGURE for w in withheld]
+
+
 def _bar_chart(
-    s: Section, bars: Sequence[tuple[str, float | None]], title: str, **options: Any
+    s: Section,
+    bars: Sequence[tuple[str, float | None]],
+    title: str,
+    *,
+    withheld: Sequence[bool],
+    **options: Any,
 ) -> None:
-    s.chart = charts.bar_chart(bars, title, **options)
+    s.chart = charts.bar_chart(bars, title, missing=_missing(withheld), **options)
     s.figure = Figure("bar", title, bars=list(bars), percent=options.get("percent", True))
 
 
@@ -87,7 +121,8 @@ def _line_chart(
     s.figure = Figure("line", title, series=series, x_label=x_label)
 
 
-def count(value: Any) -> str:
+def count(value: int | float | None) -> str:
+    """A published count: None is a count withheld (fewer than 5)."""
     if value is None:
         return NOT_PUBLISHED
     if isinstance(value, float):
@@ -99,39 +134,64 @@ def pct(value: float | None) -> str:
     return DASH if value is None else f"{value:.1%}"
 
 
-def ci(r: dict[str, Any]) -> str:
+def derived(value: float | None, text: str, *sources: Count) -> str:
+    """A figure computed from published counts: "fewer than 5" when it is missing because a
+    count it rests on is withheld, a dash when there was nothing to divide by."""
+    if value is None:
+        return NOT_PUBLISHED if any(s is None for s in sources) else DASH
+    return text.format(value)
+
+
+def rate_pct(r: Rate[Count]) -> str:
+    return NOT_PUBLISHED if r.get("suppressed") else pct(r["rate"])
+
+
+def ci(r: Rate[Count]) -> str:
     if r.get("suppressed"):
         return NOT_PUBLISHED
-    if r.get("ci_low") is None:
+    low, high = r["ci_low"], r["ci_high"]
+    if low is None or high is None:
         return DASH
-    return f"{r['ci_low']:.1%} to {r['ci_high']:.1%}"
+    return f"{low:.1%} to {high:.1%}"
 
 
-def relative(r: dict[str, Any] | None) -> str:
+def relative(r: RelativeRate[Count]) -> str:
     """A rate relative to the reference group's, with its interval.
 
     Withheld when the rate (or the reference group's) rests on counts under 5; a dash when
     there is no ratio (the group or the reference group has no one at that stage, or a rate
     of 0).
     """
-    if r is not None and r.get("suppressed"):
+    if r.get("suppressed"):
         return NOT_PUBLISHED
-    if r is None or r.get("ratio") is None:
+    ratio, low, high = r["ratio"], r["ci_low"], r["ci_high"]
+    if ratio is None or low is None or high is None:
         return DASH
-    return f"{r['ratio']:.2f} ({r['ci_low']:.2f} to {r['ci_high']:.2f})"
+    return f"{ratio:.2f} ({low:.2f} to {high:.2f})"
 
 
 def money(value: float | None) -> str:
     return DASH if value is None else f"£{value:,.2f}"
 
 
-def _rate_cells(r: dict[str, Any]) -> list[str]:
+def _rate_cells(r: Rate[Count]) -> list[str]:
     if r.get("suppressed"):
         return [NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED, NOT_PUBLISHED]
     return [count(r["numerator"]), count(r["denominator"]), pct(r["rate"]), ci(r)]
 
 
-def report_sections(data: dict[str, Any]) -> list[Section]:
+def _interval(r: Rate[Count]) -> tuple[float | None, float | None]:
+    return r["ci_low"], r["ci_high"]
+
+
+def document_sections(document: PublishedReport | PublishedSummary) -> list[Section]:
+    """The sections of a whole report, or of a court's one page for sentencers."""
+    if "court" in document:
+        return sentencer_sections(cast(PublishedSummary, document))
+    return report_sections(cast(PublishedReport, document))
+
+
+def report_sections(data: PublishedReport) -> list[Section]:
     out = [
         _commencements(data["commencements"]),
         _funnel(data["referrals"]),
@@ -139,7 +199,7 @@ def report_sections(data: dict[str, Any]) -> list[Section]:
         _breaches(data["breaches"]),
         _compliance(data["compliance"], "compliance", "National Standard compliance, every case"),
     ]
-    if data.get("compliance_sample"):
+    if "compliance_sample" in data:
         out.append(
             _compliance(
                 data["compliance_sample"], "compliance-sample", "Compliance in a case file sample"
@@ -150,15 +210,15 @@ def report_sections(data: dict[str, Any]) -> list[Section]:
         _drug_use(data["drug_use"]),
         *_reach(data["reach"]),
     ]
-    if data.get("costs"):
+    if data["costs"] is not None:
         out.append(_costs(data["costs"]))
     out.append(_reconviction(data["reconviction"]))
-    if data.get("areas"):
+    if "areas" in data:
         out += _areas(data["areas"])
     return out
 
 
-def _commencements(c: dict[str, Any]) -> Section:
+def _commencements(c: CommencementsResult[Count]) -> Section:
     s = Section("commencements", "Commencements against targets")
     bars = [
         (
@@ -168,7 +228,12 @@ def _commencements(c: dict[str, Any]) -> Section:
         for r in c["by_year"]
     ]
     _bar_chart(
-        s, bars, "Commencements as a share of target", reference=1.0, reference_label="target"
+        s,
+        bars,
+        "Commencements as a share of target",
+        withheld=[r["commencements"] is None for r in c["by_year"]],
+        reference=1.0,
+        reference_label="target",
     )
     s.columns = ["Financial year", "Intensity", "Commencements", "Target", "Share of target"]
     s.rows = [
@@ -177,7 +242,7 @@ def _commencements(c: dict[str, Any]) -> Section:
             r["intensity"],
             count(r["commencements"]),
             DASH if r["target"] is None else f"{r['target']:,}",
-            pct(r["share_of_target"]),
+            derived(r["share_of_target"], "{:.1%}", r["commencements"]),
         ]
         for r in c["by_year"]
     ]
@@ -195,9 +260,9 @@ def _commencements(c: dict[str, Any]) -> Section:
     return s
 
 
-def _funnel(f: dict[str, Any]) -> Section:
+def _funnel(f: ReferralFunnel[Count]) -> Section:
     s = Section("referrals", "From referral to Order (Figure 9)")
-    stages = [
+    stages: list[tuple[str, Count]] = [
         ("Referred", f["referred"]),
         ("Not assessed", f["not_assessed"]["total"]),
         ("Assessed unsuitable", f["unsuitable"]["total"]),
@@ -209,38 +274,47 @@ def _funnel(f: dict[str, Any]) -> Section:
         s,
         [(label, None if n is None else float(n)) for label, n in stages],
         "Referrals by outcome",
+        withheld=[True for _ in stages],  # a count is missing only when withheld
         percent=False,
     )
     s.columns = ["Stage", "Reason", "People"]
     s.rows = [[label, "", count(n)] for label, n in stages]
-    for stage, key in (("Not assessed", "not_assessed"), ("Assessed unsuitable", "unsuitable")):
-        s.rows += [[stage, reason, count(n)] for reason, n in f[key]["by_reason"].items()]
+    for stage, reasons in (
+        ("Not assessed", f["not_assessed"]),
+        ("Assessed unsuitable", f["unsuitable"]),
+    ):
+        s.rows += [[stage, reason, count(n)] for reason, n in reasons["by_reason"].items()]
     wait = f["days_referral_to_order"]
+
+    def days(value: int | None) -> str:
+        return derived(value, "{:,}", wait["n"])
+
     s.notes = [
-        f"Not found suitable: {pct(f['not_found_suitable']['rate'])} "
-        f"({ci(f['not_found_suitable'])}).",
-        f"Days from referral to Order: median {count(wait['median'])}, "
-        f"quartiles {count(wait['quartile_1'])} and {count(wait['quartile_3'])} "
+        f"Not found suitable: {rate_pct(f['not_found_suitable'])} ({ci(f['not_found_suitable'])}).",
+        f"Days from referral to Order: median {days(wait['median'])}, "
+        f"quartiles {days(wait['quartile_1'])} and {days(wait['quartile_3'])} "
         f"({count(wait['n'])} Orders).",
     ]
     return s
 
 
-def _terminations(t: dict[str, Any]) -> Section:
+def _terminations(t: Terminations[Count]) -> Section:
     s = Section("terminations", "Terminations and successful completion")
     shares = t["by_reason_share"]
     _bar_chart(
         s,
         [(REASON_LABELS[r], shares[r]["rate"]) for r in REASON_LABELS],
         "Terminations by reason",
-        intervals=[(shares[r]["ci_low"], shares[r]["ci_high"]) for r in REASON_LABELS],
+        withheld=[bool(shares[r].get("suppressed")) for r in REASON_LABELS],
+        intervals=[_interval(shares[r]) for r in REASON_LABELS],
     )
     s.columns = ["Reason", "Orders", "Terminations", "Share", "95% interval"]
     s.rows = [[REASON_LABELS[r], *_rate_cells(shares[r])] for r in REASON_LABELS]
     done = t["successful_completion"]
     s.notes = [
         f"Successful completions (completed or ended early for good progress, not in breach): "
-        f"{count(t['successful'])} of {count(t['total'])}, {pct(t['successful_rate'])} "
+        f"{count(t['successful'])} of {count(t['total'])}, "
+        f"{derived(t['successful_rate'], '{:.1%}', t['successful'], t['total'])} "
         f"({ci(done)}); {_completion_target(t['target_rate'])}.",
         f"Orders that expired while in breach (not counted as successful): "
         f"{count(t['expired_in_breach'])}.",
@@ -258,41 +332,46 @@ def _completion_target(rate: float | None) -> str:
     )
 
 
-def _breaches(b: dict[str, Any]) -> Section:
+def _breaches(b: Breaches[Count]) -> Section:
     s = Section("enforcement", "Enforcement")
     s.columns = ["Measure", "Value"]
-    per_100 = b["per_100_commencements"]
+    per_100 = derived(b["per_100_commencements"], "{:.1f}", b["instigated"], b["commencements"])
     s.rows = [
         ["Breaches instigated", count(b["instigated"])],
         ["Commencements", count(b["commencements"])],
-        ["Breaches per 100 commencements", DASH if per_100 is None else f"{per_100:.1f}"],
+        ["Breaches per 100 commencements", per_100],
         ["Breaches decided", count(b["decided"])],
         ["Order revoked", count(b["revoked"])],
-        ["Revoked share of decided breaches", pct(b["revoked_share"])],
+        [
+            "Revoked share of decided breaches",
+            derived(b["revoked_share"], "{:.1%}", b["revoked"], b["decided"]),
+        ],
         ["95% interval", ci(b["revoked_rate"])],
     ]
     return s
 
 
-def _compliance(c: dict[str, Any], id_: str, heading: str) -> Section:
+def _compliance(c: Compliance[Count], id_: str, heading: str) -> Section:
     s = Section(id_, heading)
+    rates = compliance_rates(c)
     _bar_chart(
         s,
-        [(MEASURE_LABELS[m][:30], c[m]["rate"]) for m in MEASURE_LABELS],
+        [(MEASURE_LABELS[m][:30], r["rate"]) for m, r in rates.items()],
         heading,
-        intervals=[(c[m]["ci_low"], c[m]["ci_high"]) for m in MEASURE_LABELS],
+        withheld=[bool(r.get("suppressed")) for r in rates.values()],
+        intervals=[_interval(r) for r in rates.values()],
     )
     s.columns = ["Measure", "Met", "Judged", "Rate", "95% interval"]
-    s.rows = [[MEASURE_LABELS[m], *_rate_cells(c[m])] for m in MEASURE_LABELS]
-    when = c.get("evaluated_on") or {}
+    s.rows = [[MEASURE_LABELS[m], *_rate_cells(r)] for m, r in rates.items()]
+    when = c["evaluated_on"]
     s.notes = [
         "A case counts only where the Standard could be judged (for example, a first "
         "appointment not yet due is not counted).",
         f"Findings as of {when['earliest']} to {when['latest']}."
-        if when.get("earliest")
+        if when["earliest"]
         else "No Orders in scope and period to judge.",
     ]
-    if c.get("sample"):
+    if "sample" in c:
         s.notes.append(
             f"Random sample of up to {c['sample']['sample_size']} case files per area, "
             f"seed {c['sample']['seed']}."
@@ -300,11 +379,15 @@ def _compliance(c: dict[str, Any], id_: str, heading: str) -> Section:
     return s
 
 
-def _retention(r: dict[str, Any]) -> Section:
+def _retention(r: Retention[Count]) -> Section:
     s = Section("retention", "Time on the Order (Kaplan-Meier)")
     _line_chart(
         s,
-        {g: [(t / 30.44, v) for t, v in d["curve"]] for g, d in r["groups"].items()},
+        {
+            g: [(t / 30.44, v) for t, v in d["curve"]]
+            for g, d in r["groups"].items()
+            if not d.get("suppressed")
+        },
         "Share still on the Order by months since it was made",
         x_label="months on the Order",
         step=True,
@@ -319,24 +402,30 @@ def _retention(r: dict[str, Any]) -> Section:
         "6 months",
         "12 months",
     ]
-    s.rows = [
-        [
-            g,
-            count(d["n"]),
-            count(d["ended"]),
-            count(d["running"]),
-            "not reached" if d["median_days"] is None else f"{d['median_days']:.0f}",
-            pct(d["still_on"]["3_months"]),
-            pct(d["still_on"]["6_months"]),
-            pct(d["still_on"]["12_months"]),
-        ]
-        for g, d in r["groups"].items()
-    ]
+    s.rows = []
+    for g, d in r["groups"].items():
+        if d.get("suppressed"):
+            s.rows.append(
+                [g, count(d["n"]), count(d["ended"]), count(d["running"])] + 4 * [NOT_PUBLISHED]
+            )
+            continue
+        s.rows.append(
+            [
+                g,
+                count(d["n"]),
+                count(d["ended"]),
+                count(d["running"]),
+                "not reached" if d["median_days"] is None else f"{d['median_days']:.0f}",
+                pct(d["still_on"]["3_months"]),
+                pct(d["still_on"]["6_months"]),
+                pct(d["still_on"]["12_months"]),
+            ]
+        )
     s.notes = [f"Running Orders are censored at the days they had run by {r['as_of']}."]
     return s
 
 
-def _drug_use(d: dict[str, Any]) -> Section:
+def _drug_use(d: DrugUse[Count]) -> Section:
     s = Section("drug-use", "Tests negative by month on the Order (Figure 16)")
     _line_chart(
         s,
@@ -359,10 +448,10 @@ def _drug_use(d: dict[str, Any]) -> Section:
     s.rows = [
         [
             str(m["month"]),
-            pct(m["opiate"]["tests_negative"]["rate"]),
+            rate_pct(m["opiate"]["tests_negative"]),
             count(m["opiate"]["tests_negative"]["denominator"]),
             count(m["opiate"]["people"]),
-            pct(m["cocaine"]["tests_negative"]["rate"]),
+            rate_pct(m["cocaine"]["tests_negative"]),
             count(m["cocaine"]["tests_negative"]["denominator"]),
             count(m["cocaine"]["people"]),
         ]
@@ -371,7 +460,7 @@ def _drug_use(d: dict[str, Any]) -> Section:
     return s
 
 
-def _reach(r: dict[str, Any]) -> list[Section]:
+def _reach(r: Reach[Count]) -> list[Section]:
     out = []
     titles = {"age_band": "age", "sex": "sex", "ethnic_group": "ethnic group"}
     for dimension, groups in r["dimensions"].items():
@@ -380,9 +469,8 @@ def _reach(r: dict[str, Any]) -> list[Section]:
             s,
             [(g, v["commenced"]["rate"]) for g, v in groups.items()],
             f"Share of referrals sentenced to the Order, by {titles[dimension]}",
-            intervals=[
-                (v["commenced"]["ci_low"], v["commenced"]["ci_high"]) for v in groups.values()
-            ],
+            withheld=[bool(v["commenced"].get("suppressed")) for v in groups.values()],
+            intervals=[_interval(v["commenced"]) for v in groups.values()],
         )
         s.columns = [
             "Group",
@@ -398,11 +486,11 @@ def _reach(r: dict[str, Any]) -> list[Section]:
             [
                 g,
                 count(v["referred"]["count"]),
-                pct(v["assessed"]["rate"]),
-                pct(v["commenced"]["rate"]),
-                relative(v["commenced"].get("relative_rate")),
-                pct(v["successful"]["rate"]),
-                relative(v["successful"].get("relative_rate")),
+                rate_pct(v["assessed"]),
+                rate_pct(v["commenced"]),
+                relative(v["commenced"]["relative_rate"]),
+                rate_pct(v["successful"]),
+                relative(v["successful"]["relative_rate"]),
             ]
             for g, v in groups.items()
         ]
@@ -411,13 +499,14 @@ def _reach(r: dict[str, Any]) -> list[Section]:
     return out
 
 
-def _costs(c: dict[str, Any]) -> Section:
+def _costs(c: Costs[Count]) -> Section:
     year = c["financial_year"]
     s = Section("costs", f"Costs {year}-{(year + 1) % 100:02d} (Figure 24)")
     _bar_chart(
         s,
         [(r["area"], r["cost_per_commencement"]) for r in c["areas"]],
         "Cost per commencement",
+        withheld=[r["commencements"] is None for r in c["areas"]],
         percent=False,
     )
     s.columns = [
@@ -432,8 +521,8 @@ def _costs(c: dict[str, Any]) -> Section:
         [
             r["area"],
             money(r["budget"]),
-            money(r["cost_per_commencement"]),
-            money(r["cost_per_successful_completion"]),
+            derived(r["cost_per_commencement"], "£{:,.2f}", r["commencements"]),
+            derived(r["cost_per_successful_completion"], "£{:,.2f}", r["successful_completions"]),
             money(r["cost_per_day"]),
             money(r["custody_day_cost"]),
         ]
@@ -444,7 +533,7 @@ def _costs(c: dict[str, Any]) -> Section:
     return s
 
 
-def _reconviction(r: dict[str, Any]) -> Section:
+def _reconviction(r: Reconviction[Count]) -> Section:
     s = Section("reconviction", "Reconviction (Figure 17)")
     s.columns = ["Window", "Who", "Reconvicted", "Followed up", "Rate", "95% interval"]
     for name, w in r["windows"].items():
@@ -455,25 +544,32 @@ def _reconviction(r: dict[str, Any]) -> Section:
     return s
 
 
-def _areas(a: dict[str, Any]) -> list[Section]:
+def _position(funnel: str | None) -> str:
+    """Where an area falls against the limits; a withheld area is not judged."""
+    return NOT_PUBLISHED if funnel is None else funnel.replace("_", " ")
+
+
+def _areas(a: AreaComparison[Count]) -> list[Section]:
     funnel = Section("areas", "Successful completion by area (funnel plot)")
-    points = [
-        (x["area"], x["successful_completion"]["denominator"], x["successful_completion"]["rate"])
-        for x in a["areas"]
-        if x["successful_completion"].get("rate") is not None
-    ]
-    if a["overall_rate"] is not None:
+    points: list[tuple[str, int, float]] = []
+    for x in a["areas"]:
+        done = x["successful_completion"]
+        n, rate = done["denominator"], done["rate"]
+        # A withheld area is left off the plot as well as unjudged.
+        if x["funnel"] is not None and n is not None and rate is not None:
+            points.append((x["area"], n, rate))
+    overall = a["overall_rate"]
+    if overall is not None:
         funnel.chart = charts.funnel_plot(
-            points, a["funnel_limits"], a["overall_rate"], "Completion rate against terminations"
+            points, a["funnel_limits"], overall, "Completion rate against terminations"
         )
     funnel.columns = ["Area", "Successful", "Terminations", "Rate", "95% interval", "Position"]
     funnel.rows = [
-        [x["area"], *_rate_cells(x["successful_completion"]), x["funnel"].replace("_", " ")]
+        [x["area"], *_rate_cells(x["successful_completion"]), _position(x["funnel"])]
         for x in a["areas"]
     ]
-    funnel.notes = [
-        f"Overall rate {pct(a['overall_rate'])}; dashed lines are 95% limits, dotted 99.8%."
-    ]
+    overall_text = NOT_PUBLISHED if overall is None and a["areas"] else pct(overall)
+    funnel.notes = [f"Overall rate {overall_text}; dashed lines are 95% limits, dotted 99.8%."]
     corr = Section("compliance-completion", "Compliance and completion across areas (Appendix 2)")
     corr.columns = ["Measure", "Areas", "Pearson r", "p", "Spearman rho"]
     for measure, c in a["correlation_with_completion"].items():
@@ -489,43 +585,51 @@ def _areas(a: dict[str, Any]) -> list[Section]:
     return [funnel, corr]
 
 
-def sentencer_sections(d: dict[str, Any]) -> list[Section]:
+def sentencer_sections(d: PublishedSummary) -> list[Section]:
     s = Section("sentencers", "How the Order is working at this court")
     t = d["terminations"]
+    b = d["breaches"]
+    on_order = d["on_order"]
+    # No Orders at all: nothing withheld, nothing to show (a dash).
+    orders, ended = (0, 0) if on_order is None else (on_order["orders"], on_order["ended"])
+    month_1 = d["opiate_negative_month_1"]
     s.columns = ["", "Figure"]
     s.rows = [
         ["Orders made", count(d["commencements"])],
         ["Orders ended", count(t["total"])],
         [
             "Completed successfully",
-            f"{count(t['successful'])} ({pct(t['successful_completion']['rate'])}, {ci(t['successful_completion'])})",
+            f"{count(t['successful'])} ({rate_pct(t['successful_completion'])}, "
+            f"{ci(t['successful_completion'])})",
         ],
         ["Expired in breach (not successful)", count(t["expired_in_breach"])],
-        ["Still on the Order after 6 months", pct(d["still_on_at_6_months"])],
+        [
+            "Still on the Order after 6 months",
+            derived(d["still_on_at_6_months"], "{:.1%}", orders, ended),
+        ],
         [
             "Median days on the Order",
-            DASH if d["median_days_on_order"] is None else f"{d['median_days_on_order']:.0f}",
+            derived(d["median_days_on_order"], "{:.0f}", orders, ended),
         ],
         [
             "Breaches per 100 Orders made",
-            DASH
-            if d["breaches"]["per_100_commencements"] is None
-            else f"{d['breaches']['per_100_commencements']:.0f}",
+            derived(b["per_100_commencements"], "{:.0f}", b["instigated"], b["commencements"]),
         ],
-        ["Breaches where the Order was revoked", pct(d["breaches"]["revoked_share"])],
-        ["Reviews held when due", pct(d["reviews_held_when_due"]["rate"])],
-        ["Opiate tests negative, month 1", pct((d["opiate_negative_month_1"] or {}).get("rate"))],
-        ["Opiate tests negative, month 6 on", pct(d["opiate_negative_month_6_on"]["rate"])],
+        [
+            "Breaches where the Order was revoked",
+            derived(b["revoked_share"], "{:.1%}", b["revoked"], b["decided"]),
+        ],
+        ["Reviews held when due", rate_pct(d["reviews_held_when_due"])],
+        ["Opiate tests negative, month 1", DASH if month_1 is None else rate_pct(month_1)],
+        ["Opiate tests negative, month 6 on", rate_pct(d["opiate_negative_month_6_on"])],
         [
             "Reconvicted within 1 year (everyone)",
-            pct(d["reconviction"]["1_year"]["all_starters"]["rate"]),
+            rate_pct(d["reconviction"]["1_year"]["all_starters"]),
         ],
         [
             "Reconvicted within 1 year (completers)",
-            pct(d["reconviction"]["1_year"]["completers"]["rate"]),
+            rate_pct(d["reconviction"]["1_year"]["completers"]),
         ],
     ]
-    s.notes = [
-        "Counts under 5 are not published; rates come with 95% intervals in the full report."
-    ]
+    s.notes = [f"{DISCLOSURE_NOTE} Rates come with 95% intervals in the full report."]
     return [s]

@@ -1,15 +1,44 @@
-"""Honest statistics for small areas: intervals, control limits, survival, suppression.
+"""Honest statistics for small areas: intervals, control limits, survival, disclosure control.
 
 The source warns that small numbers distort local results (3.10); every rate dtto publishes
 carries a Wilson interval, areas are compared on funnel plots rather than league tables, and
-counts under 5 are suppressed in anything published. Definitions: docs/reports.md.
+``publish`` withholds counts under 5, with everything computed from them, in anything
+published. Definitions: docs/reports.md ("Disclosure control").
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast, overload
+
+from dtto.reports.results import (
+    AreaComparison,
+    AreaCosts,
+    AreaResult,
+    Breaches,
+    Commencements,
+    Compliance,
+    Correlation,
+    Count,
+    DrugMonth,
+    DrugUse,
+    OnOrder,
+    PublishedReport,
+    PublishedSummary,
+    Rate,
+    Reach,
+    ReachGroup,
+    ReconvictionWindow,
+    ReferralFunnel,
+    RelativeRate,
+    Report,
+    Retention,
+    RetentionGroup,
+    SentencerSummary,
+    StageRate,
+    Terminations,
+)
 
 Z95 = 1.959963984540054
 Z998 = 3.090232306167813
@@ -30,7 +59,7 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
     return low, high
 
 
-def rate(numerator: int, denominator: int) -> dict[str, Any]:
+def rate(numerator: int, denominator: int) -> Rate[int]:
     """A rate as published: the counts, the fraction (None if no denominator) and its CI."""
     low, high = wilson(numerator, denominator)
     return {
@@ -44,7 +73,7 @@ def rate(numerator: int, denominator: int) -> dict[str, Any]:
 
 def funnel_limits(
     p0: float, sizes: Iterable[int], z_levels: Sequence[float] = (Z95, Z998)
-) -> list[dict[str, Any]]:
+) -> list[dict[str, float]]:
     """Control limits around the overall rate p0 for each size n (Spiegelhalter 2005).
 
     Normal approximation to the binomial, clipped to [0, 1]: the limits an area's rate would
@@ -55,7 +84,7 @@ def funnel_limits(
         if n <= 0:
             continue
         se = math.sqrt(p0 * (1 - p0) / n)
-        row: dict[str, Any] = {"n": n}
+        row: dict[str, float] = {"n": n}
         for z, name in zip(z_levels, ("95", "99.8"), strict=False):
             row[f"lower_{name}"] = max(0.0, p0 - z * se)
             row[f"upper_{name}"] = min(1.0, p0 + z * se)
@@ -79,23 +108,29 @@ def funnel_position(k: int, n: int, p0: float) -> str:
     return "within"
 
 
-def relative_rate(a: int, n1: int, b: int, n2: int, z: float = Z95) -> dict[str, Any]:
+def relative_rate(a: int, n1: int, b: int, n2: int, z: float = Z95) -> RelativeRate[int]:
     """Rate a/n1 relative to b/n2, with the log-method (Katz) interval.
 
     None where either rate is undefined or zero, since a ratio with a zero has no useful
-    interval on the log scale. The reference group's counts come along so that ``suppress``
+    interval on the log scale. The reference group's counts come along so that ``publish``
     can withhold a ratio that would give a small reference group's rate away.
     """
-    reference = {"reference_numerator": b, "reference_denominator": n2}
     if n1 <= 0 or n2 <= 0 or a <= 0 or b <= 0:
-        return {"ratio": None, "ci_low": None, "ci_high": None, **reference}
+        return {
+            "ratio": None,
+            "ci_low": None,
+            "ci_high": None,
+            "reference_numerator": b,
+            "reference_denominator": n2,
+        }
     ratio = (a / n1) / (b / n2)
     se = math.sqrt(max(0.0, 1 / a - 1 / n1 + 1 / b - 1 / n2))
     return {
         "ratio": ratio,
         "ci_low": math.exp(math.log(ratio) - z * se),
         "ci_high": math.exp(math.log(ratio) + z * se),
-        **reference,
+        "reference_numerator": b,
+        "reference_denominator": n2,
     }
 
 
@@ -157,7 +192,7 @@ def kaplan_meier(
     }
 
 
-def correlation(xs: Sequence[float], ys: Sequence[float]) -> dict[str, Any]:
+def correlation(xs: Sequence[float], ys: Sequence[float]) -> Correlation:
     """Pearson and Spearman correlation of paired values (None with fewer than 3 pairs)."""
     n = len(xs)
     if n < 3 or len(set(xs)) < 2 or len(set(ys)) < 2:
@@ -175,88 +210,459 @@ def correlation(xs: Sequence[float], ys: Sequence[float]) -> dict[str, Any]:
     }
 
 
-# Integer fields that are not counts of people or Orders, so never suppressed.
-NOT_COUNTS = frozenset(
-    {
-        "financial_year",
-        "year",
-        "month",
-        "target",
-        "seed",
-        "sample_size",
-        "days",
-        "n_areas",
-        "window_days",
-        "target_to_date",
-        "median",
-        "quartile_1",
-        "quartile_3",
-        "median_days",
-        "order_days",
-        "order_ids",
-        "commencements_target",
+# --- Disclosure control ------------------------------------------------------------------------
+#
+# Every figure a report publishes goes through ``publish``: the renderers (pages, CSV, JSON,
+# HTML, PDF) accept only its result type, so mypy refuses a path that skips it. The rule
+# (docs/reports.md, "Disclosure control"): a count of 1 to 4 people or Orders is withheld,
+# and so is every rate, share, interval, ratio, quantile or survival figure computed from it;
+# a unit (an area) whose rate is withheld is not judged against the funnel plot's limits.
+# Zero is published: it identifies nobody.
+
+
+_V = TypeVar("_V")
+
+
+def _small(count: int) -> bool:
+    return 0 < count < SUPPRESS_BELOW
+
+
+def _count(count: int) -> Count:
+    return None if _small(count) else count
+
+
+def _unless_small(value: _V, *counts: int) -> _V | None:
+    """A figure computed from ``counts``: withheld when any of them is."""
+    return None if any(_small(c) for c in counts) else value
+
+
+def _withheld_rate() -> Rate[Count]:
+    return {
+        "numerator": None,
+        "denominator": None,
+        "rate": None,
+        "ci_low": None,
+        "ci_high": None,
+        "suppressed": True,
     }
-)
 
 
-# Whole parts of a report that hold no counts of people (axes, limits, ids).
-NOT_PEOPLE = frozenset({"funnel_limits", "order_ids", "curve"})
-
-# Flat figures computed from counts beside them in the same object: suppressed with them.
-DERIVED = {
-    "successful_rate": ("successful", "total"),
-    "meets_target": ("successful", "total"),
-    "revoked_share": ("revoked", "decided"),
-    "per_100_commencements": ("instigated", "commencements"),
-    "share_of_target": ("commencements",),
-    "cost_per_commencement": ("commencements",),
-    "cost_per_successful_completion": ("successful_completions",),
-}
+def _is_withheld(r: Rate[int]) -> bool:
+    return _small(r["numerator"]) or _small(r["denominator"])
 
 
-# The reference group's counts carried by a relative rate (``measures.reach``).
-REFERENCE_COUNTS = ("reference_numerator", "reference_denominator")
-
-
-def _small(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < SUPPRESS_BELOW
-
-
-def _withheld(data: dict[str, Any]) -> dict[str, Any]:
-    """The same keys with no figures, marked suppressed; nested parts (such as a rate's
-    ``relative_rate``) keep their shape, so whoever reads them finds a dict, not None."""
-    out: dict[str, Any] = {
-        k: _withheld(v) if isinstance(v, dict) else None for k, v in data.items()
+def _rate(r: Rate[int]) -> Rate[Count]:
+    """A rate whose numerator or denominator is small is withheld whole: its interval (and
+    its fraction) would give the count away."""
+    if _is_withheld(r):
+        return _withheld_rate()
+    return {
+        "numerator": r["numerator"],
+        "denominator": r["denominator"],
+        "rate": r["rate"],
+        "ci_low": r["ci_low"],
+        "ci_high": r["ci_high"],
     }
-    out["suppressed"] = True
+
+
+def _relative(r: RelativeRate[int], *, own_rate_withheld: bool) -> RelativeRate[Count]:
+    """Withheld with the group's own rate, and when the reference group's counts are small:
+    with the group's rate beside it, the ratio would give the reference group's rate away."""
+    if own_rate_withheld or _small(r["reference_numerator"]) or _small(r["reference_denominator"]):
+        return {
+            "ratio": None,
+            "ci_low": None,
+            "ci_high": None,
+            "reference_numerator": None,
+            "reference_denominator": None,
+            "suppressed": True,
+        }
+    return {
+        "ratio": r["ratio"],
+        "ci_low": r["ci_low"],
+        "ci_high": r["ci_high"],
+        "reference_numerator": r["reference_numerator"],
+        "reference_denominator": r["reference_denominator"],
+    }
+
+
+def _commencements(c: Commencements[int]) -> Commencements[Count]:
+    return {
+        "total": _count(c["total"]),
+        "by_intensity": {k: _count(v) for k, v in c["by_intensity"].items()},
+        "by_month": [
+            {
+                "month": m["month"],
+                "higher": _count(m["higher"]),
+                "lower": _count(m["lower"]),
+                "total": _count(m["total"]),
+            }
+            for m in c["by_month"]
+        ],
+        "by_year": [
+            {
+                "financial_year": y["financial_year"],
+                "intensity": y["intensity"],
+                "commencements": _count(y["commencements"]),
+                "target": y["target"],
+                "share_of_target": _unless_small(y["share_of_target"], y["commencements"]),
+            }
+            for y in c["by_year"]
+        ],
+        "by_area": [
+            {
+                "area": a["area"],
+                "financial_year": a["financial_year"],
+                "intensity": a["intensity"],
+                "commencements": _count(a["commencements"]),
+                "target": a["target"],
+                "share_of_target": _unless_small(a["share_of_target"], a["commencements"]),
+            }
+            for a in c["by_area"]
+        ],
+    }
+
+
+def _referrals(f: ReferralFunnel[int]) -> ReferralFunnel[Count]:
+    waits = f["days_referral_to_order"]
+    # The quantiles of a handful of waits are those people's own waits.
+    few = _small(waits["n"])
+    return {
+        "referred": _count(f["referred"]),
+        "not_assessed": {
+            "total": _count(f["not_assessed"]["total"]),
+            "by_reason": {k: _count(v) for k, v in f["not_assessed"]["by_reason"].items()},
+        },
+        "unsuitable": {
+            "total": _count(f["unsuitable"]["total"]),
+            "by_reason": {k: _count(v) for k, v in f["unsuitable"]["by_reason"].items()},
+        },
+        "suitable_not_sentenced": _count(f["suitable_not_sentenced"]),
+        "sentenced": _count(f["sentenced"]),
+        "sentenced_without_assessment": _count(f["sentenced_without_assessment"]),
+        "awaiting_assessment": _count(f["awaiting_assessment"]),
+        "not_found_suitable": _rate(f["not_found_suitable"]),
+        "sentenced_rate": _rate(f["sentenced_rate"]),
+        "days_referral_to_order": {
+            "n": _count(waits["n"]),
+            "median": None if few else waits["median"],
+            "quartile_1": None if few else waits["quartile_1"],
+            "quartile_3": None if few else waits["quartile_3"],
+        },
+    }
+
+
+def _terminations(t: Terminations[int]) -> Terminations[Count]:
+    return {
+        "total": _count(t["total"]),
+        "by_reason": {k: _count(v) for k, v in t["by_reason"].items()},
+        "by_reason_share": {k: _rate(v) for k, v in t["by_reason_share"].items()},
+        "successful": _count(t["successful"]),
+        "expired_in_breach": _count(t["expired_in_breach"]),
+        "successful_rate": _unless_small(t["successful_rate"], t["successful"], t["total"]),
+        "successful_completion": _rate(t["successful_completion"]),
+        "target_rate": t["target_rate"],
+        "meets_target": _unless_small(t["meets_target"], t["successful"], t["total"]),
+    }
+
+
+def _breaches(b: Breaches[int]) -> Breaches[Count]:
+    return {
+        "instigated": _count(b["instigated"]),
+        "commencements": _count(b["commencements"]),
+        "per_100_commencements": _unless_small(
+            b["per_100_commencements"], b["instigated"], b["commencements"]
+        ),
+        "decided": _count(b["decided"]),
+        "revoked": _count(b["revoked"]),
+        "continued": _count(b["continued"]),
+        "revoked_share": _unless_small(b["revoked_share"], b["revoked"], b["decided"]),
+        "revoked_rate": _rate(b["revoked_rate"]),
+    }
+
+
+def _compliance(c: Compliance[int]) -> Compliance[Count]:
+    e = c["by_event"]
+    out: Compliance[Count] = {
+        "first_probation_1wd": _rate(c["first_probation_1wd"]),
+        "first_treatment_2wd": _rate(c["first_treatment_2wd"]),
+        "contact_phase1": _rate(c["contact_phase1"]),
+        "contact_phase2": _rate(c["contact_phase2"]),
+        "tests_phase1": _rate(c["tests_phase1"]),
+        "tests_phase2": _rate(c["tests_phase2"]),
+        "reviews": _rate(c["reviews"]),
+        "enforcement": _rate(c["enforcement"]),
+        "cases": _count(c["cases"]),
+        "evaluated_on": c["evaluated_on"],
+        "by_event": {
+            "contact_weeks_phase1": _rate(e["contact_weeks_phase1"]),
+            "contact_weeks_phase2": _rate(e["contact_weeks_phase2"]),
+            "test_weeks_phase1": _rate(e["test_weeks_phase1"]),
+            "test_weeks_phase2": _rate(e["test_weeks_phase2"]),
+            "reviews_held": _rate(e["reviews_held"]),
+            "failures_actioned": _rate(e["failures_actioned"]),
+        },
+    }
+    if "sample" in c:
+        out["sample"] = c["sample"]
     return out
 
 
-def suppress(data: Any, key: str | None = None) -> Any:
-    """A copy of report data fit to publish: counts of 1 to 4 become None.
+def _retention_group(g: RetentionGroup[int]) -> RetentionGroup[Count]:
+    """A curve over few Orders, or with few ended, is withheld: its steps, median and
+    survival are the days on the Order of those few people."""
+    out: RetentionGroup[Count] = {
+        "n": _count(g["n"]),
+        "ended": _count(g["ended"]),
+        "running": _count(g["running"]),
+        "median_days": g["median_days"],
+        "still_on": g["still_on"],
+        "curve": g["curve"],
+    }
+    if _small(g["n"]) or _small(g["ended"]):
+        out["median_days"] = None
+        out["still_on"] = {"3_months": None, "6_months": None, "12_months": None}
+        out["curve"] = []
+        out["suppressed"] = True
+    return out
 
-    A rate whose numerator or denominator is suppressed is suppressed whole (counts, rate,
-    interval, and anything built on it such as its relative rate), since the rate would give
-    the count away; it is marked ``"suppressed": True``. A relative rate whose reference
-    group's counts are small is suppressed too: with the group's own rate beside it, the
-    ratio would give the reference group's rate away. Zero is published: it identifies nobody.
+
+def _retention(r: Retention[int]) -> Retention[Count]:
+    return {
+        "as_of": r["as_of"],
+        "by": r["by"],
+        "groups": {k: _retention_group(g) for k, g in r["groups"].items()},
+    }
+
+
+def _drug_month(m: DrugMonth[int]) -> DrugMonth[Count]:
+    return {
+        "tests_negative": _rate(m["tests_negative"]),
+        "people": _count(m["people"]),
+        "people_all_negative": _rate(m["people_all_negative"]),
+    }
+
+
+def _drug_use(d: DrugUse[int]) -> DrugUse[Count]:
+    return {
+        "months": [
+            {
+                "month": m["month"],
+                "opiate": _drug_month(m["opiate"]),
+                "cocaine": _drug_month(m["cocaine"]),
+            }
+            for m in d["months"]
+        ]
+    }
+
+
+def _stage(s: StageRate[int]) -> StageRate[Count]:
+    withheld = _is_withheld(s)
+    rate = _rate(s)
+    out: StageRate[Count] = {
+        "count": None if withheld else s["count"],
+        "numerator": rate["numerator"],
+        "denominator": rate["denominator"],
+        "rate": rate["rate"],
+        "ci_low": rate["ci_low"],
+        "ci_high": rate["ci_high"],
+        "relative_rate": _relative(s["relative_rate"], own_rate_withheld=withheld),
+    }
+    if withheld:
+        out["suppressed"] = True
+    return out
+
+
+def _reach_group(g: ReachGroup[int], totals: dict[str, int]) -> ReachGroup[Count]:
+    """A group's share of everyone at a stage is withheld with the group's count there
+    (or the stage's total)."""
+    share = g["share"]
+    return {
+        "referred": {"count": _count(g["referred"]["count"])},
+        "assessed": _stage(g["assessed"]),
+        "commenced": _stage(g["commenced"]),
+        "successful": _stage(g["successful"]),
+        "terminated": {"count": _count(g["terminated"]["count"])},
+        "share": {
+            "referred": _unless_small(
+                share["referred"], g["referred"]["count"], totals["referred"]
+            ),
+            "assessed": _unless_small(
+                share["assessed"], g["assessed"]["count"], totals["assessed"]
+            ),
+            "commenced": _unless_small(
+                share["commenced"], g["commenced"]["count"], totals["commenced"]
+            ),
+            "terminated": _unless_small(
+                share["terminated"], g["terminated"]["count"], totals["terminated"]
+            ),
+            "successful": _unless_small(
+                share["successful"], g["successful"]["count"], totals["successful"]
+            ),
+        },
+    }
+
+
+def _stage_counts(g: ReachGroup[int]) -> dict[str, int]:
+    return {
+        "referred": g["referred"]["count"],
+        "assessed": g["assessed"]["count"],
+        "commenced": g["commenced"]["count"],
+        "terminated": g["terminated"]["count"],
+        "successful": g["successful"]["count"],
+    }
+
+
+def _reach(r: Reach[int]) -> Reach[Count]:
+    dimensions: dict[str, dict[str, ReachGroup[Count]]] = {}
+    for dimension, groups in r["dimensions"].items():
+        totals: dict[str, int] = {}
+        for g in groups.values():
+            for stage, n in _stage_counts(g).items():
+                totals[stage] = totals.get(stage, 0) + n
+        dimensions[dimension] = {k: _reach_group(g, totals) for k, g in groups.items()}
+    return {"reference_groups": r["reference_groups"], "dimensions": dimensions}
+
+
+def _area_costs(a: AreaCosts[int]) -> AreaCosts[Count]:
+    return {
+        **a,
+        "commencements": _count(a["commencements"]),
+        "cost_per_commencement": _unless_small(a["cost_per_commencement"], a["commencements"]),
+        "successful_completions": _count(a["successful_completions"]),
+        "cost_per_successful_completion": _unless_small(
+            a["cost_per_successful_completion"], a["successful_completions"]
+        ),
+    }
+
+
+def _reconviction(
+    windows: dict[str, ReconvictionWindow[int]],
+) -> dict[str, ReconvictionWindow[Count]]:
+    return {
+        name: {
+            "window_days": w["window_days"],
+            "all_starters": _rate(w["all_starters"]),
+            "completers": _rate(w["completers"]),
+        }
+        for name, w in windows.items()
+    }
+
+
+def _area(a: AreaResult[int]) -> AreaResult[Count]:
+    withheld = _is_withheld(a["successful_completion"])
+    return {
+        "area": a["area"],
+        "successful_completion": _rate(a["successful_completion"]),
+        # A withheld rate is not placed on the funnel plot, nor judged against its limits.
+        "funnel": None if withheld else a["funnel"],
+        "compliance": {m: _rate(r) for m, r in a["compliance"].items()},
+        # The mean of the measures' rates would give a withheld one away.
+        "compliance_index": (
+            None
+            if any(_is_withheld(r) for r in a["compliance"].values())
+            else a["compliance_index"]
+        ),
+    }
+
+
+def _area_comparison(c: AreaComparison[int]) -> AreaComparison[Count]:
+    successful = sum(a["successful_completion"]["numerator"] for a in c["areas"])
+    ended = sum(a["successful_completion"]["denominator"] for a in c["areas"])
+    # The overall rate (and the limits drawn around it) is the national completion rate.
+    overall_withheld = _small(successful) or _small(ended)
+    return {
+        "overall_rate": None if overall_withheld else c["overall_rate"],
+        "areas": [_area(a) for a in c["areas"]],
+        "funnel_limits": [] if overall_withheld else c["funnel_limits"],
+        "correlation_with_completion": c["correlation_with_completion"],
+    }
+
+
+def _report(d: Report[int]) -> Report[Count]:
+    costs = d["costs"]
+    out: Report[Count] = {
+        "format": d["format"],
+        "scope": d["scope"],
+        "period": d["period"],
+        "as_of": d["as_of"],
+        "commencements": _commencements(d["commencements"]),
+        "referrals": _referrals(d["referrals"]),
+        "terminations": _terminations(d["terminations"]),
+        "breaches": _breaches(d["breaches"]),
+        "compliance": _compliance(d["compliance"]),
+        "retention": _retention(d["retention"]),
+        "retention_by_intensity": _retention(d["retention_by_intensity"]),
+        "drug_use": _drug_use(d["drug_use"]),
+        "reach": _reach(d["reach"]),
+        "costs": None
+        if costs is None
+        else {
+            "financial_year": costs["financial_year"],
+            "areas": [_area_costs(a) for a in costs["areas"]],
+        },
+        "reconviction": {
+            "as_of": d["reconviction"]["as_of"],
+            "windows": _reconviction(d["reconviction"]["windows"]),
+        },
+    }
+    if "areas" in d:
+        out["areas"] = _area_comparison(d["areas"])
+    if "compliance_sample" in d:
+        out["compliance_sample"] = _compliance(d["compliance_sample"])
+    return out
+
+
+def _on_order(o: OnOrder[int]) -> OnOrder[Count]:
+    return {"orders": _count(o["orders"]), "ended": _count(o["ended"])}
+
+
+def _summary(d: SentencerSummary[int]) -> SentencerSummary[Count]:
+    t = d["terminations"]
+    on_order = d["on_order"]
+    # The median and the share still on come from the same curve as the full report's.
+    time_withheld = on_order is not None and (
+        _small(on_order["orders"]) or _small(on_order["ended"])
+    )
+    month_1 = d["opiate_negative_month_1"]
+    return {
+        "court": d["court"],
+        "period": d["period"],
+        "commencements": _count(d["commencements"]),
+        "terminations": {
+            "total": _count(t["total"]),
+            "successful": _count(t["successful"]),
+            "successful_completion": _rate(t["successful_completion"]),
+            "expired_in_breach": _count(t["expired_in_breach"]),
+            "by_reason": {k: _count(v) for k, v in t["by_reason"].items()},
+        },
+        "on_order": None if on_order is None else _on_order(on_order),
+        "still_on_at_6_months": None if time_withheld else d["still_on_at_6_months"],
+        "median_days_on_order": None if time_withheld else d["median_days_on_order"],
+        "breaches": _breaches(d["breaches"]),
+        "reviews_held_when_due": _rate(d["reviews_held_when_due"]),
+        "opiate_negative_month_1": None if month_1 is None else _rate(month_1),
+        "opiate_negative_month_6_on": _rate(d["opiate_negative_month_6_on"]),
+        "reconviction": _reconviction(d["reconviction"]),
+    }
+
+
+@overload
+def publish(result: Report[int], *, internal: bool = False) -> PublishedReport: ...
+@overload
+def publish(result: SentencerSummary[int], *, internal: bool = False) -> PublishedSummary: ...
+def publish(
+    result: Report[int] | SentencerSummary[int], *, internal: bool = False
+) -> PublishedReport | PublishedSummary:
+    """A report (or a court's summary for sentencers) fit to publish: counts of 1 to 4
+    withheld with everything computed from them, and withheld areas left off the funnel.
+
+    ``internal`` (``dtto report --no-suppress``) publishes every figure as counted, for
+    analysis inside the service only.
     """
-    if key in NOT_PEOPLE:
-        return data
-    if isinstance(data, dict):
-        if "numerator" in data and "denominator" in data:
-            if _small(data["numerator"]) or _small(data["denominator"]):
-                return _withheld(data)
-            return {k: suppress(v, k) if isinstance(v, dict) else v for k, v in data.items()}
-        if "ratio" in data and any(_small(data.get(k)) for k in REFERENCE_COUNTS):
-            return _withheld(data)
-        out = {k: suppress(v, k) for k, v in data.items()}
-        for derived, sources in DERIVED.items():
-            if derived in out and any(_small(data.get(source)) for source in sources):
-                out[derived] = None
-        return out
-    if isinstance(data, list):
-        return [suppress(v, key) for v in data]
-    if key not in NOT_COUNTS and _small(data):
-        return None
-    return data
+    if internal:
+        # Every count is an int, which a published count (int | None) may be.
+        return cast("PublishedReport | PublishedSummary", result)
+    if "court" in result:
+        return _summary(cast("SentencerSummary[int]", result))
+    return _report(cast("Report[int]", result))

@@ -1,13 +1,12 @@
 """Report pages for area managers, court users and national analysts.
 
 Who sees which areas is decided by ``accounts.permissions.report_areas_for``; every page shows
-published figures only (counts under 5 suppressed).
+published figures only (``statistics.publish``: counts under 5 withheld with what rests on them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,15 +18,22 @@ from dtto.accounts.models import Area, Court, Team
 from dtto.accounts.permissions import report_areas_for
 from dtto.reports import exports, measures
 from dtto.reports.queries import Period, Scope
-from dtto.reports.sections import report_sections, sentencer_sections
-from dtto.reports.statistics import suppress
+from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.sections import (
+    DISCLOSURE_NOTE,
+    document_sections,
+    report_sections,
+    sentencer_sections,
+)
+from dtto.reports.statistics import publish
 
 
-def render_document(data: dict[str, Any], title: str) -> str:
+def render_document(data: PublishedReport | PublishedSummary, title: str) -> str:
     """A self-contained HTML document (styles inline, no network) for ``dtto report``."""
-    sections = sentencer_sections(data) if "court" in data else report_sections(data)
+    sections = document_sections(data)
     return render_to_string(
-        "reports/document.html", {"title": title, "data": data, "sections": sections}
+        "reports/document.html",
+        {"title": title, "data": data, "sections": sections, "disclosure_note": DISCLOSURE_NOTE},
     )
 
 
@@ -77,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     areas = _allowed(request)
     scope = _scope(request, areas)
     period = _period(request)
-    data = suppress(measures.report(scope, period))
+    data = publish(measures.report(scope, period))
     fmt = request.GET.get("format", "")
     if fmt in ("json", "csv"):
         text = exports.to_json(data) if fmt == "json" else exports.to_csv(data)
@@ -95,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "data": data,
             "sections": report_sections(data),
+            "disclosure_note": DISCLOSURE_NOTE,
             "areas": choices,
             "national": areas is None,
             "courts": Court.objects.filter(area__in=list(choices)),
@@ -110,7 +117,7 @@ def sentencers(request: HttpRequest, court: str) -> HttpResponse:
     if found is None or (areas is not None and found.area_id not in {a.pk for a in areas}):
         raise Http404("No such court")
     period = _period(request)
-    data = suppress(measures.sentencer_summary(court, period))
+    data = publish(measures.sentencer_summary(court, period))
     return render(
         request,
         "reports/sentencers.html",

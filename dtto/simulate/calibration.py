@@ -30,6 +30,7 @@ from .parameters import Parameters
 
 if TYPE_CHECKING:
     from dtto.reports.queries import Period
+    from dtto.reports.results import Breaches, Rate, ReferralFunnel, Terminations
 
 SIMULATE = "simulate.measure"
 
@@ -172,11 +173,11 @@ class _Reports:
         return out
 
     @cached_property
-    def funnel(self) -> dict[str, Any]:
+    def funnel(self) -> ReferralFunnel[int]:
         return self.m.referral_funnel(self.national, _period("2002-04-01", "2003-09-30"))
 
     @cached_property
-    def terminations_2003(self) -> dict[str, Any]:
+    def terminations_2003(self) -> Terminations[int]:
         return self.m.terminations(self.national, _period("2003-01-01", "2003-12-31"))
 
     def termination_share(self, reasons: Sequence[str]) -> float:
@@ -193,7 +194,7 @@ class _Reports:
         return _share(t["expired_in_breach"], completions)
 
     @cached_property
-    def breaches_2003(self) -> dict[str, Any]:
+    def breaches_2003(self) -> Breaches[int]:
         return self.m.breaches(self.national, _period("2003-01-01", "2003-12-31"))
 
     @cached_property
@@ -205,14 +206,16 @@ class _Reports:
         return sum(found[g]["share"]["commenced"] or 0.0 for g in groups if g in found)
 
     @cached_property
-    def compliance(self) -> dict[str, Any]:
-        return self.m.compliance(self.national, self.everything)
+    def compliance(self) -> dict[str, Rate[int]]:
+        from dtto.reports.results import compliance_rates
+
+        return compliance_rates(self.m.compliance(self.national, self.everything))
 
     def compliance_rate(self, measure: str) -> Callable[[], float]:
         return lambda: _rate(self.compliance[measure])
 
     @cached_property
-    def costs_2002(self) -> list[dict[str, Any]]:
+    def costs_2002(self) -> list[Mapping[str, Any]]:
         return list(self.m.costs(self.national, 2002, as_of=self.as_of)["areas"])
 
     def cost(self, per: str) -> float:

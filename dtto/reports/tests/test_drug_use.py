@@ -7,6 +7,7 @@ import pytest
 from dtto.reports.measures import drug_use
 from dtto.reports.models import DrugTestRollup, OrderSummary
 from dtto.reports.queries import Period, Scope
+from dtto.reports.results import DrugUseMonth
 from dtto.reports.summaries import rebuild_drug_test_rollup, refresh_summaries
 from dtto.reports.tests.factories import case, drug_test, load
 
@@ -34,7 +35,7 @@ def test_share_of_tests_negative_by_month_with_people_behind_each_point():
     assert months[2]["opiate"]["people"] == 1
 
 
-def _months(scope: Scope, period: Period) -> list[dict[str, object]]:
+def _months(scope: Scope, period: Period) -> list[DrugUseMonth[int]]:
     return drug_use(scope, period)["months"]
 
 

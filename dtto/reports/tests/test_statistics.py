@@ -35,33 +35,6 @@ def test_rate_is_a_fraction_and_null_when_the_denominator_is_zero():
     assert st.rate(0, 0)["rate"] is None
 
 
-def test_counts_under_five_are_suppressed_with_the_rates_built_on_them():
-    data = {
-        "total": 4,
-        "zero": 0,
-        "big": 12,
-        "month": 3,
-        "rate": st.rate(3, 40),
-        "fine": st.rate(5, 40),
-        "rows": [{"area": "dorset", "commencements": 2}],
-    }
-    out = st.suppress(data)
-    assert out["total"] is None
-    assert out["zero"] == 0
-    assert out["big"] == 12
-    assert out["month"] == 3
-    assert out["rate"] == {
-        "numerator": None,
-        "denominator": None,
-        "rate": None,
-        "ci_low": None,
-        "ci_high": None,
-        "suppressed": True,
-    }
-    assert out["fine"]["numerator"] == 5
-    assert out["rows"][0]["commencements"] is None
-
-
 def test_funnel_limits_narrow_as_areas_grow():
     small, large = st.funnel_limits(0.3, [10, 1000])
     assert small["lower_95"] < large["lower_95"] < 0.3 < large["upper_95"] < small["upper_95"]
@@ -96,20 +69,3 @@ def test_kaplan_meier_censors_without_counting_an_event():
 
 def test_quantiles_from_counted_values():
     assert st.quantiles_from_counts([(5, 1), (10, 2), (40, 1)], (0.25, 0.5, 0.75)) == [5, 10, 10]
-
-
-def test_a_rate_suppressed_whole_keeps_the_shape_of_its_relative_rate():
-    entry = {"count": 2, **st.rate(2, 10), "relative_rate": st.relative_rate(2, 10, 30, 100)}
-    out = st.suppress({"successful": entry})["successful"]
-    assert out["suppressed"] is True and out["count"] is None
-    assert out["relative_rate"]["suppressed"] is True
-    assert out["relative_rate"]["ratio"] is None
-
-
-def test_a_relative_rate_against_a_small_reference_group_is_withheld():
-    entry = {"count": 20, **st.rate(20, 100), "relative_rate": st.relative_rate(20, 100, 3, 9)}
-    out = st.suppress({"commenced": entry})["commenced"]
-    assert out["rate"] == 0.2
-    assert out["relative_rate"]["suppressed"] is True
-    big = st.suppress({"commenced": {**entry, "relative_rate": st.relative_rate(20, 100, 30, 90)}})
-    assert big["commenced"]["relative_rate"]["ratio"] == pytest.approx(0.6)

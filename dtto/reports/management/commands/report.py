@@ -20,7 +20,8 @@ from django.core.management.base import CommandError
 from dtto.lib.commands import DocstringCommand
 from dtto.reports import exports, measures
 from dtto.reports.queries import Period, Scope, ScopeError
-from dtto.reports.statistics import suppress
+from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.statistics import publish
 from dtto.reports.summaries import refresh_stale
 
 
@@ -74,8 +75,6 @@ class Command(DocstringCommand):
             data, title = self._data(options, period, as_of)
         except ScopeError as error:
             raise CommandError(str(error)) from None
-        if not options["no_suppress"]:
-            data = suppress(data)
         self._write(data, title, options)
 
     def _refresh(self, as_of: dt.date | None, dry_run: bool) -> None:
@@ -91,10 +90,12 @@ class Command(DocstringCommand):
 
     def _data(
         self, options: dict[str, Any], period: Period, as_of: dt.date | None
-    ) -> tuple[dict[str, Any], str]:
+    ) -> tuple[PublishedReport | PublishedSummary, str]:
+        internal = options["no_suppress"]
         if options["court"]:
-            data = measures.sentencer_summary(options["court"], period, as_of=as_of)
-            return data, f"The Drug Treatment and Testing Order at {data['court']['label']}"
+            summary = measures.sentencer_summary(options["court"], period, as_of=as_of)
+            title = f"The Drug Treatment and Testing Order at {summary['court']['label']}"
+            return publish(summary, internal=internal), title
         if options["area"]:
             scope = Scope.area(options["area"])
         elif options["team"]:
@@ -104,9 +105,12 @@ class Command(DocstringCommand):
         data = measures.report(
             scope, period, as_of=as_of, sample_per_area=options["sample"], seed=options["seed"]
         )
-        return data, f"Drug Treatment and Testing Orders: {scope.label()}"
+        title = f"Drug Treatment and Testing Orders: {scope.label()}"
+        return publish(data, internal=internal), title
 
-    def _write(self, data: dict[str, Any], title: str, options: dict[str, Any]) -> None:
+    def _write(
+        self, data: PublishedReport | PublishedSummary, title: str, options: dict[str, Any]
+    ) -> None:
         fmt = options["format"]
         out = options["out"]
         if fmt == "pdf":
