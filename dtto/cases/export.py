@@ -56,7 +56,10 @@ def iter_exported_cases(cases: QuerySet[Case], chunk_size: int = 500) -> Iterato
     than import (docs/performance.md).
     """
     codes = {c.pk: c for c in Code.objects.all()}
-    ids = list(cases.order_by("reference").values_list("pk", flat=True))
+    # Sorted here, by code point, not by the database: PostgreSQL's collation may ignore the
+    # hyphens in references, and the same records must give the same bytes on any database.
+    references = sorted(cases.values_list("reference", "pk"))
+    ids = [pk for _, pk in references]
     for start in range(0, len(ids), chunk_size):
         yield from _ExportChunk(ids[start : start + chunk_size], codes).cases()
 
@@ -74,10 +77,8 @@ class _ExportChunk:
 
     def __init__(self, case_ids: list[int], codes: Mapping[int, Code]) -> None:
         self.codes = codes
-        self.case_rows = list(
-            Case.objects.filter(pk__in=case_ids)
-            .order_by("reference")
-            .values_list(
+        self.case_rows = sorted(
+            Case.objects.filter(pk__in=case_ids).values_list(
                 "pk",
                 "reference",
                 "area__code",
@@ -91,7 +92,8 @@ class _ExportChunk:
                 "person__accommodation_id",
                 "person__main_drug_id",
                 "person__mental_health_need",
-            )
+            ),
+            key=lambda row: row[1],  # by reference, as iter_exported_cases orders the chunks
         )
         person_ids = [row[5] for row in self.case_rows]
         self.other_drugs = _grouped(
