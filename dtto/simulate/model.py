@@ -32,9 +32,6 @@ from dtto.lib.dates import add_months
 from . import names
 from .parameters import Area, Distribution, Parameters
 
-_CODE_POSITIONS = {
-    name: {seed.code: i for i, seed in enumerate(seeds)} for name, seeds in CODE_LISTS.items()
-}
 # Attendance outcome codes (dtto/cases/codelists.py ATTENDANCE_OUTCOME) by meaning.
 _OUTCOME_CODE = {
     "attended": "ATTC",
@@ -1121,6 +1118,11 @@ class _OrderRun:
         elif self.custody_days and rng.random() < 0.4 and t <= self.sim.end_ord:
             record["custody_handover_on"] = iso(t)
         return record
+
+
+_CODE_POSITIONS = {
+    name: {seed.code: i for i, seed in enumerate(seeds)} for name, seeds in CODE_LISTS.items()
+}
 
 
 def _in_list_order(list_name: str, codes: Iterable[str]) -> list[str]:

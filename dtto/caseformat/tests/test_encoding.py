@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from dtto.caseformat import dump_document, write_document
 
 
 def test_each_case_is_compact_json_on_its_own_line_between_header_and_footer() -> None:
     out = io.StringIO()
-    count = write_document(
-        iter([{"reference": "A-1", "order": None}, {"reference": "Zoë-2", "events": []}]),
-        out,
-        exported_at="2004-03-31",
-    )
+    cases: list[dict[str, Any]] = [
+        {"reference": "A-1", "order": None},
+        {"reference": "Zoë-2", "events": []},
+    ]
+    count = write_document(iter(cases), out, exported_at="2004-03-31")
     assert count == 2
     # Written out by hand from docs/case-format.md: no spaces, UTF-8 kept as it is, every case
     # line but the last ending in a comma, exported_at between format and cases.
