@@ -8,15 +8,17 @@ function behind ``dtto evaluate``, writing its output to a file. Environment var
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import random
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+from dtto.caseformat import write_document
 from dtto.standards.batch import available_cpus, evaluate_files
 
 AS_OF = date(2006, 1, 1)
@@ -90,17 +92,19 @@ def generate_case(rng: random.Random, number: int) -> dict:
 
 
 def write_case_file(path: Path, cases: int, seed: int = 2004) -> int:
-    """Write ``cases`` cases, one per line; return the number of events."""
+    """Write ``cases`` cases in the canonical one-case-a-line layout; return the number of events."""
     rng = random.Random(seed)
     events = 0
-    with path.open("w") as f:
-        f.write('{"format": "dtto-case/1", "cases": [\n')
+
+    def generated() -> Iterator[dict[str, Any]]:
+        nonlocal events
         for i in range(cases):
             case = generate_case(rng, i)
             events += len(case["events"])
-            f.write(json.dumps(case, separators=(",", ":")))
-            f.write(",\n" if i < cases - 1 else "\n")
-        f.write("]}\n")
+            yield case
+
+    with path.open("w", encoding="utf-8") as f:
+        write_document(generated(), f)
     return events
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
@@ -25,6 +25,8 @@ from typing import Any
 
 import holidays
 
+from dtto.caseformat import sort_events
+from dtto.cases.codelists import CODE_LISTS
 from dtto.lib.dates import add_months
 from dtto.standards.rules import (
     SUCCESSFUL_TERMINATION_REASONS,
@@ -34,8 +36,6 @@ from dtto.standards.rules import (
 
 from . import names
 from .parameters import Area, Distribution, Parameters
-
-CASE_FORMAT = "dtto-case/1"
 
 # Attendance outcome codes (dtto/cases/codelists.py ATTENDANCE_OUTCOME) by meaning.
 _OUTCOME_CODE = {
@@ -47,18 +47,6 @@ _OUTCOME_CODE = {
 }
 _OPIATE_DRUGS = ("heroin", "methadone")
 _COCAINE_DRUGS = ("crack", "cocaine")
-# Sort order of events on the same day: the state of the Order first, its ending last.
-_RANK = {
-    "contact_level": 0,
-    "suspension": 1,
-    "appointment": 2,
-    "test": 3,
-    "review": 4,
-    "warning": 5,
-    "breach": 6,
-    "conviction": 7,
-    "termination": 8,
-}
 # The weekly pattern of appointments: who with and what kind (Figure 4: treatment, offence
 # focused work and lifestyle programmes).
 _PATTERN = (
@@ -400,7 +388,9 @@ class Simulation:
         first = rng.choice((names.FEMALE if female else names.MALE)[group])
         surname = rng.choice(names.SURNAMES[group])
         main = self.main_drug(rng)
-        others = sorted(d for d, share in p.other_drugs if d != main and rng.random() < share)
+        others = _in_list_order(
+            "drug", [d for d, share in p.other_drugs if d != main and rng.random() < share]
+        )
         return {
             "name": f"{first} {surname}",
             "date_of_birth": self.cal.date(born),
@@ -1016,23 +1006,19 @@ class _OrderRun:
         assert self.terminated_on is not None
         last = min(self.terminated_on, data_end)
         iso = cal.date
-        out: list[tuple[int, int, dict[str, Any]]] = []
+        out: list[dict[str, Any]] = []
         add = out.append
         for e in self.events:
             day, kind = e[0], e[1]
             if kind == "conviction":
                 if day <= data_end:
                     add(
-                        (
-                            day,
-                            7,
-                            {
-                                "type": "conviction",
-                                "on": iso(day),
-                                "offence_on": iso(e[2]),
-                                "offence": e[3],
-                            },
-                        )
+                        {
+                            "type": "conviction",
+                            "on": iso(day),
+                            "offence_on": iso(e[2]),
+                            "offence": e[3],
+                        }
                     )
                 continue
             if day > last:
@@ -1040,65 +1026,56 @@ class _OrderRun:
             if kind == "appointment":
                 outcome, code = e[5], e[6]
                 add(
-                    (
-                        day,
-                        2,
-                        {
-                            "type": "appointment",
-                            "on": iso(day),
-                            "hours": e[2],
-                            "with": e[3],
-                            "kind": e[4],
-                            "outcome": outcome,
-                            "outcome_code": code,
-                        },
-                    )
+                    {
+                        "type": "appointment",
+                        "on": iso(day),
+                        "hours": e[2],
+                        "with": e[3],
+                        "kind": e[4],
+                        "outcome": outcome,
+                        "outcome_code": code,
+                    }
                 )
             elif kind == "test":
-                test: dict[str, Any] = {"type": "test", "on": iso(day), "outcome": e[2]}
-                if e[3] is not None:
-                    test["results"] = e[3]
-                if e[4] is not None:
-                    test["confirmed"] = e[4]
-                if e[5] is not None:
-                    test["admitted"] = e[5]
-                add((day, 3, test))
+                # Every field, codes in their code list's order, as dtto export writes them.
+                results = _in_list_order("substance", e[3] or {})
+                add(
+                    {
+                        "type": "test",
+                        "on": iso(day),
+                        "outcome": e[2],
+                        "results": {s: e[3][s] for s in results},
+                        "confirmed": {s: e[4][s] for s in results if s in (e[4] or {})},
+                        "admitted": _in_list_order("substance", e[5] or ()),
+                    }
+                )
             elif kind == "warning":
                 add(
-                    (
-                        day,
-                        5,
-                        {
-                            "type": "warning",
-                            "on": iso(day),
-                            "reason": f"Unacceptable failure to comply on {iso(e[2])}",
-                        },
-                    )
+                    {
+                        "type": "warning",
+                        "on": iso(day),
+                        "reason": f"Unacceptable failure to comply on {iso(e[2])}",
+                    }
                 )
             elif kind == "breach":
-                add((day, 6, self._breach_record(e[2], last)))
+                add(self._breach_record(e[2], last))
             elif kind == "review":
-                add((day, 4, {"type": "review", "on": iso(day), "hearing": e[2], "sat": e[3]}))
+                add({"type": "review", "on": iso(day), "hearing": e[2], "sat": e[3], "notes": None})
             elif kind == "contact_level":
-                add((day, 0, {"type": "contact_level", "on": iso(day), "level": e[2]}))
+                add({"type": "contact_level", "on": iso(day), "level": e[2]})
         if self.terminated_on <= data_end:
-            add((self.terminated_on, 8, self.termination))
+            add(self.termination)
         if self.suspension is not None and self.suspension[0] <= last:
             first, to, reason = self.suspension
             add(
-                (
-                    first,
-                    1,
-                    {
-                        "type": "suspension",
-                        "from": iso(first),
-                        "to": iso(min(to, last)),
-                        "reason": reason,
-                    },
-                )
+                {
+                    "type": "suspension",
+                    "from": iso(first),
+                    "to": iso(min(to, last)),
+                    "reason": reason,
+                }
             )
-        out.sort(key=lambda t: (t[0], t[1]))
-        return [e for _, _, e in out]
+        return sort_events(out)
 
     def _breach_record(self, b: dict[str, Any], last: int) -> dict[str, Any]:
         iso = self.cal.date
@@ -1146,6 +1123,17 @@ class _OrderRun:
         elif self.custody_days and rng.random() < 0.4 and t <= self.sim.end_ord:
             record["custody_handover_on"] = iso(t)
         return record
+
+
+_CODE_POSITIONS = {
+    name: {seed.code: i for i, seed in enumerate(seeds)} for name, seeds in CODE_LISTS.items()
+}
+
+
+def _in_list_order(list_name: str, codes: Iterable[str]) -> list[str]:
+    """Codes in the order of their code list, the order dtto export writes lists of codes in."""
+    position = _CODE_POSITIONS[list_name]
+    return sorted(codes, key=lambda code: (position[code], code))
 
 
 def area_weights(params: Parameters) -> dict[str, float]:

@@ -11,7 +11,9 @@ import datetime as dt
 from datetime import date
 from typing import Any
 
-from .model import CASE_FORMAT, Simulation, financial_year
+from dtto.caseformat import FORMAT
+
+from .model import Simulation, financial_year
 from .parameters import Parameters, load_parameters
 
 
@@ -29,7 +31,7 @@ def simulate_document(
         params, orders=orders, seed=seed, start=start, end=end, records_end=records_end
     )
     cases = list(sim.cases())
-    document = {"format": CASE_FORMAT, "exported_at": sim.records_end.isoformat(), "cases": cases}
+    document = {"format": FORMAT, "exported_at": sim.records_end.isoformat(), "cases": cases}
     return document, sim
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from dtto.lib.case_document import write_case_document
+from dtto.caseformat import write_document as write_case_document
 
 
 @dataclass

@@ -6,8 +6,10 @@ both turn their records into :class:`CaseTimeline` and call :func:`evaluate`.
 
 from __future__ import annotations
 
+from dtto.caseformat import CaseFileError
+
 from .calendar import add_working_days, is_working_day
-from .casefile import CaseFileError, timeline_from_case, timelines_from_document
+from .casefile import timeline_from_case, timelines_from_document
 from .engine import (
     EVALUATION_FORMAT,
     Evaluation,

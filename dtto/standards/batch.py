@@ -1,17 +1,16 @@
 """Evaluate whole case files, in parallel when they are large.
 
-A ``dtto-case/1`` file is any JSON document of that format; it is read whole with
-:func:`json.load`. Files written one case per line (as the benchmark writes them, and as
-``dtto evaluate`` writes its own output) are also read in byte ranges by worker processes, each parsing,
-evaluating and serialising its own cases, so that a file of 100,000 cases uses every core. The
-fast path only takes a file if every line checks out; anything else goes the slow, general way,
-which also gives the precise error.
+A case file is any JSON document of the case format, read through :mod:`dtto.caseformat`.
+Files in its canonical one-case-a-line layout (as ``dtto export`` and ``dtto simulate`` write
+them) are also read in byte ranges by worker processes, each parsing, evaluating and
+serialising its own cases, so that a file of 100,000 cases uses every core. The fast path only
+takes a file if every line checks out; anything else goes the slow, general way, which also
+gives the precise error.
 """
 
 from __future__ import annotations
 
 import gc
-import itertools
 import json
 import multiprocessing
 import os
@@ -19,15 +18,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from .casefile import CASE_FORMAT, CaseFileError, check_header, timeline_from_case
+from dtto.caseformat import CaseFileError, iter_cases, line_ranges, read_line_range
+
+from .casefile import timeline_from_case
 from .engine import EVALUATION_FORMAT, evaluate
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 _CASE_PREFIX = "@"  # stands for "cases[<global index>]" until the chunk's offset is known
-
-
-class _NotLineLayout(Exception):
-    """The file is not one case per line: read it the general way."""
 
 
 def available_cpus() -> int:
@@ -63,83 +60,13 @@ def _evaluate_cases(
     return read, pieces, None
 
 
-def _chunk_lines(data: bytes, last_chunk: bool) -> list[Any]:
-    lines = [line.strip() for line in data.split(b"\n")]
-    lines = [line for line in lines if line]
-    cases = []
-    for i, line in enumerate(lines):
-        final = last_chunk and i == len(lines) - 1
-        if final == line.endswith(b","):
-            raise _NotLineLayout
-        try:
-            case = json.loads(line[:-1] if not final else line)
-        except ValueError:
-            raise _NotLineLayout from None
-        if not isinstance(case, dict):
-            raise _NotLineLayout
-        cases.append(case)
-    return cases
-
-
 def _work(task: tuple[str, int, int, bool, date, bool]) -> Any:
     path, start, end, last_chunk, as_of, evidence = task
-    with open(path, "rb") as f:
-        f.seek(start)
-        data = f.read(end - start)
     gc.disable()  # a worker process: parsing makes many acyclic objects
-    try:
-        cases = _chunk_lines(data, last_chunk)
-    except _NotLineLayout:
+    cases = read_line_range(path, start, end, last_chunk)
+    if cases is None:
         return None
     return _evaluate_cases(cases, as_of, evidence)
-
-
-def _line_layout_ranges(path: str, chunks: int) -> list[tuple[int, int, bool]] | None:
-    """Byte ranges of whole case lines, or None if header and footer are not line layout."""
-    size = os.path.getsize(path)
-    with open(path, "rb") as f:
-        header = f.readline()
-        body_start = f.tell()
-        try:
-            head = json.loads(header.strip() + b"]}")
-        except ValueError:
-            return None
-        if not isinstance(head, dict) or head.get("format") != CASE_FORMAT or head["cases"]:
-            return None
-        f.seek(max(body_start, size - 65536))
-        tail_start = f.tell()
-        tail = f.read().rstrip()
-        newline = tail.rfind(b"\n")
-        if newline < 0:
-            return None
-        footer = tail[newline + 1 :].strip()
-        body_end = tail_start + newline + 1
-        try:
-            foot = json.loads(b'{"cases": [' + footer)
-        except ValueError:
-            return None
-        if not isinstance(foot, dict) or set(foot) & {"format"} or foot["cases"]:
-            return None
-        step = max(1, (body_end - body_start) // chunks)
-        bounds = [body_start]
-        while bounds[-1] + step < body_end:
-            f.seek(bounds[-1] + step)
-            f.readline()
-            position = f.tell()
-            if position >= body_end:
-                break
-            bounds.append(position)
-        bounds.append(body_end)
-    return [(a, b, i == len(bounds) - 2) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
-
-
-def _read_whole(path: str) -> list[Any]:
-    try:
-        with open(path, "rb") as f:
-            document = json.load(f)
-    except ValueError as error:
-        raise CaseFileError("(document)", f"not JSON: {error}") from None
-    return check_header(document)
 
 
 class _LazyPool:
@@ -160,7 +87,7 @@ class _LazyPool:
 def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> list[str]:
     ranges = None
     if pool.workers > 1 and os.path.getsize(path) >= PARALLEL_MIN_BYTES:
-        ranges = _line_layout_ranges(path, pool.workers * 8)
+        ranges = line_ranges(path, pool.workers * 8)
     if ranges is not None:
         tasks = [(path, a, b, last, as_of, evidence) for a, b, last in ranges]
         pieces: list[str] = []
@@ -176,8 +103,7 @@ def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> l
             pieces.extend(chunk_pieces)
         else:
             return pieces
-    cases = _read_whole(path)
-    _, pieces, error = _evaluate_cases(cases, as_of, evidence)
+    _, pieces, error = _evaluate_cases(iter_cases(path), as_of, evidence)
     if error is not None:
         index, rest, message = error
         raise CaseFileError(f"cases[{index}]{rest}", message)

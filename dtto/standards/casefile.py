@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from dtto.caseformat import CaseFileError, check_header
+
 from .timeline import (
     APPOINTMENT_OUTCOMES,
     APPOINTMENT_WITH,
@@ -33,20 +35,6 @@ from .timeline import (
     Suspension,
     Termination,
 )
-
-CASE_FORMAT = "dtto-case/1"
-
-
-class CaseFileError(ValueError):
-    """A case file that cannot be read; ``path`` locates the field (``cases[0].events[3].on``)."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
-
-    def __reduce__(self) -> tuple[Any, ...]:  # survive multiprocessing
-        return (CaseFileError, (self.path, self.message))
 
 
 class _Bad(Exception):
@@ -230,18 +218,6 @@ def timeline_from_case(case: Any, path: str = "cases[0]") -> CaseTimeline | None
         suspensions=tuple(found["suspensions"]),
         termination=terminations[0] if terminations else None,
     )
-
-
-def check_header(document: Any) -> list[Any]:
-    """The document's list of cases, after checking that it is a ``dtto-case/1`` document."""
-    if not isinstance(document, dict):
-        raise CaseFileError("(document)", f"not a JSON object: {type(document).__name__}")
-    if document.get("format") != CASE_FORMAT:
-        raise CaseFileError("format", f"not {CASE_FORMAT!r}: {document.get('format')!r}")
-    cases = document.get("cases")
-    if not isinstance(cases, list):
-        raise CaseFileError("cases", "missing" if "cases" not in document else "not a list")
-    return cases
 
 
 def timelines_from_document(document: Mapping[str, Any]) -> list[CaseTimeline]:

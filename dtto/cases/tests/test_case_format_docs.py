@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dtto.cases.casefile import schema
+from dtto.caseformat import schema
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "case-format.md"
 

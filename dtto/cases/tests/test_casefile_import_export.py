@@ -15,15 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dtto.audit.services import Actor
+from dtto.caseformat import dump_document, schema
 from dtto.cases import services
-from dtto.cases.casefile import (
-    dump_case_document,
-    export_case_document,
-    import_case_document,
-    schema,
-    write_case_file,
-)
+from dtto.cases.casefile import import_case_document
 from dtto.cases.errors import RecordInvalid
+from dtto.cases.export import export_case_document, write_case_file
 from dtto.cases.models import Appointment, Case, Code, DrugTestResult, Order, Person
 from dtto.cases.tests.factories import TEST_ACTOR
 
@@ -43,7 +39,7 @@ def import_(document: dict[str, Any]) -> Any:
 
 
 def exported() -> str:
-    return dump_case_document(export_case_document(Case.objects.all()))
+    return dump_document(export_case_document(Case.objects.all()))
 
 
 def wipe_case_records() -> None:
@@ -108,7 +104,7 @@ def test_streamed_export_is_the_same_text_as_the_document_dump() -> None:
     assert out.getvalue() == exported()
     empty = io.StringIO()
     write_case_file(Case.objects.none(), empty)
-    assert empty.getvalue() == dump_case_document({"format": "dtto-case/1", "cases": []})
+    assert empty.getvalue() == dump_document({"format": "dtto-case/1", "cases": []})
 
 
 def test_a_file_with_one_bad_case_imports_nothing() -> None:

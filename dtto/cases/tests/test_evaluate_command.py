@@ -92,7 +92,7 @@ def test_evidence_is_included_on_request():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json", "not JSON"),
+        ("{not json", "(document): not valid JSON at line 1 column 2"),
         ('{"format": "other", "cases": []}', "format: not 'dtto-case/1': 'other'"),
         (
             EXAMPLE.read_text().replace(

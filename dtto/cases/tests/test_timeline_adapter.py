@@ -12,7 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dtto.audit.services import Actor
-from dtto.cases.casefile import dump_case_document, export_case_document, import_case_document
+from dtto.caseformat import dump_document
+from dtto.cases.casefile import import_case_document
+from dtto.cases.export import export_case_document
 from dtto.cases.models import Case, Order
 from dtto.cases.tests.factories import make_order
 from dtto.cases.timeline import evaluate_order, timelines_for_orders
@@ -40,7 +42,7 @@ def test_database_and_case_file_give_the_same_evaluation() -> None:
     import_case_document(
         json.loads(FIXTURE.read_text()), by=Actor.system("test"), today=dt.date(2026, 1, 1)
     )
-    exported = json.loads(dump_case_document(export_case_document(Case.objects.all())))
+    exported = json.loads(dump_document(export_case_document(Case.objects.all())))
     (from_file,) = timelines_from_document(exported)
     order = Order.objects.get(case__reference="EXAMPLE-1")
     from_database = evaluate_order(order, AS_OF).to_json()

@@ -17,7 +17,7 @@ from dtto.simulate.national import reference_data, simulate_national
 from dtto.simulate.parameters import load_parameters
 from dtto.simulate.writer import write_document
 
-SCHEMA = "dtto/cases/schema/dtto-case-1.schema.json"
+SCHEMA = "dtto/caseformat/dtto-case-1.schema.json"
 END = date(2004, 3, 31)
 
 

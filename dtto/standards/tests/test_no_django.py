@@ -1,6 +1,7 @@
-"""Nothing in dtto/standards may import Django, directly or through another module.
+"""Nothing in dtto/standards or dtto/caseformat may import Django, directly or through another
+module: the engine and the case format are used without a database (the simulator, evaluate).
 
-The tests directory is left out: the test of the ``dtto evaluate`` command needs Django.
+The tests directories are left out: the test of the ``dtto evaluate`` command needs Django.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1]
+import pytest
+
+DTTO = Path(__file__).resolve().parents[2]
+PURE_PACKAGES = ["standards", "caseformat"]
 
 
-def test_no_module_in_standards_imports_django_by_name():
+@pytest.mark.parametrize("package", PURE_PACKAGES)
+def test_no_module_imports_django_by_name(package: str) -> None:
+    root = DTTO / package
     offenders = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if "tests" in path.relative_to(PACKAGE).parts:
+    for path in sorted(root.rglob("*.py")):
+        if "tests" in path.relative_to(root).parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             names = []
@@ -30,16 +36,14 @@ def test_no_module_in_standards_imports_django_by_name():
     assert offenders == []
 
 
-def test_standards_modules_import_with_django_blocked():
+@pytest.mark.parametrize("package", PURE_PACKAGES)
+def test_modules_import_with_django_blocked(package: str) -> None:
+    root = DTTO / package
     modules = sorted(
-        "dtto.standards"
-        + (
-            "." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts)
-            if p.stem != "__init__"
-            else ""
-        )
-        for p in PACKAGE.glob("*.py")
+        f"dtto.{package}" + (f".{p.stem}" if p.stem != "__init__" else "")
+        for p in root.glob("*.py")
     )
+    assert f"dtto.{package}" in modules
     script = (
         "import sys\n"
         "class Block:\n"
@@ -52,6 +56,6 @@ def test_standards_modules_import_with_django_blocked():
         "assert not any(k == 'django' or k.startswith('django.') for k in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=PACKAGE.parents[1]
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=DTTO.parent
     )
     assert result.returncode == 0, result.stderr

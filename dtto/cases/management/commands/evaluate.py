@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dtto.caseformat import FORMAT
 from dtto.lib.commands import DocstringCommand
 from dtto.standards.batch import FileError, evaluate_files
 
@@ -41,7 +42,7 @@ class Command(DocstringCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE", help="dtto-case/1 JSON files")
+        parser.add_argument("files", nargs="+", metavar="FILE", help=f"{FORMAT} JSON files")
         parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day to judge (today)")
         parser.add_argument(
             "--evidence",

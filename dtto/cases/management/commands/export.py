@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from dtto.accounts.models import Area
-from dtto.cases.casefile import write_case_file
+from dtto.cases.export import write_case_file
 from dtto.cases.models import Case
 from dtto.lib.commands import DocstringCommand
 
