@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
-from dtto.lib.env import envbool, envheader, envint, envlist, envorigins, envstr
+from dtto.lib.env import envbool, envchoice, envheader, envint, envlist, envorigins, envstr
 
 # Lets model and admin classes be written with their type parameters (ModelAdmin[Area]).
 django_stubs_ext.monkeypatch()
@@ -120,7 +120,9 @@ WHITENOISE_USE_FINDERS = True
 # otherwise warn on every start that STATIC_ROOT is missing.
 warnings.filterwarnings("ignore", message="No directory at: ")
 
-LOG_LEVEL = envstr("DTTO_LOG_LEVEL", "WARNING").upper()
+LOG_LEVEL = envchoice(
+    "DTTO_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 # One JSON object a line on standard error, with the request's id (dtto/ops/logs.py).
 LOGGING = {
     "version": 1,

@@ -91,3 +91,14 @@ def envorigins(name: str) -> list[str]:
                 f"{name}: expected origins such as https://dtto.example.org, got {origin!r}"
             )
     return origins
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, matched without regard to case and returned as spelt there."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    for choice in choices:
+        if value.strip().lower() == choice.lower():
+            return choice
+    raise SettingError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")

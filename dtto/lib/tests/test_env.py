@@ -9,6 +9,7 @@ import pytest
 from dtto.lib.env import (
     SettingError,
     envbool,
+    envchoice,
     envheader,
     envint,
     envlist,
@@ -76,3 +77,16 @@ def test_origins_need_a_scheme_and_no_path(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("DTTO_ORIGINS", "https://dtto.example.org/cases/")
     with pytest.raises(SettingError, match="DTTO_ORIGINS: "):
         envorigins("DTTO_ORIGINS")
+
+
+def test_a_choice_is_matched_without_case_and_a_stray_value_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    levels = ("DEBUG", "INFO", "WARNING")
+    monkeypatch.setenv("DTTO_LEVEL", "info")
+    assert envchoice("DTTO_LEVEL", "WARNING", levels) == "INFO"
+    monkeypatch.setenv("DTTO_LEVEL", "loud")
+    with pytest.raises(
+        SettingError, match="DTTO_LEVEL: expected one of DEBUG, INFO, WARNING, got 'loud'"
+    ):
+        envchoice("DTTO_LEVEL", "WARNING", levels)
