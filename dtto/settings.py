@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
-from dtto.lib.env import envbool, envint, envlist, envstr
+from dtto.lib.env import envbool, envchoice, envheader, envint, envlist, envorigins, envstr
 
 # Lets model and admin classes be written with their type parameters (ModelAdmin[Area]).
 django_stubs_ext.monkeypatch()
@@ -16,8 +16,10 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DTTO_DEBUG", False)
-# The demo key is only for the local demo; production sets DTTO_SECRET_KEY or _FILE.
-SECRET_KEY = envstr("DTTO_SECRET_KEY", "dtto-demo-only-not-secret")
+# The demo key is only for the demo, the tests and DEBUG: `dtto serve` and `dtto.wsgi` refuse
+# to start with it otherwise (dtto/ops/security.py); production sets DTTO_SECRET_KEY or _FILE.
+DEMO_SECRET_KEY = "dtto-demo-only-not-secret"
+SECRET_KEY = envstr("DTTO_SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = envlist("DTTO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -32,15 +34,20 @@ INSTALLED_APPS = [
     "dtto.cases",
     "dtto.reports",
     "dtto.simulate",
+    "dtto.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request, even from other middleware, carries its id.
+    "dtto.ops.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: it marks every page for a signed-in user no-store.
+    "dtto.ops.security.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,6 +93,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("DTTO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Behind HTTPS (docs/deploy.md). HSTS is off until DTTO_HSTS_SECONDS is set; subdomains and
+# preload then follow by default, as `check --deploy` expects, and can be turned off.
+SECURE_HSTS_SECONDS = envint("DTTO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DTTO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("DTTO_HSTS_PRELOAD", True)
+SECURE_SSL_REDIRECT = envbool("DTTO_SSL_REDIRECT", False)
+# Probes call the app directly over plain HTTP; a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# e.g. "X-Forwarded-Proto: https", set only when a proxy always sets (or strips) that header.
+SECURE_PROXY_SSL_HEADER = envheader("DTTO_PROXY_SSL_HEADER")
+CSRF_TRUSTED_ORIGINS = envorigins("DTTO_CSRF_TRUSTED_ORIGINS")
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
@@ -101,9 +120,17 @@ WHITENOISE_USE_FINDERS = True
 # otherwise warn on every start that STATIC_ROOT is missing.
 warnings.filterwarnings("ignore", message="No directory at: ")
 
+LOG_LEVEL = envchoice(
+    "DTTO_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
+# One JSON object a line on standard error, with the request's id (dtto/ops/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("DTTO_LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "dtto.ops.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # Django's own handlers for "django" print plain text when DEBUG is on: send its records
+    # to the root handler instead, so every line has the same shape.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

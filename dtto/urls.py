@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dtto.cases import views as case_views
+from dtto.ops import views as ops_views
 
 urlpatterns = [
     path("", case_views.home, name="home"),
@@ -12,4 +13,6 @@ urlpatterns = [
     path("cases/", include("dtto.cases.urls")),
     path("reports/", include("dtto.reports.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
 ]

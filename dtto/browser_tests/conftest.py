@@ -40,7 +40,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    # axe-core is injected as an inline script, which dtto's CSP forbids; the CSP itself is
+    # checked with it enforced in test_content_security_policy.py.
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from dtto.lib.env import SettingError, envbool, envint, envlist, envstr
+from dtto.lib.env import (
+    SettingError,
+    envbool,
+    envchoice,
+    envheader,
+    envint,
+    envlist,
+    envorigins,
+    envstr,
+)
 
 
 def test_bool_reads_common_spellings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,3 +50,43 @@ def test_secret_can_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("DTTO_KEY_FILE", str(tmp_path / "missing"))
     with pytest.raises(SettingError, match="DTTO_KEY_FILE: cannot read"):
         envstr("DTTO_KEY", "default")
+
+
+def test_proxy_header_is_read_in_django_spelling(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DTTO_PROXY", "X-Forwarded-Proto: https")
+    assert envheader("DTTO_PROXY") == ("HTTP_X_FORWARDED_PROTO", "https")
+    monkeypatch.setenv("DTTO_PROXY", "")
+    assert envheader("DTTO_PROXY") is None
+
+
+@pytest.mark.parametrize("value", ["X-Forwarded-Proto https", "X Forwarded: https", "X-Proto:"])
+def test_a_proxy_header_without_name_and_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("DTTO_PROXY", value)
+    with pytest.raises(SettingError, match="DTTO_PROXY: expected 'Header-Name: value'"):
+        envheader("DTTO_PROXY")
+
+
+def test_origins_need_a_scheme_and_no_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DTTO_ORIGINS", "https://dtto.example.org, http://localhost:8000")
+    assert envorigins("DTTO_ORIGINS") == ["https://dtto.example.org", "http://localhost:8000"]
+    monkeypatch.setenv("DTTO_ORIGINS", "https://dtto.example.org,dtto.example.org")
+    with pytest.raises(SettingError, match=r"DTTO_ORIGINS: .* got 'dtto\.example\.org'"):
+        envorigins("DTTO_ORIGINS")
+    monkeypatch.setenv("DTTO_ORIGINS", "https://dtto.example.org/cases/")
+    with pytest.raises(SettingError, match="DTTO_ORIGINS: "):
+        envorigins("DTTO_ORIGINS")
+
+
+def test_a_choice_is_matched_without_case_and_a_stray_value_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    levels = ("DEBUG", "INFO", "WARNING")
+    monkeypatch.setenv("DTTO_LEVEL", "info")
+    assert envchoice("DTTO_LEVEL", "WARNING", levels) == "INFO"
+    monkeypatch.setenv("DTTO_LEVEL", "loud")
+    with pytest.raises(
+        SettingError, match="DTTO_LEVEL: expected one of DEBUG, INFO, WARNING, got 'loud'"
+    ):
+        envchoice("DTTO_LEVEL", "WARNING", levels)

@@ -2,7 +2,7 @@
 
 Creates (or reuses) the database, migrates it, loads a national data set from the
 simulator and a live caseload dated around today, creates the demo logins, prints them,
-and serves on http://127.0.0.1:8000 until you press Ctrl-C.
+and serves on http://127.0.0.1:8000 through `dtto serve` (gunicorn) until you press Ctrl-C.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ class Command(DocstringCommand):
         if no_serve:
             return
         self.stdout.write(f"\nServing dtto on http://{addr}/ (Ctrl-C to stop)\n")
-        call_command("runserver", addr, use_reloader=False, skip_checks=True)
+        # demo=True: the demo may serve with the public demo key (docs/deploy.md).
+        call_command("serve", bind=addr, demo=True)
 
     def _load_national(self, orders: int, seed: int, actor: Actor) -> None:
         if Case.objects.filter(reference__startswith="SIM-").exists():

@@ -7,7 +7,6 @@ Exporting what was imported gives the same bytes again.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -16,6 +15,7 @@ from dtto.accounts.models import Area
 from dtto.cases.export import write_case_file
 from dtto.cases.models import Case
 from dtto.lib.commands import DocstringCommand
+from dtto.lib.files import open_private
 
 
 class Command(DocstringCommand):
@@ -46,7 +46,7 @@ class Command(DocstringCommand):
                 raise CommandError(f"--reference: no case {', '.join(sorted(missing))}")
             cases = cases.filter(reference__in=reference)
         if out:
-            with Path(out).open("w", encoding="utf-8") as handle:
+            with open_private(out, "w") as handle:
                 count = write_case_file(cases, handle)
             self.stderr.write(f"{out}: {count} case(s) written")
         else:

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from dtto.lib.commands import DocstringCommand
+from dtto.lib.files import open_private
 from dtto.reports import exports, measures
 from dtto.reports.queries import Period, Scope, ScopeError
 from dtto.reports.results import PublishedReport, PublishedSummary
@@ -118,7 +119,7 @@ class Command(DocstringCommand):
 
             if not out:
                 raise CommandError("--format pdf needs --out FILE")
-            with open(out, "wb") as f:
+            with open_private(out, "wb") as f:
                 f.write(to_pdf(data, title))
             return
         if fmt == "json":
@@ -130,7 +131,7 @@ class Command(DocstringCommand):
 
             text = render_document(data, title)
         if out:
-            with open(out, "w", encoding="utf-8") as f:
+            with open_private(out, "w") as f:
                 f.write(text)
         else:
             self.stdout.write(text, ending="")

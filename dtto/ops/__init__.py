@@ -1,0 +1,1 @@
+"""Running dtto in production: the server, health and readiness, logs, security headers."""
