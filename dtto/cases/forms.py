@@ -406,6 +406,8 @@ class ReviewForm(ServiceForm):
 
 
 class ReviewReportForm(ServiceForm):
+    """The case manager's sections; the provider's view is the provider's own form."""
+
     tests_summary = forms.CharField(
         label="Drug test results since the last review",
         required=False,
@@ -415,11 +417,6 @@ class ReviewReportForm(ServiceForm):
         label="Attendance against the National Standard",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    provider_view = forms.CharField(
-        label="The treatment provider's view",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
     )
     assessment = forms.CharField(
         label="Attitude and response to the Order",
