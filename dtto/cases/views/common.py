@@ -163,6 +163,20 @@ def save_once(
     return Saved(posted, recorded=True, record=record)
 
 
+def already_recorded(request: HttpRequest) -> HttpResponse | None:
+    """For a form that can no longer be shown (a report since sent): the redirect to what
+    its earlier save recorded, if this is that form saved again."""
+    token = once.posted_token(request, signed_in(request))
+    if token is None:
+        return None
+    try:
+        once.check_not_consumed(token)
+    except once.AlreadyRecorded as already:
+        messages.info(request, once.ALREADY_RECORDED)
+        return redirect(already.submission.url)
+    return None
+
+
 def record_page(
     request: HttpRequest,
     reference: str,

@@ -17,6 +17,7 @@ from dtto.cases import forms, reporting_services, review_reports, services
 from dtto.cases.models import Case, Order, ReviewReport
 from dtto.cases.views import once
 from dtto.cases.views.common import (
+    already_recorded,
     order_or_404,
     record_page,
     save_once,
@@ -76,7 +77,12 @@ def review_report(request: HttpRequest, reference: str, due: str) -> HttpRespons
     token = once.issue(user, request.path)
     if request.method == "POST":
         if form is None or report is None:
-            raise PermissionDenied
+            # A report sent since the form was shown: its second save is not forbidden but
+            # already recorded.
+            again = already_recorded(request)
+            if again is None:
+                raise PermissionDenied
+            return again
         saved = save_once(
             request,
             form,
