@@ -219,6 +219,11 @@ def can_record(user: AnyUser, what: str) -> bool:
     return False
 
 
+def case_managers_of(area_id: int) -> QuerySet[User]:
+    """Who may be given an Order of this area to manage: its active case managers."""
+    return User.objects.filter(area_id=area_id, role=Role.CASE_MANAGER, is_active=True)
+
+
 def sees_team_queue(user: AnyUser) -> bool:
     u = _active(user)
     return u is not None and u.area_id is not None and u.role in _TEAM_QUEUE_ROLES

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
+from dtto.accounts import permissions
 from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
@@ -198,11 +199,9 @@ class OrderForm(ServiceForm):
 
 def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
     """The active case managers of an area, by username."""
-    from dtto.accounts.models import Role, User
-
-    managers = User.objects.filter(
-        area_id=area_id, role=Role.CASE_MANAGER, is_active=True
-    ).order_by("first_name", "last_name", "username")
+    managers = permissions.case_managers_of(area_id).order_by(
+        "first_name", "last_name", "username"
+    )
     return [("", blank)] + [(u.username, u.get_full_name() or u.username) for u in managers]
 
 

@@ -553,3 +553,34 @@ def test_a_provider_posting_a_view_to_a_report_of_another_providers_order_is_ref
     assert response.status_code == 404
     world.running.report.refresh_from_db()
     assert world.running.report.provider_view == ""
+
+
+# --- Back: the form shown again from its address keeps its token --------------------------
+
+
+def test_the_form_shown_again_from_its_address_keeps_its_token_and_says_it_was_saved(world):
+    client = _client(world, "cm")
+    url = reverse("cases:appointment-new", args=[world.ref])
+    token = form_token(client, url)
+    fields = {**_appointment_fields(world), "form_token": token}
+    client.post(f"{url}?form={token}", fields)
+
+    # What Back asks for: the page at its address, which carries the token.
+    page = client.get(url, {"form": token}).content.decode()
+    assert form_token_in(page) == token
+    assert "This form was saved already" in page
+    appointment = Appointment.objects.latest("pk")
+    assert f'href="/cases/{world.ref}/#appointment-{appointment.pk}"' in page
+    appointments = Appointment.objects.count()
+    client.post(f"{url}?form={token}", fields)
+    assert Appointment.objects.count() == appointments
+
+
+def test_an_address_with_a_token_dtto_did_not_give_shows_a_new_form(world):
+    client = _client(world, "cm")
+    url = reverse("cases:appointment-new", args=[world.ref])
+    others = form_token(_client(world, "tw"), url)
+    for shown in ("made-up", others):
+        page = client.get(url, {"form": shown}).content.decode()
+        assert form_token_in(page) not in ("made-up", others)
+        assert "This form was saved already" not in page

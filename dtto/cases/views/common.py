@@ -204,7 +204,7 @@ def record_page(
     if not permissions.can_record(user, what):
         raise PermissionDenied
     form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
-    token = once.issue(user, request.path)
+    token, saved_before = once.token_for_page(request, user)
     if request.method == "POST":
         saved = save_once(
             request,
@@ -221,5 +221,12 @@ def record_page(
             if next_url is not None:
                 return redirect(next_url(case, saved.record))
             return redirect("cases:detail", reference=case.reference)
-    context = {"form": form, "case": case, "title": title, "form_token": token, **(extra or {})}
+    context = {
+        "form": form,
+        "case": case,
+        "title": title,
+        "form_token": token,
+        "saved_before": saved_before if request.method == "GET" else None,
+        **(extra or {}),
+    }
     return render(request, template, context)

@@ -18,6 +18,7 @@ from dtto.accounts.models import User
 from dtto.cases.models import FormSubmission
 
 FIELD = "form_token"
+URL_PARAMETER = "form"
 _SALT = "dtto.cases.views.once"
 
 ALREADY_RECORDED = (
@@ -48,13 +49,29 @@ def posted_token(request: HttpRequest, user: User) -> str | None:
 
     A token issued to another user or for another page counts as forged.
     """
+    return _verified(request.POST.get(FIELD, ""), user, request.path)
+
+
+def token_for_page(request: HttpRequest, user: User) -> tuple[str, FormSubmission | None]:
+    """The token to show the form with, and what it recorded if it was saved already.
+
+    The page keeps its token in its address (``?form=``) so that Back, which asks the server
+    for the page again once the form was posted, shows the same form with the same token
+    rather than a fresh one that would record a second time.
+    """
+    shown = request.GET.get(URL_PARAMETER, "")
+    token = _verified(shown, user, request.path)
+    if token is None:
+        return issue(user, request.path), None
+    return shown, FormSubmission.objects.filter(token=token).first()
+
+
+def _verified(signed: str, user: User, path: str) -> str | None:
     try:
-        issued = signing.loads(request.POST.get(FIELD, ""), salt=_SALT)
+        issued = signing.loads(signed, salt=_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(issued, dict) or issued.get("u") != user.pk:
-        return None
-    if issued.get("p") != request.path:
+    if not isinstance(issued, dict) or issued.get("u") != user.pk or issued.get("p") != path:
         return None
     token = issued.get("t")
     return token if isinstance(token, str) and token else None

@@ -23,7 +23,7 @@ def referral(request: HttpRequest) -> HttpResponse:
     if not permissions.can_record(user, "referral"):
         raise PermissionDenied
     form = forms.ReferralForm(request.POST or None, initial={"referred_on": today()})
-    token = once.issue(user, request.path)
+    token, saved_before = once.token_for_page(request, user)
     if request.method == "POST":
         saved = save_once(
             request,
@@ -40,7 +40,13 @@ def referral(request: HttpRequest) -> HttpResponse:
         if isinstance(saved.record, Case):
             messages.success(request, f"Referral {saved.record.reference} recorded")
             return redirect("cases:detail", reference=saved.record.reference)
-    context = {"form": form, "title": "Record a referral", "case": None, "form_token": token}
+    context = {
+        "form": form,
+        "title": "Record a referral",
+        "case": None,
+        "form_token": token,
+        "saved_before": saved_before if request.method == "GET" else None,
+    }
     return render(request, "cases/record.html", context)
 
 

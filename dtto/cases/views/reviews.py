@@ -74,7 +74,7 @@ def review_report(request: HttpRequest, reference: str, due: str) -> HttpRespons
     if not permissions.reads_review_report(user, report):
         report = None
     form = _review_report_form(request, order, report)
-    token = once.issue(user, request.path)
+    token, _ = once.token_for_page(request, user)
     if request.method == "POST":
         if form is None or report is None:
             # A report sent since the form was shown: its second save is not forbidden but
