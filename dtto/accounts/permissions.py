@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from dtto.accounts.models import Area, Role, User
@@ -169,15 +169,6 @@ def sections_for(user: AnyUser) -> frozenset[str]:
     if u is None or not has_case_access(u):
         return frozenset()
     return _SECTIONS_BY_ROLE.get(u.role, frozenset())
-
-
-def sees_personal_details(user: AnyUser) -> bool:
-    """Names, dates of birth: only those who work with the person's record."""
-    return "person" in sections_for(user)
-
-
-def sees_offence_history(user: AnyUser) -> bool:
-    return "offences" in sections_for(user)
 
 
 def sees_enforcement(user: AnyUser) -> bool:
@@ -361,11 +352,3 @@ def report_areas_for(user: AnyUser) -> list[Area] | None:
 
 def sees_reports(user: AnyUser) -> bool:
     return report_areas_for(user) != []
-
-
-def area_filter(user: AnyUser, field: str = "area") -> Q:
-    """A filter restricting a report query to the user's areas (matches nothing if none)."""
-    areas = report_areas_for(user)
-    if areas is None:
-        return Q()
-    return Q(**{f"{field}__in": areas})

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils import timezone
 
 from dtto.accounts import permissions
 from dtto.cases.errors import RecordInvalid
@@ -110,10 +109,6 @@ class ServiceForm(forms.Form):
                 self.add_error(target, text)
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 class ReferralForm(ServiceForm):
     reference = forms.CharField(label="Case reference", max_length=40)
     name = forms.CharField(label="Full name", max_length=200)
@@ -199,9 +194,7 @@ class OrderForm(ServiceForm):
 
 def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
     """The active case managers of an area, by username."""
-    managers = permissions.case_managers_of(area_id).order_by(
-        "first_name", "last_name", "username"
-    )
+    managers = permissions.case_managers_of(area_id).order_by("first_name", "last_name", "username")
     return [("", blank)] + [(u.username, u.get_full_name() or u.username) for u in managers]
 
 

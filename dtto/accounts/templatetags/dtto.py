@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -70,7 +71,8 @@ def met_tag(met: bool | None) -> str:
 
 
 @register.filter
-def hours(value: float | int | None) -> str:
+def hours(value: float | int | Decimal | None) -> str:
+    """Contact hours as people write them: 3.5 h, 2 h (not 3.50 h)."""
     if value is None:
         return ""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")

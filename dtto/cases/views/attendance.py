@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from dtto.accounts import permissions
+from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import forms, services
 from dtto.cases.models import Appointment, Case
 from dtto.cases.views.common import (
     again_url,
-    hours_text,
     order_handler,
     record_page,
     signed_in,
@@ -57,6 +57,6 @@ def attendance(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         done="Attendance recorded",
         extra={
             "lead": f"{appointment.get_with_whom_display()} appointment on "
-            f"{appointment.on:%-d %B %Y}, {hours_text(appointment.hours)}."
+            f"{appointment.on:%-d %B %Y}, {hours(appointment.hours)}."
         },
     )

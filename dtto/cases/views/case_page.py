@@ -12,12 +12,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from dtto.accounts import permissions
+from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
 from dtto.cases.models import Case, Order
 from dtto.cases.timeline import timeline_for_order
 from dtto.cases.views.common import (
-    evidence_anchor,
-    hours_text,
     record_anchor,
     signed_in,
     today,
@@ -75,7 +74,7 @@ def _timeline(case: Case, order: Order | None, sections: frozenset[str]) -> list
                     a.on,
                     "Appointment",
                     record_anchor(a),
-                    f"{a.get_with_whom_display()}{kind}, {hours_text(a.hours)}: {outcome}",
+                    f"{a.get_with_whom_display()}{kind}, {hours(a.hours)}: {outcome}",
                     reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk})
                     if can
                     else "",
@@ -222,6 +221,5 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "breaches": list(order.breaches.select_related("outcome")) if order else [],
         "termination": getattr(order, "termination", None) if order else None,
         "today": day,
-        "anchor": evidence_anchor,
     }
     return render(request, "cases/case_detail.html", context)

@@ -70,11 +70,6 @@ def record_anchor(record: models.Model) -> str:
     return f"{_ANCHORS[record._meta.label_lower]}-{record.pk}"
 
 
-def evidence_anchor(ref: str) -> str:
-    """An engine evidence ref (``appointment:42``) as the timeline anchor it points to."""
-    return ref.replace(":", "-")
-
-
 def case_url(case: Case, recorded: object = None) -> str:
     """The case page, at what was recorded where the timeline shows it."""
     url = reverse("cases:detail", kwargs={"reference": case.reference})
@@ -92,12 +87,6 @@ def again_url(request: HttpRequest, name: str) -> CaseUrl:
         return reverse("cases:detail", kwargs={"reference": case.reference})
 
     return url
-
-
-def hours_text(value: object) -> str:
-    """Contact hours as people write them: 3.5 h, 2 h (not 3.50 h)."""
-    text = f"{float(str(value)):.2f}".rstrip("0").rstrip(".")
-    return f"{text} h"
 
 
 def order_or_404(case: Case) -> Order:

@@ -19,7 +19,6 @@ from dtto.cases.models import Breach, Case, FormalWarning, Order
 from dtto.cases.queries import describe_failure
 from dtto.cases.timeline import timeline_for_order
 from dtto.cases.views.common import (
-    evidence_anchor,
     order_handler,
     record_page,
     signed_in,
@@ -128,7 +127,6 @@ def breach_detail(request: HttpRequest, reference: str, pk: int) -> HttpResponse
             "warnings": list(order.warnings.filter(on__lte=breach.on)),
             "evaluation": evaluation,
             "can": {a: permissions.can_record(user, a) for a in permissions.RECORDING_ACTIONS},
-            "anchor": evidence_anchor,
         },
     )
 
