@@ -524,7 +524,7 @@ def test_the_providers_view_is_written_through_the_page_by_the_orders_treatment_
 @pytest.mark.parametrize("who", ["cm", "court", "system", "other provider"])
 def test_no_one_but_the_orders_provider_writes_the_providers_view(world, who):
     if who == "system":
-        by: Any = ACTOR
+        by = ACTOR
     elif who == "other provider":
         by = make_user("kent-tw", Role.TREATMENT_WORKER, "kent")
     else:

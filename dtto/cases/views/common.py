@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -63,6 +63,11 @@ def viewed(request: HttpRequest, case: Case, page: str) -> None:
         case_reference=case.reference,
         detail={"page": page},
     )
+
+
+def bound(request: HttpRequest) -> QueryDict | None:
+    """The posted data to bind a form to, even when empty (so that it is checked)."""
+    return request.POST if request.method == "POST" else None
 
 
 def record_anchor(record: models.Model) -> str:
@@ -192,7 +197,7 @@ def record_page(
     case = permissions.get_case_for(user, reference)
     if not permissions.can_record(user, what):
         raise PermissionDenied
-    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
+    form = form_class(bound(request), initial=initial, **(form_kwargs or {}))
     token, saved_before = once.token_for_page(request, user)
     if request.method == "POST":
         saved = save_once(

@@ -14,7 +14,7 @@ from dtto.accounts import permissions
 from dtto.cases import forms, queues, services
 from dtto.cases.models import Case
 from dtto.cases.views import once
-from dtto.cases.views.common import case_url, record_page, save_once, signed_in, today
+from dtto.cases.views.common import bound, case_url, record_page, save_once, signed_in, today
 
 
 @login_required
@@ -22,7 +22,7 @@ def referral(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     if not permissions.can_record(user, "referral"):
         raise PermissionDenied
-    form = forms.ReferralForm(request.POST or None, initial={"referred_on": today()})
+    form = forms.ReferralForm(bound(request), initial={"referred_on": today()})
     token, saved_before = once.token_for_page(request, user)
     if request.method == "POST":
         saved = save_once(

@@ -18,6 +18,7 @@ from dtto.cases.models import Case, Order, ReviewReport
 from dtto.cases.views import once
 from dtto.cases.views.common import (
     already_recorded,
+    bound,
     order_or_404,
     record_page,
     save_once,
@@ -130,7 +131,7 @@ def _review_report_form(
     if report is None or report.status != ReviewReport.Status.DRAFT:
         return None
     user = signed_in(request)
-    data = request.POST or None
+    data = bound(request)
     if permissions.can_record(user, "review_report"):
         initial = {f: getattr(report, f) for f in reporting_services.EDITABLE}
         return forms.ReviewReportForm(data, initial=initial)
