@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from dtto.cases import views as case_views
+from dtto.cases.views import queues as queue_views
 from dtto.ops import views as ops_views
 
 urlpatterns = [
-    path("", case_views.home, name="home"),
-    path("team/", case_views.team_queue, name="team-queue"),
+    path("", queue_views.home, name="home"),
+    path("team/", queue_views.team_queue, name="team-queue"),
     path("accounts/", include("dtto.accounts.urls")),
     path("cases/", include("dtto.cases.urls")),
     path("reports/", include("dtto.reports.urls")),

@@ -16,9 +16,11 @@ so, are in docs/decisions/0003-roles-and-access.md. In short:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from dtto.accounts.models import Area, Role, User
@@ -26,7 +28,7 @@ from dtto.accounts.models import Area, Role, User
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from dtto.cases.models import Case, Order
+    from dtto.cases.models import Case, Order, ReviewReport
 
     AnyUser = User | AnonymousUser
 
@@ -169,13 +171,18 @@ def sections_for(user: AnyUser) -> frozenset[str]:
     return _SECTIONS_BY_ROLE.get(u.role, frozenset())
 
 
-def sees_personal_details(user: AnyUser) -> bool:
-    """Names, dates of birth: only those who work with the person's record."""
-    return "person" in sections_for(user)
+def sees_enforcement(user: AnyUser) -> bool:
+    """Warnings and breaches, with their letters: not for treatment workers or courts."""
+    return "enforcement" in sections_for(user)
 
 
-def sees_offence_history(user: AnyUser) -> bool:
-    return "offences" in sections_for(user)
+def sees_breach_reports(user: AnyUser) -> bool:
+    """A breach and its drafted report for the court: enforcement staff and the court."""
+    return bool(sections_for(user) & {"enforcement", "breach_reports"})
+
+
+def sees_review_reports(user: AnyUser) -> bool:
+    return "review_reports" in sections_for(user)
 
 
 def sees_whole_review_report(user: AnyUser) -> bool:
@@ -184,7 +191,7 @@ def sees_whole_review_report(user: AnyUser) -> bool:
     The attendance summary, assessment and proposal speak of warnings and breach, which a
     treatment worker never sees: they read the drug tests and write the provider's view.
     """
-    return "enforcement" in sections_for(user) or "breach_reports" in sections_for(user)
+    return sees_breach_reports(user)
 
 
 def can_record(user: AnyUser, what: str) -> bool:
@@ -203,17 +210,127 @@ def can_record(user: AnyUser, what: str) -> bool:
     return False
 
 
+def case_managers_of(area_id: int) -> QuerySet[User]:
+    """Who may be given an Order of this area to manage: its active case managers."""
+    return User.objects.filter(area_id=area_id, role=Role.CASE_MANAGER, is_active=True)
+
+
 def sees_team_queue(user: AnyUser) -> bool:
+    u = _active(user)
+    return u is not None and u.area_id is not None and u.role in _TEAM_QUEUE_ROLES
+
+
+_TEAM_QUEUE_ROLES = frozenset({Role.CASE_MANAGER, Role.AREA_MANAGER})
+
+
+class QueueKind(StrEnum):
+    """Which queue a user's home page is: the work their role does on their Orders."""
+
+    CASE_MANAGER = "case_manager"
+    TREATMENT = "treatment"
+    COURT = "court"
+    TEAM = "team"  # area managers start from the team queue
+    NONE = "none"  # no case records: the home page says where to go instead
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """The Orders (and, for assessments, the cases) a queue covers, and its title."""
+
+    kind: QueueKind
+    title: str
+    orders: QuerySet[Order]
+    cases: QuerySet[Case] | None
+
+
+def home_queue_for(user: AnyUser) -> QueueScope:
+    """The user's own queue: a case manager's Orders, a provider's, a court's."""
+    from dtto.cases.models import Order
+
+    u = _active(user)
+    if u is not None and u.role == Role.AREA_MANAGER:
+        return QueueScope(QueueKind.TEAM, "", Order.objects.none(), None)
+    if u is None or not has_case_access(u):
+        return QueueScope(QueueKind.NONE, "", Order.objects.none(), None)
+    if u.role == Role.CASE_MANAGER:
+        mine = orders_for(u).filter(case_manager=u)
+        return QueueScope(QueueKind.CASE_MANAGER, "My queue", mine, cases_for(u))
+    if u.role == Role.TREATMENT_WORKER:
+        return QueueScope(QueueKind.TREATMENT, "My queue", orders_for(u), None)
+    title = f"Work for {u.court}" if u.court else "Court work"
+    return QueueScope(QueueKind.COURT, title, orders_for(u), None)
+
+
+def home_queue_label(user: AnyUser) -> str | None:
+    """The navigation's name for the user's own queue, if they have one."""
+    scope = home_queue_for(user)
+    if scope.kind in (QueueKind.CASE_MANAGER, QueueKind.TREATMENT):
+        return "My queue"
+    if scope.kind == QueueKind.COURT:
+        return "Court work"
+    return None
+
+
+def team_queue_for(user: AnyUser) -> QueueScope | None:
+    """The area's queue (a case manager in a team sees their team's), or None."""
+    u = _active(user)
+    if u is None or not sees_team_queue(u):
+        return None
+    orders = orders_for(u)
+    title = f"{u.area} queue"
+    if u.role == Role.CASE_MANAGER and u.team_id is not None:
+        orders = orders.filter(team_id=u.team_id)
+        title = f"{u.team} queue"
+    return QueueScope(QueueKind.TEAM, title, orders, cases_for(u))
+
+
+def records_treatment_appointments_only(user: AnyUser) -> bool:
+    """A treatment worker records appointments with treatment, never with probation."""
+    u = _active(user)
+    return u is not None and u.role == Role.TREATMENT_WORKER
+
+
+def reads_review_report(user: AnyUser, report: ReviewReport | None) -> bool:
+    """Whether the user may read this review report: the court only once it is sent."""
+    from dtto.cases.models import ReviewReport
+
+    if report is None or not sees_review_reports(user):
+        return False
+    if _is_court(user):
+        return report.status == ReviewReport.Status.SENT
+    return True
+
+
+def waits_for_sent_review_reports(user: AnyUser) -> bool:
+    """Whether a report not yet sent is, for this user, not there yet (the court)."""
+    return _is_court(user)
+
+
+def writes_provider_view(user: AnyUser, order: Order) -> bool:
+    """The treatment provider's view is written only by a worker of the Order's provider."""
     u = _active(user)
     return (
         u is not None
-        and u.area_id is not None
-        and u.role
-        in (
-            Role.CASE_MANAGER,
-            Role.AREA_MANAGER,
-        )
+        and can_record(u, "provider_view")
+        and u.treatment_provider_id is not None
+        and u.treatment_provider_id == order.treatment_provider_id
+        and orders_for(u).filter(pk=order.pk).exists()
     )
+
+
+def sees_all_areas(user: AnyUser) -> bool:
+    """National analysts: aggregates for every area, never a person's record."""
+    return _active(user) is not None and report_areas_for(user) is None
+
+
+def administers(user: AnyUser) -> bool:
+    u = _active(user)
+    return u is not None and u.role == Role.ADMINISTRATOR
+
+
+def _is_court(user: AnyUser) -> bool:
+    u = _active(user)
+    return u is not None and u.role == Role.COURT_USER
 
 
 def report_areas_for(user: AnyUser) -> list[Area] | None:
@@ -235,11 +352,3 @@ def report_areas_for(user: AnyUser) -> list[Area] | None:
 
 def sees_reports(user: AnyUser) -> bool:
     return report_areas_for(user) != []
-
-
-def area_filter(user: AnyUser, field: str = "area") -> Q:
-    """A filter restricting a report query to the user's areas (matches nothing if none)."""
-    areas = report_areas_for(user)
-    if areas is None:
-        return Q()
-    return Q(**{f"{field}__in": areas})

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
-from django.utils import timezone
 
+from dtto.accounts import permissions
 from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
@@ -109,10 +109,6 @@ class ServiceForm(forms.Form):
                 self.add_error(target, text)
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 class ReferralForm(ServiceForm):
     reference = forms.CharField(label="Case reference", max_length=40)
     name = forms.CharField(label="Full name", max_length=200)
@@ -198,11 +194,7 @@ class OrderForm(ServiceForm):
 
 def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
     """The active case managers of an area, by username."""
-    from dtto.accounts.models import Role, User
-
-    managers = User.objects.filter(
-        area_id=area_id, role=Role.CASE_MANAGER, is_active=True
-    ).order_by("first_name", "last_name", "username")
+    managers = permissions.case_managers_of(area_id).order_by("first_name", "last_name", "username")
     return [("", blank)] + [(u.username, u.get_full_name() or u.username) for u in managers]
 
 
@@ -406,6 +398,8 @@ class ReviewForm(ServiceForm):
 
 
 class ReviewReportForm(ServiceForm):
+    """The case manager's sections; the provider's view is the provider's own form."""
+
     tests_summary = forms.CharField(
         label="Drug test results since the last review",
         required=False,
@@ -415,11 +409,6 @@ class ReviewReportForm(ServiceForm):
         label="Attendance against the National Standard",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    provider_view = forms.CharField(
-        label="The treatment provider's view",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
     )
     assessment = forms.CharField(
         label="Attitude and response to the Order",

@@ -373,3 +373,25 @@ class ReviewReport(models.Model):
 
     def __str__(self) -> str:
         return f"Review report {self.order.case.reference} for {self.review_due}"
+
+
+class FormSubmission(models.Model):
+    """A recording form's one-time token, consumed with what the form recorded.
+
+    Written in the same transaction as the service call, so that a form saved twice (Back,
+    then Save again) records nothing the second time (docs/decisions/0006-every-write-once.md).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40, help_text="The recording action, e.g. appointment.")
+    record_type = models.CharField(max_length=60, blank=True)
+    record_id = models.CharField(max_length=40, blank=True)
+    url = models.CharField(max_length=300, help_text="Where what was recorded is shown.")
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.user_id} ({self.token})"

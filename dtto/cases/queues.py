@@ -8,7 +8,7 @@ only sorts the findings into the work they ask for and says where it is done.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -423,8 +423,3 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                     "Record its execution",
                 )
             )
-
-
-def sections_titles(keys: Sequence[str]) -> list[str]:
-    titles = dict(SECTIONS)
-    return [titles[k] for k in keys]

@@ -8,13 +8,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dtto.accounts import permissions
+from dtto.audit.services import Actor
 from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import Order, ReviewReport
 from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
 
-EDITABLE = ("tests_summary", "attendance_summary", "provider_view", "assessment", "proposal")
+# The case manager's sections. The provider's view is not among them: only the treatment
+# provider writes it (add_provider_view).
+EDITABLE = ("tests_summary", "attendance_summary", "assessment", "proposal")
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -57,23 +61,37 @@ def _must_be_draft(report: ReviewReport) -> None:
 def edit_review_report(report: ReviewReport, *, by: By, **fields: Any) -> ReviewReport:
     """The case manager's edits to a draft."""
     unknown = set(fields) - set(EDITABLE)
+    if "provider_view" in unknown:
+        raise RecordInvalid.one("provider_view", _PROVIDER_ONLY)
     if unknown:
         raise RecordInvalid.one(sorted(unknown)[0], "cannot be edited")
+    return _save_draft(report, by, "cases.review_report.edited", **fields)
+
+
+_PROVIDER_ONLY = "is written only by the Order's treatment provider"
+
+
+def add_provider_view(report: ReviewReport, *, by: By, provider_view: str) -> ReviewReport:
+    """The treatment provider's view, written by a treatment worker of the Order's provider."""
+    user = by.user if isinstance(by, Actor) else by
+    if user is None or not permissions.writes_provider_view(user, report.order):
+        raise RecordInvalid.one("provider_view", _PROVIDER_ONLY)
+    if not (provider_view or "").strip():
+        raise RecordInvalid.one("provider_view", "is required: the provider's view for the court")
+    return _save_draft(
+        report, by, "cases.review_report.provider_view_added", provider_view=provider_view
+    )
+
+
+def _save_draft(report: ReviewReport, by: By, action: str, **fields: Any) -> ReviewReport:
     with transaction.atomic():
         report = (
             ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
         )
         _must_be_draft(report)
         cleaned: dict[str, Any] = {name: (value or "").strip() for name, value in fields.items()}
-        save_change(by, "cases.review_report.edited", report, report.order.case, **cleaned)
+        save_change(by, action, report, report.order.case, **cleaned)
     return report
-
-
-def add_provider_view(report: ReviewReport, *, by: By, provider_view: str) -> ReviewReport:
-    """The treatment provider's view, written by the treatment worker."""
-    if not (provider_view or "").strip():
-        raise RecordInvalid.one("provider_view", "is required: the provider's view for the court")
-    return edit_review_report(report, by=by, provider_view=provider_view)
 
 
 def send_review_report(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
 from dtto.accounts import permissions
-from dtto.accounts.models import Role, User
+from dtto.accounts.models import User
 
 register = template.Library()
 
@@ -23,10 +24,9 @@ class NavItem:
 
 def _items_for(user: User) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
-    if user.role in (Role.CASE_MANAGER, Role.TREATMENT_WORKER):
-        items.append(("My queue", reverse("home")))
-    if user.role == Role.COURT_USER:
-        items.append(("Court work", reverse("home")))
+    own_queue = permissions.home_queue_label(user)
+    if own_queue is not None:
+        items.append((own_queue, reverse("home")))
     if permissions.sees_team_queue(user):
         items.append(("Team queue", reverse("team-queue")))
     if permissions.has_case_access(user):
@@ -36,7 +36,7 @@ def _items_for(user: User) -> list[tuple[str, str]]:
     if permissions.sees_reports(user):
         # Court users too: aggregated results for sentencers (Appendix 1 standard 7).
         items.append(("Reports", "/reports/"))
-    if user.role == Role.ADMINISTRATOR:
+    if permissions.administers(user):
         items.append(("Administration", reverse("admin:index")))
     return items
 
@@ -71,7 +71,8 @@ def met_tag(met: bool | None) -> str:
 
 
 @register.filter
-def hours(value: float | int | None) -> str:
+def hours(value: float | int | Decimal | None) -> str:
+    """Contact hours as people write them: 3.5 h, 2 h (not 3.50 h)."""
     if value is None:
         return ""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")

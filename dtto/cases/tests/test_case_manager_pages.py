@@ -13,7 +13,7 @@ from dtto.audit.models import AuditEvent
 from dtto.cases import reporting_services, services
 from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import DrugTest, ReviewReport
-from dtto.cases.tests.web import ACTOR, make_running_case, make_user
+from dtto.cases.tests.web import ACTOR, make_running_case, make_user, post_form
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_case_manager_hands_an_order_to_another_case_manager_of_the_area(setup):
     case_page = client.get(reverse("cases:detail", args=[ref])).content.decode()
     assert reverse("cases:case-manager", args=[ref]) in case_page
 
-    response = client.post(reverse("cases:case-manager", args=[ref]), {"case_manager": "cm2"})
+    response = post_form(client, reverse("cases:case-manager", args=[ref]), {"case_manager": "cm2"})
 
     assert response.status_code == 302
     running.order.refresh_from_db()
@@ -96,7 +96,8 @@ def test_a_sent_review_report_is_reopened_for_correction_with_the_reason_audited
     report_url = reverse("cases:review-report", args=[ref, due])
     assert "Reopen the report to correct it" in client.get(report_url).content.decode()
 
-    response = client.post(
+    response = post_form(
+        client,
         reverse("cases:review-report-reopen", args=[ref, due]),
         {"reason": "The proposal named the wrong review date"},
     )
@@ -117,7 +118,8 @@ def test_reopening_needs_a_reason_and_a_sent_report(setup):
     with pytest.raises(RecordInvalid, match="only a report sent"):
         reporting_services.reopen_review_report(running.report, by=ACTOR, reason="Typo")
     _send(running)
-    response = client.post(
+    response = post_form(
+        client,
         reverse(
             "cases:review-report-reopen",
             args=[running.case.reference, running.report.review_due.isoformat()],
@@ -147,7 +149,8 @@ def test_sending_without_the_providers_view_is_flagged_before_it_goes(setup):
     client, running, _ = setup
     url = reverse("cases:review-report", args=[running.case.reference, running.report.review_due])
     assert "has not added their view yet" in client.get(url).content.decode()
-    reporting_services.add_provider_view(running.report, by=ACTOR, provider_view="Stable.")
+    worker = make_user("tw", Role.TREATMENT_WORKER)
+    reporting_services.add_provider_view(running.report, by=worker, provider_view="Stable.")
     assert "has not added their view yet" not in client.get(url).content.decode()
 
 
@@ -177,7 +180,8 @@ def test_the_drafted_attendance_counts_read_as_english(setup):
 def test_a_sample_with_no_result_is_refused_and_what_was_typed_is_kept(setup):
     client, running, _ = setup
     before = DrugTest.objects.count()
-    response = client.post(
+    response = post_form(
+        client,
         reverse("cases:test-new", args=[running.case.reference]),
         {**_date("on", running.today), "outcome": "sample"},
     )

@@ -70,6 +70,7 @@ def _url(name: str, running) -> str:
         "cases:review-report": {"reference": ref, "due": due},
         "cases:review-report-pdf": {"reference": ref, "due": due},
         "cases:review-report-reopen": {"reference": ref, "due": due},
+        "cases:review-report-draft": {"reference": ref, "due": due},
     }.get(name, {"reference": ref})
     return reverse(name, kwargs=kwargs)
 
@@ -84,6 +85,46 @@ def test_each_role_gets_exactly_the_pages_it_should(world, page, expected):
         client.force_login(users[persona])
         got.append(client.get(url).status_code)
     assert dict(zip(PERSONAS, got, strict=True)) == dict(zip(PERSONAS, expected, strict=True))
+
+
+# Recording pages posted by each role with no token: where the role may record there, the
+# form comes back refusing it (200, or the report page's redirect for the draft button);
+# elsewhere the same refusal as for reading (403, or 404 outside the user's cases).
+# The court and the area manager read the review report page but write nothing on it.
+POSTS: list[tuple[str, tuple[int, ...]]] = [
+    (page, expected)
+    for page, expected in PAGES
+    if page
+    not in {
+        "home",
+        "team-queue",
+        "cases:list",
+        "cases:detail",
+        "cases:warning-letter",
+        "cases:breach",
+        "cases:review-report",
+        "cases:review-report-pdf",
+    }
+] + [
+    ("cases:review-report", (200, 200, 403, 403, 404, 404, 404)),
+    ("cases:review-report-draft", (302, 403, 403, 403, 404, 404, 404)),
+]
+
+
+@pytest.mark.parametrize(("page", "expected"), POSTS, ids=[p for p, _ in POSTS])
+def test_each_role_may_post_exactly_the_forms_it_should_and_nothing_is_recorded(
+    world, page, expected
+):
+    users, running = world
+    url = _url(page, running)
+    changes = AuditEvent.objects.exclude(action="cases.person.viewed").count()
+    got = []
+    for persona in PERSONAS:
+        client = Client()
+        client.force_login(users[persona])
+        got.append(client.post(url, {}).status_code)
+    assert dict(zip(PERSONAS, got, strict=True)) == dict(zip(PERSONAS, expected, strict=True))
+    assert AuditEvent.objects.exclude(action="cases.person.viewed").count() == changes
 
 
 def test_every_page_asks_a_stranger_to_sign_in(world):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dtto.accounts.models import Role
 from dtto.cases.models import Appointment, DrugTest, ReviewReport
-from dtto.cases.tests.web import make_running_case, make_user
+from dtto.cases.tests.web import make_running_case, make_user, post_form
 
 
 @pytest.fixture
@@ -35,7 +35,8 @@ def test_recording_an_appointment_calls_the_service_and_returns_to_the_case(setu
     client, running, _, _ = setup
     ref = running.case.reference
     before = Appointment.objects.count()
-    response = client.post(
+    response = post_form(
+        client,
         reverse("cases:appointment-new", args=[ref]),
         {**_date("on", running.today), "hours": "2.5", "with_whom": "probation", "outcome": "ATTC"},
     )
@@ -46,7 +47,8 @@ def test_recording_an_appointment_calls_the_service_and_returns_to_the_case(setu
 def test_a_date_before_the_order_is_refused_on_its_field_and_what_was_typed_is_kept(setup):
     client, running, _, _ = setup
     early = running.order.made_on - dt.timedelta(days=3)
-    response = client.post(
+    response = post_form(
+        client,
         reverse("cases:appointment-new", args=[running.case.reference]),
         {**_date("on", early), "hours": "2.5", "with_whom": "probation"},
     )
@@ -60,7 +62,8 @@ def test_a_date_before_the_order_is_refused_on_its_field_and_what_was_typed_is_k
 
 def test_an_impossible_date_says_so(setup):
     client, running, _, _ = setup
-    page = client.post(
+    page = post_form(
+        client,
         reverse("cases:appointment-new", args=[running.case.reference]),
         {
             "on_day": "31",
@@ -76,7 +79,8 @@ def test_an_impossible_date_says_so(setup):
 
 def test_a_drug_test_with_per_substance_results_is_recorded(setup):
     client, running, _, _ = setup
-    response = client.post(
+    response = post_form(
+        client,
         reverse("cases:test-new", args=[running.case.reference]),
         {
             **_date("on", running.today),
@@ -96,7 +100,8 @@ def test_a_drug_test_with_per_substance_results_is_recorded(setup):
 
 def test_confirming_a_negative_result_is_refused_on_that_substance(setup):
     client, running, _, _ = setup
-    page = client.post(
+    page = post_form(
+        client,
         reverse("cases:test-new", args=[running.case.reference]),
         {
             **_date("on", running.today),
@@ -125,25 +130,25 @@ def test_review_report_is_drafted_edited_given_the_provider_view_and_sent(setup)
     assert "drug tests between" in report.tests_summary or "No drug tests" in report.tests_summary
     worker = Client()
     worker.force_login(tw)
-    worker.post(url, {"provider_view": "Engaging well with keywork"})
-    response = client.post(
+    post_form(worker, url, {"provider_view": "Engaging well with keywork"})
+    response = post_form(
+        client,
         url,
         {
             "tests_summary": report.tests_summary,
             "attendance_summary": report.attendance_summary,
-            "provider_view": "Engaging well with keywork",
             "assessment": "",
             "proposal": "",
             "send": "1",
         },
     )
     assert "is required before sending" in response.content.decode()
-    client.post(
+    post_form(
+        client,
         url,
         {
             "tests_summary": report.tests_summary,
             "attendance_summary": report.attendance_summary,
-            "provider_view": "Engaging well with keywork",
             "assessment": "Motivated, honest about use",
             "proposal": "Continue",
             "send": "1",

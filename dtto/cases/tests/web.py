@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Any
 
+from django.test import Client
 from django.utils import timezone
 
 from dtto.accounts.models import Area, Court, Role, Team, TreatmentProvider, User
@@ -139,3 +142,20 @@ def make_running_case(case_manager: User, *, reference: str = "WEB-0001") -> Run
     first_review = evaluate_order(order, today).reviews[0].due
     report = reporting_services.draft_review_report(order, by=ACTOR, review_due=first_review)
     return RunningCase(case, order, warning, breach, report, today)
+
+
+_TOKEN = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def form_token(client: Client, url: str) -> str:
+    """The one-time token of the form shown at ``url``, as a browser would send it back."""
+    page = client.get(url).content.decode()
+    found = _TOKEN.findall(page)
+    assert len(found) == 1, f"expected one form token on {url}, found {len(found)}"
+    return found[0]
+
+
+def post_form(client: Client, url: str, fields: dict[str, str], *, shown_at: str = "") -> Any:
+    """Show the form (at ``shown_at``, by default ``url``) and post it with its token."""
+    token = form_token(client, shown_at or url)
+    return client.post(url, {**fields, "form_token": token})

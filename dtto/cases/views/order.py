@@ -1,0 +1,99 @@
+"""The Order: making it, its case manager, its contact level and suspensions of the Standard."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from dtto.accounts import permissions
+from dtto.accounts.models import User
+from dtto.cases import forms, services
+from dtto.cases.models import Case
+from dtto.cases.views.common import order_handler, order_or_404, record_page, signed_in, today
+
+
+@login_required
+def make_order(request: HttpRequest, reference: str) -> HttpResponse:
+    user = signed_in(request)
+    case = permissions.get_case_for(user, reference)
+
+    def handle(case: Case, form: forms.ServiceForm) -> object:
+        return services.make_order(case, by=user, **form.cleaned_data)
+
+    return record_page(
+        request,
+        reference,
+        what="order",
+        form_class=forms.OrderForm,
+        handler=handle,
+        title="Record the Order",
+        done="Order recorded",
+        initial={"made_on": today(), "length_months": 12, "case_manager": user.username},
+        form_kwargs={"area_id": case.area_id},
+    )
+
+
+@login_required
+def case_manager(request: HttpRequest, reference: str) -> HttpResponse:
+    """Give the Order to another case manager of the area."""
+    user = signed_in(request)
+    case = permissions.get_case_for(user, reference)
+    order = order_or_404(case)
+
+    def handle(case: Case, form: forms.ServiceForm) -> object:
+        username = form.cleaned_data["case_manager"]
+        chosen = User.objects.filter(username=username).first() if username else None
+        return services.assign_case_manager(order, by=user, case_manager=chosen)
+
+    current = order.case_manager
+    return record_page(
+        request,
+        reference,
+        what="case_manager",
+        form_class=forms.CaseManagerForm,
+        handler=handle,
+        title="Change the case manager",
+        done="Case manager changed",
+        initial={"case_manager": current.username if current else ""},
+        form_kwargs={"area_id": case.area_id},
+        extra={
+            "lead": "The Order moves to the new case manager's queue. "
+            + (
+                f"It is now managed by {current.get_full_name() or current.username}."
+                if current
+                else "It has no case manager yet."
+            )
+        },
+    )
+
+
+@login_required
+def contact_level(request: HttpRequest, reference: str) -> HttpResponse:
+    return record_page(
+        request,
+        reference,
+        what="contact_level",
+        form_class=forms.ContactLevelForm,
+        handler=order_handler(services.change_contact_level, signed_in(request)),
+        title="Change the contact level",
+        done="Contact level changed",
+        initial={"on": today()},
+    )
+
+
+@login_required
+def suspension(request: HttpRequest, reference: str) -> HttpResponse:
+    return record_page(
+        request,
+        reference,
+        what="suspension",
+        form_class=forms.SuspensionForm,
+        handler=order_handler(services.suspend_standard, signed_in(request)),
+        title="Suspend the National Standard",
+        done="Suspension recorded",
+        initial={"starts_on": today()},
+        extra={
+            "lead": "Figure 22 of the Standard: for example while homelessness is resolved, "
+            "during home detoxification, or for family responsibilities."
+        },
+    )
