@@ -8,11 +8,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import Order, ReviewReport
 from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
+from dtto.standards.errors import RecordInvalid
 
 EDITABLE = ("tests_summary", "attendance_summary", "provider_view", "assessment", "proposal")
 

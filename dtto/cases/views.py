@@ -27,7 +27,6 @@ from dtto.accounts import permissions
 from dtto.accounts.models import Role, User
 from dtto.audit.services import record_event
 from dtto.cases import forms, queues, reporting_services, review_reports, services
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
     Breach,
@@ -40,6 +39,7 @@ from dtto.cases.models import (
 from dtto.cases.queries import describe_failure
 from dtto.cases.timeline import timeline_for_order
 from dtto.standards.engine import Evaluation, evaluate
+from dtto.standards.errors import RecordInvalid
 
 Handler = Callable[[dict[str, Any]], object]
 

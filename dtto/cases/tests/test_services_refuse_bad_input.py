@@ -10,7 +10,6 @@ import pytest
 
 from dtto.audit.models import AuditEvent
 from dtto.cases import services
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
     Breach,
@@ -22,6 +21,7 @@ from dtto.cases.models import (
     Termination,
 )
 from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
+from dtto.standards.errors import RecordInvalid
 
 pytestmark = pytest.mark.django_db
 
