@@ -42,6 +42,7 @@ LATEST_DAY = dt.date(2099, 12, 31)
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
 MAX_REFERENCE_LENGTH = 40
 MAX_TEXT_LENGTH = 4000
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # A code list as the checks see it: each allowed code and the day it was retired, if it was.
 KnownCodes = Mapping[str, dt.date | None]
@@ -77,9 +78,10 @@ def coerce_date(
         try:
             day = parse_iso_date(value)
         except ValueError:
-            kind = "real date" if isinstance(value, str) and len(value) == 10 else "date"
-            form = "" if kind == "real date" else " in the form YYYY-MM-DD"
-            check.add(field, f"not a {kind}{form}: {_shown(value)}")
+            if isinstance(value, str) and _DATE_FORM.fullmatch(value):
+                check.add(field, f"not a real date: {_shown(value)}")
+            else:
+                check.add(field, f"not a date in the form YYYY-MM-DD: {_shown(value)}")
             return None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         check.add(
@@ -90,12 +92,19 @@ def coerce_date(
     return day
 
 
-def coerce_hours(check: Checker, field: str, value: object) -> Decimal | None:
-    """Contact hours: more than 0, at most 12, in hundredths of an hour at the finest."""
+def coerce_hours(
+    check: Checker, field: str, value: object, *, text_allowed: bool = True
+) -> Decimal | None:
+    """Contact hours: more than 0, at most 12, in hundredths of an hour at the finest.
+
+    ``text_allowed``: a form gives hours as typed text; a case file must give a JSON number.
+    """
     if isinstance(value, bool) or value is None or value == "":
         check.add(field, "is required: a number of hours such as 1.5")
         return None
-    if not isinstance(value, int | float | str | Decimal):
+    if not isinstance(value, int | float | Decimal) and not (
+        text_allowed and isinstance(value, str)
+    ):
         check.add(field, f"not a number of hours: {_shown(value)}")
         return None
     try:
@@ -121,9 +130,14 @@ def coerce_hours(check: Checker, field: str, value: object) -> Decimal | None:
     return hours.quantize(Decimal("0.01"))
 
 
-def coerce_length(check: Checker, field: str, value: object) -> int | None:
-    """An Order's length: a whole number of months from 6 to 36 (the Act's limits)."""
-    if isinstance(value, str) and value.strip().isdigit() and len(value) < 10:
+def coerce_length(
+    check: Checker, field: str, value: object, *, text_allowed: bool = True
+) -> int | None:
+    """An Order's length: a whole number of months from 6 to 36 (the Act's limits).
+
+    ``text_allowed``: a form gives the length as typed text; a case file as a JSON number.
+    """
+    if text_allowed and isinstance(value, str) and value.strip().isdigit() and len(value) < 10:
         value = int(value)  # as typed into a form
     if isinstance(value, bool) or not isinstance(value, int):
         check.add(field, f"must be a whole number of months, got {_shown(value)}")
@@ -393,10 +407,11 @@ def check_order(
     born: dt.date | None,
     referred_on: dt.date | None,
     today: dt.date | None,
+    text_allowed: bool = True,
 ) -> OrderWindow | None:
     """The Order's terms; returns the window its events must fall in, if the terms are good."""
     made = coerce_date(check, "made_on", made_on)
-    length = coerce_length(check, "length_months", length_months)
+    length = coerce_length(check, "length_months", length_months, text_allowed=text_allowed)
     check_choice(check, "intensity", intensity, INTENSITIES)
     check_not_future(check, "made_on", made, today)
     if made is not None and referred_on is not None and made < referred_on:
@@ -454,12 +469,13 @@ def check_appointment(
     with_whom: object,
     has_outcome: bool,
     with_field: str = "with_whom",
+    text_allowed: bool = True,
 ) -> Decimal | None:
     """An appointment: within the Order, 0-12 hours, with whom. Returns the hours.
 
     ``with_field`` is the field's name on the path in (``with`` in a case file).
     """
-    contact_hours = coerce_hours(check, "hours", hours)
+    contact_hours = coerce_hours(check, "hours", hours, text_allowed=text_allowed)
     check_choice(check, with_field, with_whom, APPOINTMENT_WITH)
     # Appointments may be arranged ahead, so only an outcome makes a future date wrong.
     window.check_day(check, "on", on, may_be_future=not has_outcome)
