@@ -220,10 +220,11 @@ def _read_events(
         if not isinstance(event, dict):
             check.add(f"events[{i}]", f"must be an object, got {type(event).__name__}")
             kinds.append(None)
-        else:
-            kinds.append(
-                check_choice(check.child(_ref(i)), "type", event.get("type"), _EVENT_TYPES)
-            )
+            continue
+        kind = event.get("type")
+        if type(kind) is not str or kind not in _EVENT_TYPES:
+            kind = check_choice(check.child(_ref(i)), "type", kind, _EVENT_TYPES)
+        kinds.append(kind)
     terminations = [i for i, kind in enumerate(kinds) if kind == "termination"]
     for extra in terminations[1:]:
         check.add(_ref(extra), "a second termination: an Order is terminated once")

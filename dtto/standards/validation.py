@@ -16,6 +16,7 @@ import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from dtto.lib.dates import add_months, parse_iso_date
 
@@ -33,6 +34,7 @@ from .timeline import (
 MIN_ORDER_MONTHS = 6
 MAX_ORDER_MONTHS = 36
 MAX_APPOINTMENT_HOURS = Decimal("12")
+_HUNDREDTH = Decimal("0.01")
 # Dates outside these years are typing errors, and would overflow the date arithmetic of an
 # Order's weeks and reviews (year 9999 plus 36 months does not exist).
 EARLIEST_DAY = dt.date(1900, 1, 1)
@@ -99,6 +101,9 @@ def coerce_hours(
 
     ``text_allowed``: a form gives hours as typed text; a case file must give a JSON number.
     """
+    if (type(value) is float or type(value) is int) and 0 < value <= 12 and value * 100 % 1 == 0:
+        # The common case, a JSON number of whole hundredths, without the text round trip.
+        return Decimal(value).quantize(_HUNDREDTH)
     if isinstance(value, bool) or value is None or value == "":
         check.add(field, "is required: a number of hours such as 1.5")
         return None
@@ -124,10 +129,10 @@ def coerce_hours(
             f"must be at most {MAX_APPOINTMENT_HOURS} hours in one appointment, got {_shown(value)}",
         )
         return None
-    if hours != hours.quantize(Decimal("0.01")):
+    if hours != hours.quantize(_HUNDREDTH):
         check.add(field, f"must be given to at most two decimal places, got {_shown(value)}")
         return None
-    return hours.quantize(Decimal("0.01"))
+    return hours.quantize(_HUNDREDTH)
 
 
 def coerce_length(
@@ -374,11 +379,11 @@ class OrderWindow:
     terminated_on: dt.date | None
     today: dt.date | None
 
-    @property
+    @cached_property
     def natural_end_on(self) -> dt.date:
         return add_months(self.made_on, self.length_months)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         if self.terminated_on is not None:
             return self.terminated_on
