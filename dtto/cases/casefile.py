@@ -74,6 +74,7 @@ from dtto.standards.validation import (
     check_test,
     check_text,
     coerce_date,
+    shown,
 )
 
 FORMAT = "dtto-case/1"
@@ -123,6 +124,10 @@ def read_case_file(path: str | Path) -> dict[str, Any]:
         raise RecordInvalid.one(
             str(path), f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except RecursionError:
+        raise RecordInvalid.one(str(path), "not JSON dtto can read: nested too deeply") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise RecordInvalid.one(str(path), f"not JSON dtto can read: {str(exc)[:200]}") from None
     if not isinstance(document, dict):
         raise RecordInvalid.one(str(path), "must hold a JSON object with format and cases")
     return document
@@ -169,7 +174,7 @@ def schema_errors(document: Mapping[str, Any]) -> list[FieldError]:
 def _errors(
     validator: jsonschema.Draft202012Validator, instance: object, prefix: tuple[object, ...]
 ) -> list[FieldError]:
-    errors = []
+    errors: list[FieldError] = []
     for found in sorted(
         validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
     ):
@@ -177,20 +182,39 @@ def _errors(
         error = found
         while error.context:
             error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
-        errors.append(
-            FieldError(_json_path((*prefix, *error.absolute_path)), _schema_message(error))
+        found_error = FieldError(
+            _json_path((*prefix, *error.absolute_path)), _schema_message(error)
         )
+        # One bad event breaks every branch of the event schema in the same way: say it once.
+        if not errors or (errors[-1].field, errors[-1].message) != (
+            found_error.field,
+            found_error.message,
+        ):
+            errors.append(found_error)
     return errors
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
+    if (
+        error.validator == "pattern"
+        and error.absolute_path
+        and error.absolute_path[-1] == "reference"
+    ):
+        # The pages' rule for a reference, so that both name the same fault the same way.
+        check = Checker()
+        check_reference(check, "reference", error.instance)
+        return check.errors[0].message if check.errors else str(error.message)
     if error.validator == "pattern" and isinstance(error.instance, str):
-        return f"not a date in the form YYYY-MM-DD: {error.instance!r}"
+        return f"not a date in the form YYYY-MM-DD: {shown(error.instance)}"
     if error.validator == "oneOf":
-        return f"not a valid value: {error.instance!r}"
-    return error.message
+        return f"not a valid value: {shown(error.instance)}"
+    if error.validator == "type":
+        return f"{shown(error.instance)} is not of type {error.validator_value!r}"
+    message = str(error.message)
+    if error.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown field")
+    # A hostile file may hold megabytes in one value, which the message would repeat whole.
+    return message if len(message) <= 200 else message[:197] + "..."
 
 
 # --- Import --------------------------------------------------------------------------------

@@ -39,10 +39,12 @@ from .validation import (
     check_breach_dates,
     check_breach_outcome,
     check_choice,
+    check_code,
     check_contact_level,
     check_conviction,
     check_order,
     check_reference,
+    check_referral_dates,
     check_review,
     check_suspension,
     check_termination,
@@ -85,12 +87,60 @@ IN_FILE = " by an earlier case in this file"
 
 
 def _list(check: Checker, field: str, value: object) -> list[Any]:
-    if value is None:
-        return []
+    """A list the file must give as one when it gives it (callers default a missing key)."""
     if isinstance(value, list):
         return value
     check.add(field, f"must be a list, got {type(value).__name__}")
     return []
+
+
+_PERSON_CODES = (
+    ("sex", "sex", True),
+    ("ethnicity", "ethnicity", True),
+    ("accommodation", "accommodation", False),
+    ("main_drug", "drug", False),
+)
+
+
+def _object(check: Checker, field: str, value: object) -> Mapping[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    check.add(field, f"must be an object, got {type(value).__name__}")
+    return None
+
+
+def _read_person_and_referral(
+    check: Checker, case: Mapping[str, Any]
+) -> tuple[date | None, date | None]:
+    """The person and the referral, checked as on import when the file gives them (the core
+    format the engine needs leaves them out). Returns the date of birth and of referral."""
+    born = referred_on = None
+    person = _object(check, "person", case.get("person"))
+    if person is not None:
+        person_check = check.child("person")
+        check_text(person_check, "name", person.get("name"), required=True, max_length=200)
+        born = coerce_date(person_check, "date_of_birth", person.get("date_of_birth"))
+        for key, list_name, required in _PERSON_CODES:
+            check_code(
+                person_check, key, list_name, person.get(key), None, on=None, required=required
+            )
+        for i, code in enumerate(_list(person_check, "other_drugs", person.get("other_drugs", []))):
+            check_code(person_check, f"other_drugs[{i}]", "drug", code, None, on=None)
+    referral = _object(check, "referral", case.get("referral"))
+    if referral is not None:
+        referred_on = coerce_date(check, "referral.on", referral.get("on"))
+        check_code(
+            check, "referral.source", "referral_source", referral.get("source"), None, on=None
+        )
+    check_referral_dates(
+        check,
+        born_field="person.date_of_birth",
+        born=born,
+        referred_field="referral.on",
+        referred_on=referred_on,
+        today=None,
+    )
+    return born, referred_on
 
 
 def _read_event(
@@ -155,7 +205,7 @@ def _read_breach(
     )
     hearings = [
         (f"hearings[{i}]", coerce_date(check, f"hearings[{i}]", day))
-        for i, day in enumerate(_list(check, "hearings", e.get("hearings")))
+        for i, day in enumerate(_list(check, "hearings", e.get("hearings", [])))
     ]
     if on is not None:
         check_breach_dates(
@@ -194,11 +244,11 @@ def _read_termination(
     return None if on is None or reason is None else Termination(on, reason, ref)
 
 
-def _read_conviction(check: Checker, e: Mapping[str, Any]) -> None:
+def _read_conviction(check: Checker, e: Mapping[str, Any], referred_on: date | None) -> None:
     """Not the engine's concern, but checked as the importer checks it."""
     on = coerce_date(check, "on", e.get("on"))
     offence_on = coerce_date(check, "offence_on", e.get("offence_on"), required=False)
-    check_conviction(check, None, None, on, offence_on)
+    check_conviction(check, referred_on, None, on, offence_on)
     check_text(check, "offence", e.get("offence"))
 
 
@@ -212,7 +262,7 @@ def _refuse(check: Checker) -> None:
 
 
 def _read_events(
-    check: Checker, events: list[Any], window: OrderWindow | None
+    check: Checker, events: list[Any], window: OrderWindow | None, referred_on: date | None
 ) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {kind: [] for kind in _EVENT_TYPES}
     kinds: list[str | None] = []
@@ -243,7 +293,7 @@ def _read_events(
             continue
         event_check = check.child(_ref(i))
         if kind == "conviction":
-            _read_conviction(event_check, event)
+            _read_conviction(event_check, event, referred_on)
         elif window is None:
             event_check.add("type", f"a {kind} event needs an Order, and this case has none")
         else:
@@ -274,25 +324,30 @@ def timeline_from_case(
     )
     if reference is not None and seen is not None:
         seen.add(reference)
+    born, referred_on = _read_person_and_referral(check, case)
     terms = case.get("order")
     window = None
     if terms is not None and not isinstance(terms, dict):
         check.add("order", f"must be an object or null, got {type(terms).__name__}")
     elif terms is not None:
+        order_check = check.child("order")
         window = check_order(
-            check.child("order"),
+            order_check,
             made_on=terms.get("made_on"),
             length_months=terms.get("length_months"),
             intensity=terms.get("intensity"),
-            born=None,
-            referred_on=None,
+            born=born,
+            referred_on=referred_on,
             today=None,
             text_allowed=False,
         )
-    events = _list(check, "events", case.get("events"))
+        for key in ("court", "team", "treatment_provider", "case_manager"):
+            # Who and where are checked against the database on import; here only as text.
+            check_text(order_check, key, terms.get(key), max_length=150)
+    events = _list(check, "events", case.get("events", []))
     if terms is not None and window is None:
         _refuse(check)  # nothing to check the events against
-    found = _read_events(check, events, window)
+    found = _read_events(check, events, window, referred_on)
     _refuse(check)
     if window is None or reference is None:
         return None

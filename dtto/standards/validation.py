@@ -54,7 +54,7 @@ def fmt(day: dt.date) -> str:
     return day.isoformat()
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
     """A value as quoted in a message, cut short: a hostile file may hold megabytes in one."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -72,7 +72,7 @@ def coerce_date(
             check.add(field, "is required")
         return None
     if isinstance(value, dt.datetime):
-        check.add(field, f"must be a date, not a date and time: {_shown(value)}")
+        check.add(field, f"must be a date, not a date and time: {shown(value)}")
         return None
     if isinstance(value, dt.date):
         day = value
@@ -81,9 +81,9 @@ def coerce_date(
             day = parse_iso_date(value)
         except ValueError:
             if isinstance(value, str) and _DATE_FORM.fullmatch(value):
-                check.add(field, f"not a real date: {_shown(value)}")
+                check.add(field, f"not a real date: {shown(value)}")
             else:
-                check.add(field, f"not a date in the form YYYY-MM-DD: {_shown(value)}")
+                check.add(field, f"not a date in the form YYYY-MM-DD: {shown(value)}")
             return None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         check.add(
@@ -110,27 +110,27 @@ def coerce_hours(
     if not isinstance(value, int | float | Decimal) and not (
         text_allowed and isinstance(value, str)
     ):
-        check.add(field, f"not a number of hours: {_shown(value)}")
+        check.add(field, f"not a number of hours: {shown(value)}")
         return None
     try:
         hours = Decimal(str(value)) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        check.add(field, f"not a number of hours: {_shown(value)}")
+        check.add(field, f"not a number of hours: {shown(value)}")
         return None
     if not hours.is_finite():
-        check.add(field, f"not a number of hours: {_shown(value)}")
+        check.add(field, f"not a number of hours: {shown(value)}")
         return None
     if hours <= 0:
-        check.add(field, f"must be more than 0 hours, got {_shown(value)}")
+        check.add(field, f"must be more than 0 hours, got {shown(value)}")
         return None
     if hours > MAX_APPOINTMENT_HOURS:
         check.add(
             field,
-            f"must be at most {MAX_APPOINTMENT_HOURS} hours in one appointment, got {_shown(value)}",
+            f"must be at most {MAX_APPOINTMENT_HOURS} hours in one appointment, got {shown(value)}",
         )
         return None
     if hours != hours.quantize(_HUNDREDTH):
-        check.add(field, f"must be given to at most two decimal places, got {_shown(value)}")
+        check.add(field, f"must be given to at most two decimal places, got {shown(value)}")
         return None
     return hours.quantize(_HUNDREDTH)
 
@@ -145,13 +145,13 @@ def coerce_length(
     if text_allowed and isinstance(value, str) and value.strip().isdigit() and len(value) < 10:
         value = int(value)  # as typed into a form
     if isinstance(value, bool) or not isinstance(value, int):
-        check.add(field, f"must be a whole number of months, got {_shown(value)}")
+        check.add(field, f"must be a whole number of months, got {shown(value)}")
         return None
     if not MIN_ORDER_MONTHS <= value <= MAX_ORDER_MONTHS:
         check.add(
             field,
             f"an Order lasts at least {MIN_ORDER_MONTHS} and at most {MAX_ORDER_MONTHS} months,"
-            f" got {_shown(value)}",
+            f" got {shown(value)}",
         )
         return None
     return value
@@ -172,7 +172,7 @@ def check_text(
             check.add(field, "is required")
         return ""
     if not isinstance(value, str):
-        check.add(field, f"must be text, got {_shown(value)}")
+        check.add(field, f"must be text, got {shown(value)}")
         return ""
     if "\x00" in value:
         check.add(field, "must not contain a NUL character")
@@ -198,14 +198,14 @@ def check_choice(check: Checker, field: str, value: object, allowed: Sequence[st
     if value is None or value == "":
         check.add(field, f"is required: one of {', '.join(allowed)}")
     else:
-        check.add(field, f"must be one of {', '.join(allowed)}, got {_shown(value)}")
+        check.add(field, f"must be one of {', '.join(allowed)}, got {shown(value)}")
     return None
 
 
 def check_yes_no(check: Checker, field: str, value: object) -> bool | None:
     if isinstance(value, bool):
         return value
-    check.add(field, f"must be yes or no (true or false), got {_shown(value)}")
+    check.add(field, f"must be yes or no (true or false), got {shown(value)}")
     return None
 
 
@@ -230,12 +230,12 @@ def check_code(
             check.add(field, f"is required: a code from the {list_name} list")
         return None
     if not isinstance(value, str):
-        check.add(field, f"must be a code from the {list_name} list, got {_shown(value)}")
+        check.add(field, f"must be a code from the {list_name} list, got {shown(value)}")
         return None
     if known is None:
         return check_text(check, field, value, max_length=40) or None
     if value not in known:
-        check.add(field, f"unknown code {_shown(value)} in the {list_name} list")
+        check.add(field, f"unknown code {shown(value)} in the {list_name} list")
         return None
     retired_on = known[value]
     if on is not None and retired_on is not None and on >= retired_on:
@@ -282,7 +282,7 @@ def check_reference(
         check.add(field, "is required")
         return None
     if not isinstance(value, str):
-        check.add(field, f"must be text, got {_shown(value)}")
+        check.add(field, f"must be text, got {shown(value)}")
         return None
     reference = value.strip()
     if len(reference) > MAX_REFERENCE_LENGTH:
@@ -291,7 +291,7 @@ def check_reference(
     if not REFERENCE_PATTERN.fullmatch(reference):
         check.add(
             field,
-            f"{_shown(reference)} must start with a letter or digit and hold only letters,"
+            f"{shown(reference)} must start with a letter or digit and hold only letters,"
             " digits and _ . / -",
         )
         return None
@@ -356,7 +356,7 @@ def check_assessment(
     if recommended_intensity not in ("", None) and recommended_intensity not in INTENSITIES:
         check.add(
             "recommended_intensity",
-            f"must be higher or lower, got {_shown(recommended_intensity)}",
+            f"must be higher or lower, got {shown(recommended_intensity)}",
         )
     elif recommended_intensity and chosen != suitable:
         check.add("recommended_intensity", "is only given when the person was found suitable")
@@ -456,7 +456,7 @@ def check_case_manager(
     if given is None or given == "":
         return
     if member is None:
-        check.add(field, f"no user called {_shown(given)}")
+        check.add(field, f"no user called {shown(given)}")
     elif not (member.active and member.role == case_manager_role and member.area == case_area):
         area = case_area_name or case_area
         check.add(field, f"{member.name} is not an active case manager in {area}")
@@ -508,13 +508,13 @@ def check_test(
     resolved: list[tuple[str, str, bool | None]] = []
     admitted_codes: list[str] = []
     if not isinstance(results, Mapping):
-        check.add("results", f"must be substances with positive or negative, got {_shown(results)}")
+        check.add("results", f"must be substances with positive or negative, got {shown(results)}")
         results = {}
     if not isinstance(confirmed, Mapping):
-        check.add("confirmed", f"must be substances with true or false, got {_shown(confirmed)}")
+        check.add("confirmed", f"must be substances with true or false, got {shown(confirmed)}")
         confirmed = {}
     if not isinstance(admitted, list | tuple):
-        check.add("admitted", f"must be a list of substances, got {_shown(admitted)}")
+        check.add("admitted", f"must be a list of substances, got {shown(admitted)}")
         admitted = []
     if chosen is not None and chosen != "sample" and results:
         check.add("results", f"a test with outcome {chosen!r} has no results")
@@ -522,7 +522,7 @@ def check_test(
         field = f"results.{substance}"
         code = check_code(check, field, "substance", substance, substances, on=day)
         if result not in TEST_RESULTS:
-            check.add(field, f"must be positive or negative, got {_shown(result)}")
+            check.add(field, f"must be positive or negative, got {shown(result)}")
         elif code is not None:
             resolved.append((code, result, confirmed.get(substance)))
     for substance, value in confirmed.items():
@@ -532,7 +532,7 @@ def check_test(
         elif results[substance] != "positive":
             check.add(field, "only a positive result is sent for confirmation")
         elif not isinstance(value, bool):
-            check.add(field, f"must be true or false, got {_shown(value)}")
+            check.add(field, f"must be true or false, got {shown(value)}")
     for i, substance in enumerate(admitted):
         code = check_code(check, f"admitted[{i}]", "substance", substance, substances, on=day)
         if code is not None:

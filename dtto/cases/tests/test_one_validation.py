@@ -98,9 +98,7 @@ def _appointment(on: dt.date, hours: Any = 2) -> Callable[[Order], object]:
     )
 
 
-def _terminate(
-    on: dt.date, reason: str = "completed", **dates: dt.date
-) -> Callable[[Order], object]:
+def _terminate(on: dt.date, reason: str = "completed", **dates: Any) -> Callable[[Order], object]:
     return lambda order: services.terminate_order(
         order, by=TEST_ACTOR, on=on, reason=reason, today=TODAY, **dates
     )
@@ -318,3 +316,108 @@ def test_the_termination_page_refuses_a_date_before_the_order(
     assert response.status_code == 200
     assert f"{early.isoformat()} is before the Order was made on" in response.content.decode()
     assert not Termination.objects.filter(order=running.order).exists()
+
+
+# --- Hostile input: a refusal naming the field, never a traceback ------------------------------
+
+DOCUMENT = "(the whole file)"  # the refusal names the file itself, not a field in it
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _changed(path: tuple[str | int, ...], raw_value: str) -> str:
+    """The fixture's first case with one value replaced by raw JSON text."""
+    loaded = document()
+    node: Any = loaded
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "@@"
+    return json.dumps(loaded).replace('"@@"', raw_value)
+
+
+# The fixture's events: [0] appointment, [1] test, [7] breach, [11] termination.
+HOSTILE = [
+    ("nesting 100,000 deep", DEEP, DOCUMENT),
+    ("nesting 100,000 deep inside the cases", '{"format": "dtto-case/1", "cases": [' + DEEP + "]}",
+     DOCUMENT),
+    ("nesting 900 deep as the Order", _changed(("cases", 0, "order"), "[" * 900 + "]" * 900),
+     "cases[0].order"),
+    ("a lone surrogate in a name", _changed(("cases", 0, "person", "name"), '"\\ud800"'),
+     "cases[0].person.name"),
+    ("a lone surrogate in a reference", _changed(("cases", 0, "reference"), '"\\udfff"'),
+     "cases[0].reference"),
+    ("a NUL in a name", _changed(("cases", 0, "person", "name"), '"A\\u0000B"'),
+     "cases[0].person.name"),
+    ("a NUL as the termination reason", _changed(("cases", 0, "events", 11, "reason"), '"\\u0000"'),
+     "cases[0].events[11].reason"),
+    ("hours as text", _changed(("cases", 0, "events", 0, "hours"), '"2"'), "cases[0].events[0].hours"),
+    ("a date as a number", _changed(("cases", 0, "events", 0, "on"), "20030203"),
+     "cases[0].events[0].on"),
+    ("a length of true", _changed(("cases", 0, "order", "length_months"), "true"),
+     "cases[0].order.length_months"),
+    ("results as a list", _changed(("cases", 0, "events", 1, "results"), "[]"),
+     "cases[0].events[1].results"),
+    ("hearings as text", _changed(("cases", 0, "events", 7, "hearings"), '"2003-03-02"'),
+     "cases[0].events[7].hearings"),
+    ("events null", _changed(("cases", 0, "events"), "null"), "cases[0].events"),
+    ("an event type as a list", _changed(("cases", 0, "events", 0, "type"), '["appointment"]'),
+     "cases[0].events[0].type"),
+    ("a case as a list", '{"format": "dtto-case/1", "cases": [[]]}', "cases[0]"),
+    ("a number of 5,000 digits", _changed(("cases", 0, "order", "length_months"), "9" * 5000),
+     DOCUMENT),
+    ("a length of 10^30", _changed(("cases", 0, "order", "length_months"), "1" + "0" * 30),
+     "cases[0].order.length_months"),
+    ("infinite hours", _changed(("cases", 0, "events", 0, "hours"), "1e400"),
+     "cases[0].events[0].hours"),
+    ("hours NaN", _changed(("cases", 0, "events", 0, "hours"), "NaN"), "cases[0].events[0].hours"),
+    ("an Order made in 9999", _changed(("cases", 0, "order", "made_on"), '"9999-12-31"'),
+     "cases[0].order.made_on"),
+    ("a referral in year 1", _changed(("cases", 0, "referral", "on"), '"0001-01-01"'),
+     "cases[0].referral.on"),
+    ("a name of a million characters", _changed(("cases", 0, "person", "name"), '"' + "x" * 10**6 + '"'),
+     "cases[0].person.name"),
+    ("not UTF-8", "\udcff\udcfe{", DOCUMENT),
+    ("an empty file", "", DOCUMENT),
+    ("a list, not an object", "[]", DOCUMENT),
+]  # fmt: skip
+
+
+def _write(path: Path, raw: str) -> None:
+    # surrogateescape: the "not UTF-8" row stands for the raw bytes FF FE.
+    path.write_bytes(raw.encode("utf-8", "surrogateescape"))
+
+
+def _names(line: str, path: Path, field: str) -> bool:
+    if field == DOCUMENT:
+        return line.startswith((f"{path}: ", "(document): "))
+    return line.startswith(f"{field}: ")
+
+
+@pytest.mark.parametrize(("name", "raw", "field"), HOSTILE, ids=[row[0] for row in HOSTILE])
+def test_hostile_input_is_refused_on_import_naming_the_field(
+    name: str, raw: str, field: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.json"
+    _write(path, raw)
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="not imported"):
+        call_command("import", str(path), stdout=io.StringIO(), stderr=errors)
+    problems = [line.strip() for line in errors.getvalue().splitlines()[1:]]
+    assert any(_names(line, path, field) for line in problems), problems
+    assert all(len(line) < 400 for line in problems)  # no megabyte of the value repeated
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize(("name", "raw", "field"), HOSTILE, ids=[row[0] for row in HOSTILE])
+def test_hostile_input_is_refused_by_evaluate_naming_the_field(
+    name: str, raw: str, field: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.json"
+    _write(path, raw)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("evaluate", str(path), "--as-of", "2004-06-30", stdout=out)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert _names(message[len(f"{path}: ") :], path, field), message
+    assert len(message) < 400 + len(str(path))
+    assert out.getvalue() == ""
