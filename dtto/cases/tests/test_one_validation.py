@@ -421,3 +421,24 @@ def test_hostile_input_is_refused_by_evaluate_naming_the_field(
     assert _names(message[len(f"{path}: ") :], path, field), message
     assert len(message) < 400 + len(str(path))
     assert out.getvalue() == ""
+
+
+def test_an_appointment_arranged_ahead_is_taken_by_the_page_and_the_importer_alike() -> None:
+    # An appointment with no outcome yet may be in the future (it has been arranged); one
+    # with an outcome may not. TODAY is 2004-06-30, so an Order made 2004-03-01 runs past it.
+    from dtto.cases.casefile import import_case_document
+
+    ahead = dt.date(2004, 7, 5)
+    order = make_order(made_on=dt.date(2004, 3, 1))
+    services.record_appointment(
+        order, by=TEST_ACTOR, on=ahead, hours=2, with_whom="probation", today=TODAY
+    )
+    arranged = {**appointment(ahead.isoformat()), "outcome": "not_recorded"}
+    file = document([arranged], made_on="2004-03-01")
+    assert import_case_document(file, by=TEST_ACTOR, today=TODAY).created == ["EXAMPLE-1"]
+    attended = document([appointment(ahead.isoformat())], made_on="2004-03-01")
+    attended["cases"][0]["reference"] = "EXAMPLE-2"
+    with pytest.raises(
+        RecordInvalid, match=r"cases\[0\]\.events\[0\]\.on: 2004-07-05 is in the future"
+    ):
+        import_case_document(attended, by=TEST_ACTOR, today=TODAY)
