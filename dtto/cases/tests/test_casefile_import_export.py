@@ -19,10 +19,10 @@ from dtto.cases import services
 from dtto.cases.casefile import (
     dump_case_document,
     export_case_document,
-    import_case_document,
     schema,
     write_case_file,
 )
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Appointment, Case, Code, DrugTestResult, Order, Person
 from dtto.cases.tests.factories import TEST_ACTOR
 from dtto.standards.errors import RecordInvalid

@@ -27,6 +27,7 @@ from django.urls import reverse
 from dtto.accounts.models import Role
 from dtto.audit.models import AuditEvent
 from dtto.cases import services
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Appointment, Case, Order, Termination
 from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
 from dtto.cases.tests.web import make_running_case, make_user
@@ -206,8 +207,6 @@ def _file_index(row: Row) -> int:
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.file], ids=lambda row: row.name)
 def test_the_importer_refuses_the_same_field_and_imports_nothing(row: Row, tmp_path: Path) -> None:
-    from dtto.cases.casefile import import_case_document
-
     make_user("cm-present", Role.CASE_MANAGER, "leicestershire")  # users exist, as in life
     if row.field == "case_manager":
         row.service()  # type: ignore[misc]  # creates the user the file names
@@ -426,8 +425,6 @@ def test_hostile_input_is_refused_by_evaluate_naming_the_field(
 def test_an_appointment_arranged_ahead_is_taken_by_the_page_and_the_importer_alike() -> None:
     # An appointment with no outcome yet may be in the future (it has been arranged); one
     # with an outcome may not. TODAY is 2004-06-30, so an Order made 2004-03-01 runs past it.
-    from dtto.cases.casefile import import_case_document
-
     ahead = dt.date(2004, 7, 5)
     order = make_order(made_on=dt.date(2004, 3, 1))
     services.record_appointment(

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dtto.audit.services import Actor
-from dtto.cases.casefile import dump_case_document, export_case_document, import_case_document
+from dtto.cases.casefile import dump_case_document, export_case_document
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case, Order
 from dtto.cases.tests.factories import make_order
 from dtto.cases.timeline import evaluate_order, timelines_for_orders

@@ -1,0 +1,845 @@
+"""Importing case files in the ``dtto-case/1`` format (docs/case-format.md).
+
+Import is all-or-nothing per document: every case is checked first (the schema, then the
+pure checks of dtto.standards.validation, which the services and ``dtto evaluate`` use too)
+and nothing is written unless all pass. A case whose reference is already recorded is left
+exactly as it is and reported as unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import fastjsonschema
+import jsonschema
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
+from dtto.audit.models import AuditEvent
+from dtto.audit.services import as_actor
+from dtto.cases.casefile import FORMAT, schema
+from dtto.cases.codelists import DEFAULT_ATTENDANCE_CODE
+from dtto.cases.models import (
+    Appointment,
+    Assessment,
+    Breach,
+    BreachHearing,
+    Case,
+    Code,
+    ContactLevelChange,
+    Conviction,
+    CourtReview,
+    DrugTest,
+    DrugTestResult,
+    FormalWarning,
+    Order,
+    Person,
+    Suspension,
+    Termination,
+)
+from dtto.cases.services.common import By
+from dtto.cases.services.order import check_order_case_manager
+from dtto.cases.services.referral import assessment_reason_lists
+from dtto.cases.signals import orders_changed
+from dtto.cases.validation import CodeBook
+from dtto.lib.dates import add_months
+from dtto.standards.errors import Checker, FieldError, RecordInvalid
+from dtto.standards.validation import (
+    OrderWindow,
+    check_appointment,
+    check_assessment,
+    check_breach_dates,
+    check_breach_outcome,
+    check_code_meaning,
+    check_contact_level,
+    check_conviction,
+    check_order,
+    check_reference,
+    check_referral_dates,
+    check_review,
+    check_suspension,
+    check_termination,
+    check_test,
+    check_text,
+    coerce_date,
+    shown,
+)
+
+MAX_REPORTED_ERRORS = 100
+
+
+def _json_path(parts: Iterable[object]) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(document)"
+
+
+@cache
+def _document_validator() -> jsonschema.Draft202012Validator:
+    """Checks the document's own fields; each case is checked on its own (below)."""
+    outline = dict(schema())
+    outline["properties"] = {**schema()["properties"], "cases": {"type": "array"}}
+    return jsonschema.Draft202012Validator(outline)
+
+
+@cache
+def _case_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator({"$ref": "#/$defs/case", "$defs": schema()["$defs"]})
+
+
+@cache
+def _fast_case_check() -> Any:
+    # jsonschema walks a file of thousands of Orders far too slowly (about 100 microseconds an
+    # event); fastjsonschema compiles the same schema to Python and passes a good case in a
+    # fraction of that. It stops at the first problem, so a case it refuses is checked again
+    # with jsonschema to name every problem.
+    return fastjsonschema.compile({"$ref": "#/$defs/case", "$defs": schema()["$defs"]})
+
+
+def schema_errors(document: Mapping[str, Any]) -> list[FieldError]:
+    """Every way the document breaks the schema, each named by its place in the file."""
+    errors = _errors(_document_validator(), document, ())
+    if errors:
+        return errors
+    fast = _fast_case_check()
+    for index, case in enumerate(document["cases"]):
+        try:
+            fast(case)
+        except fastjsonschema.JsonSchemaException:
+            errors += _errors(_case_validator(), case, ("cases", index))
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
+    return errors[:MAX_REPORTED_ERRORS]
+
+
+def _errors(
+    validator: jsonschema.Draft202012Validator, instance: object, prefix: tuple[object, ...]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for found in sorted(
+        validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
+    ):
+        # "one of: an order, or null" says little; name the deepest real problem instead.
+        error = found
+        while error.context:
+            error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+        found_error = FieldError(
+            _json_path((*prefix, *error.absolute_path)), _schema_message(error)
+        )
+        # One bad event breaks every branch of the event schema in the same way: say it once.
+        if not errors or (errors[-1].field, errors[-1].message) != (
+            found_error.field,
+            found_error.message,
+        ):
+            errors.append(found_error)
+    return errors
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if (
+        error.validator == "pattern"
+        and error.absolute_path
+        and error.absolute_path[-1] == "reference"
+    ):
+        # The pages' rule for a reference, so that both name the same fault the same way.
+        check = Checker()
+        check_reference(check, "reference", error.instance)
+        return check.errors[0].message if check.errors else str(error.message)
+    if error.validator == "pattern" and isinstance(error.instance, str):
+        return f"not a date in the form YYYY-MM-DD: {shown(error.instance)}"
+    if error.validator == "oneOf":
+        return f"not a valid value: {shown(error.instance)}"
+    if error.validator == "type":
+        return f"{shown(error.instance)} is not of type {error.validator_value!r}"
+    message = str(error.message)
+    if error.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown field")
+    # A hostile file may hold megabytes in one value, which the message would repeat whole.
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    order_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"{len(self.created)} case(s) imported, {len(self.unchanged)} already recorded (nothing changed)"
+        ]
+        lines += [f"  {ref}: already recorded; nothing changed" for ref in self.unchanged[:20]]
+        if len(self.unchanged) > 20:
+            lines.append(f"  ... and {len(self.unchanged) - 20} more already recorded")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Reference:
+    """Reference data and codes, loaded once per import."""
+
+    codes: CodeBook
+    areas: dict[str, Area]
+    courts: dict[str, Court]
+    teams: dict[str, Team]
+    providers: dict[str, TreatmentProvider]
+    users: dict[str, User]
+
+    @classmethod
+    def load(cls) -> _Reference:
+        return cls(
+            codes=CodeBook(),
+            areas={a.code: a for a in Area.objects.all()},
+            courts={c.code: c for c in Court.objects.all()},
+            teams={t.code: t for t in Team.objects.all()},
+            providers={p.code: p for p in TreatmentProvider.objects.all()},
+            users={u.username: u for u in User.objects.select_related("area")},
+        )
+
+
+@dataclass
+class _PlannedCase:
+    """A checked case, with every value resolved, ready to be written."""
+
+    source: Mapping[str, Any]
+    area: Area
+    person: dict[str, Any]
+    other_drugs: list[Code]
+    referred_on: dt.date
+    referral_source: Code
+    assessment: dict[str, Any] | None
+    order: dict[str, Any] | None
+    events: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (type, fields, extras)
+
+
+def import_case_document(
+    document: Mapping[str, Any], *, by: By, today: dt.date | None = None, dry_run: bool = False
+) -> ImportResult:
+    """Import one case document, all or nothing; raises RecordInvalid naming every bad field."""
+    today = today if today is not None else timezone.localdate()
+    errors = schema_errors(document)
+    if errors:
+        raise RecordInvalid(errors)
+    cases: Sequence[Mapping[str, Any]] = document["cases"]
+    result = ImportResult()
+    check = Checker()
+    references = [c["reference"] for c in cases]
+    existing = set(
+        Case.objects.filter(reference__in=references).values_list("reference", flat=True)
+    )
+    seen: set[str] = set()
+    reference_data = _Reference.load()
+    planned: list[_PlannedCase] = []
+    for index, source in enumerate(cases):
+        case_check = check.child(f"cases[{index}]")
+        # A reference given twice is refused as a page refuses one already in use.
+        reference = check_reference(
+            case_check,
+            "reference",
+            source["reference"],
+            in_use=seen,
+            in_use_by=" by an earlier case in this file",
+        )
+        if reference is None:
+            continue
+        seen.add(reference)
+        if reference in existing:
+            result.unchanged.append(reference)
+            continue
+        plan = _check_case(case_check, reference_data, source, today)
+        if plan is not None:
+            planned.append(plan)
+        if len(check.errors) >= MAX_REPORTED_ERRORS:
+            break
+    check.raise_if_any()
+    if dry_run:
+        result.created = [p.source["reference"] for p in planned]
+        return result
+    with transaction.atomic():
+        # Checked again under the transaction: another import may have added a case meanwhile.
+        raced = Case.objects.filter(reference__in=[p.source["reference"] for p in planned])
+        if raced.exists():
+            raise RecordInvalid.one(
+                "cases",
+                f"{raced.first()} was recorded while this file was being checked; import it again",
+            )
+        for chunk_start in range(0, len(planned), 500):
+            _write_cases(planned[chunk_start : chunk_start + 500], by, result)
+        if result.order_ids:
+            orders_changed.send(sender=Order, order_ids=result.order_ids)
+    return result
+
+
+def _check_case(
+    check: Checker, ref: _Reference, source: Mapping[str, Any], today: dt.date
+) -> _PlannedCase | None:
+    codes = ref.codes
+    area = ref.areas.get(source.get("area", ""))
+    if "area" not in source:
+        check.add("area", "is required to import a case")
+    elif area is None:
+        check.add("area", f"unknown probation area {source['area']!r}")
+    person_src = source.get("person")
+    referral_src = source.get("referral")
+    if person_src is None:
+        check.add("person", "is required to import a case")
+    if referral_src is None:
+        check.add("referral", "is required to import a case")
+    if person_src is None or referral_src is None:
+        return None
+    referred_on = coerce_date(check, "referral.on", referral_src["on"])
+    source_code = codes.resolve(
+        check, "referral.source", "referral_source", referral_src["source"], on=referred_on
+    )
+    person_check = check.child("person")
+    born = coerce_date(person_check, "date_of_birth", person_src["date_of_birth"])
+    check_referral_dates(
+        check,
+        born_field="person.date_of_birth",
+        born=born,
+        referred_field="referral.on",
+        referred_on=referred_on,
+        today=today,
+    )
+    person = {
+        "name": check_text(person_check, "name", person_src["name"], required=True, max_length=200),
+        "date_of_birth": born,
+        "sex": codes.resolve(person_check, "sex", "sex", person_src["sex"], on=referred_on),
+        "ethnicity": codes.resolve(
+            person_check, "ethnicity", "ethnicity", person_src["ethnicity"], on=referred_on
+        ),
+        "accommodation": codes.resolve(
+            person_check,
+            "accommodation",
+            "accommodation",
+            person_src.get("accommodation"),
+            on=referred_on,
+            required=False,
+        ),
+        "main_drug": codes.resolve(
+            person_check,
+            "main_drug",
+            "drug",
+            person_src.get("main_drug"),
+            on=referred_on,
+            required=False,
+        ),
+        "mental_health_need": person_src.get("mental_health_need"),
+    }
+    other_drugs = [
+        codes.resolve(person_check, f"other_drugs[{i}]", "drug", code, on=referred_on)
+        for i, code in enumerate(person_src.get("other_drugs", []))
+    ]
+    assessment = None
+    if source.get("assessment") and referred_on is not None:
+        assessment = _check_assessment(
+            check.child("assessment"), codes, source["assessment"], referred_on, today
+        )
+    order, window = _check_order(
+        check.child("order"), ref, source.get("order"), area, born, referred_on, today
+    )
+    events = _check_events(
+        check,
+        codes,
+        source.get("events", []),
+        window,
+        referred_on,
+        today,
+        has_order=source.get("order") is not None,
+    )
+    if not check.ok or area is None or referred_on is None or source_code is None:
+        return None
+    return _PlannedCase(
+        source=source,
+        area=area,
+        person=person,
+        other_drugs=[c for c in other_drugs if c is not None],
+        referred_on=referred_on,
+        referral_source=source_code,
+        assessment=assessment,
+        order=order,
+        events=events,
+    )
+
+
+def _check_assessment(
+    check: Checker,
+    codes: CodeBook,
+    source: Mapping[str, Any],
+    referred_on: dt.date,
+    today: dt.date,
+) -> dict[str, Any]:
+    reason_lists = assessment_reason_lists(codes)
+    outcome, started, completed, reason = check_assessment(
+        check,
+        referred_on,
+        today,
+        outcome=source["outcome"],
+        outcomes=Assessment.Outcome.values,
+        started_on=source.get("started_on"),
+        completed_on=source.get("completed_on"),
+        reason=source.get("reason"),
+        reason_lists=reason_lists,
+        recommended_intensity=source.get("recommended_intensity") or "",
+        suitable=Assessment.Outcome.SUITABLE,
+    )
+    return {
+        "outcome": outcome,
+        "started_on": started,
+        "completed_on": completed,
+        "reason": (
+            codes.get(reason_lists[outcome][0], reason)
+            if outcome is not None and reason is not None
+            else None
+        ),
+        "recommended_intensity": source.get("recommended_intensity") or "",
+    }
+
+
+def _check_order(
+    check: Checker,
+    ref: _Reference,
+    source: Mapping[str, Any] | None,
+    area: Area | None,
+    born: dt.date | None,
+    referred_on: dt.date | None,
+    today: dt.date,
+) -> tuple[dict[str, Any] | None, OrderWindow | None]:
+    if source is None:
+        return None, None
+    window = check_order(
+        check,
+        made_on=source["made_on"],
+        length_months=source["length_months"],
+        intensity=source["intensity"],
+        born=born,
+        referred_on=referred_on,
+        today=today,
+    )
+    order: dict[str, Any] = {
+        "made_on": window.made_on if window else None,
+        "length_months": window.length_months if window else None,
+        "intensity": source["intensity"],
+    }
+    for key, table, label in (
+        ("court", ref.courts, "court"),
+        ("team", ref.teams, "team"),
+        ("treatment_provider", ref.providers, "treatment provider"),
+    ):
+        code = source.get(key)
+        found = table.get(code) if code else None
+        if code and found is None:
+            check.add(key, f"unknown {label} {code!r}")
+        elif found is not None and area is not None and found.area_id != area.pk:
+            check.add(key, f"{found} is not in {area}")
+        order[key] = found
+    manager_name = source.get("case_manager")
+    order["case_manager"] = ref.users.get(manager_name) if manager_name else None
+    if area is not None:
+        check_order_case_manager(check, "case_manager", manager_name, order["case_manager"], area)
+    return order, window
+
+
+def _check_events(
+    check: Checker,
+    codes: CodeBook,
+    events: Sequence[Mapping[str, Any]],
+    window: OrderWindow | None,
+    referred_on: dt.date | None,
+    today: dt.date,
+    *,
+    has_order: bool,
+) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    terminations = [i for i, e in enumerate(events) if e["type"] == "termination"]
+    for extra in terminations[1:]:
+        check.add(f"events[{extra}]", "a second termination: an Order is terminated once")
+    planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    termination: tuple[str, dict[str, Any], dict[str, Any]] | None = None
+    if window is not None and terminations:
+        # The termination is checked first: it closes the window the other events must fall in.
+        index = terminations[0]
+        termination = _check_termination(
+            check.child(f"events[{index}]"), codes, events[index], window
+        )
+        ends = termination[1]["on"]
+        if ends is not None and window.made_on <= ends < window.natural_end_on:
+            window = OrderWindow(window.made_on, window.length_months, ends, today)
+    for index, event in enumerate(events):
+        kind = event["type"]
+        event_check = check.child(f"events[{index}]")
+        if kind == "conviction":
+            planned.append(_check_conviction(event_check, event, referred_on, today))
+            continue
+        if window is None:
+            # Without a readable Order there is nothing to check the event against; a case
+            # with an Order that has errors has had them reported already.
+            if not has_order:
+                event_check.add("type", f"a {kind} event needs an Order, and this case has none")
+            continue
+        if kind == "termination":
+            if termination is not None and index == terminations[0]:
+                planned.append(termination)
+            continue
+        planned.append(_check_order_event(event_check, codes, kind, event, window, today))
+    return planned
+
+
+def _check_conviction(
+    check: Checker, event: Mapping[str, Any], referred_on: dt.date | None, today: dt.date
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    day = coerce_date(check, "on", event["on"])
+    offence_day = coerce_date(check, "offence_on", event.get("offence_on"), required=False)
+    check_conviction(check, referred_on, today, day, offence_day)
+    offence = check_text(check, "offence", event.get("offence"))
+    return "conviction", {"on": day, "offence_on": offence_day, "offence": offence}, {}
+
+
+def _check_termination(
+    check: Checker, codes: CodeBook, event: Mapping[str, Any], window: OrderWindow
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    day = coerce_date(check, "on", event["on"])
+    onward = coerce_date(
+        check, "onward_referral_on", event.get("onward_referral_on"), required=False
+    )
+    handover = coerce_date(
+        check, "custody_handover_on", event.get("custody_handover_on"), required=False
+    )
+    reason = check_termination(
+        check,
+        window,
+        on=day,
+        reason=event["reason"],
+        reasons=codes.known("termination_reason"),
+        onward_referral_on=onward,
+        custody_handover_on=handover,
+    )
+    fields = {
+        "on": day,
+        "reason": codes.get("termination_reason", reason) if reason is not None else None,
+        "onward_referral_on": onward,
+        "onward_referral_to": check_text(
+            check, "onward_referral_to", event.get("onward_referral_to")
+        ),
+        "custody_handover_on": handover,
+    }
+    return "termination", fields, {}
+
+
+def _check_order_event(
+    check: Checker,
+    codes: CodeBook,
+    kind: str,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    today: dt.date,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    if kind == "suspension":
+        starts = coerce_date(check, "from", event["from"])
+        ends = coerce_date(check, "to", event["to"])
+        reason = check_suspension(check, window, starts, ends, event["reason"])
+        return kind, {"starts_on": starts, "ends_on": ends, "reason": reason}, {}
+    day = coerce_date(check, "on", event["on"])
+    if kind == "appointment":
+        return _check_appointment(check, codes, event, window, day)
+    if kind == "test":
+        results, admitted = check_test(
+            check,
+            day,
+            outcome=event["outcome"],
+            results=event.get("results"),
+            confirmed=event.get("confirmed"),
+            admitted=event.get("admitted"),
+            substances=codes.known("substance"),
+        )
+        window.check_day(check, "on", day)
+        return (
+            kind,
+            {"on": day, "outcome": event["outcome"]},
+            {
+                "results": [
+                    (codes.get("substance", code), result, confirmed)
+                    for code, result, confirmed in results
+                ],
+                "admitted": [codes.get("substance", code) for code in admitted],
+            },
+        )
+    if kind == "warning":
+        window.check_day(check, "on", day)
+        return kind, {"on": day, "reason": check_text(check, "reason", event.get("reason"))}, {}
+    if kind == "breach":
+        return _check_breach(check, codes, event, window, day, today)
+    if kind == "review":
+        hearing = check_review(check, window, on=day, hearing=event["hearing"])
+        sat = [
+            check_text(check, f"sat[{i}]", name, max_length=200)
+            for i, name in enumerate(event.get("sat", []))
+        ]
+        notes = check_text(check, "notes", event.get("notes"))
+        fields = {"on": day, "hearing": hearing, "sat": "\n".join(sat), "notes": notes}
+        return kind, fields, {}
+    if kind == "contact_level":
+        level = check_contact_level(check, window, on=day, level=event["level"])
+        return kind, {"on": day, "level": level}, {}
+    raise AssertionError(f"event type {kind} passed the schema but has no checks")
+
+
+def _check_appointment(
+    check: Checker,
+    codes: CodeBook,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    day: dt.date | None,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    outcome = event["outcome"]
+    code_value = event.get("outcome_code") or DEFAULT_ATTENDANCE_CODE.get(outcome)
+    code = codes.resolve(
+        check, "outcome_code", "attendance_outcome", code_value, on=day, required=False
+    )
+    if code is not None:
+        check_code_meaning(check, "outcome_code", code.code, code.meaning, outcome)
+    kind_code = codes.resolve(
+        check, "kind", "appointment_kind", event.get("kind"), on=day, required=False
+    )
+    hours = check_appointment(
+        check,
+        window,
+        on=day,
+        hours=event["hours"],
+        with_whom=event["with"],
+        has_outcome=code is not None,
+        with_field="with",
+    )
+    fields = {
+        "on": day,
+        "hours": hours,
+        "with_whom": event["with"],
+        "kind": kind_code,
+        "outcome": code,
+    }
+    return "appointment", fields, {}
+
+
+def _check_breach(
+    check: Checker,
+    codes: CodeBook,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    day: dt.date | None,
+    today: dt.date,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    window.check_day(check, "on", day)
+    decided = coerce_date(check, "decided_on", event.get("decided_on"), required=False)
+    outcome = check_breach_outcome(
+        check, event["outcome"], decided, decided_given=event.get("decided_on") is not None
+    )
+    code = codes.resolve(
+        check,
+        "outcome_code",
+        "breach_outcome",
+        event.get("outcome_code") or event["outcome"],
+        on=decided,
+    )
+    if code is not None:
+        check_code_meaning(check, "outcome_code", code.code, code.meaning, outcome)
+    hearings = [
+        coerce_date(check, f"hearings[{i}]", text)
+        for i, text in enumerate(event.get("hearings", []))
+    ]
+    issued = coerce_date(check, "warrant_issued_on", event.get("warrant_issued_on"), required=False)
+    executed = coerce_date(
+        check, "warrant_executed_on", event.get("warrant_executed_on"), required=False
+    )
+    if day is not None:
+        check_breach_dates(
+            check,
+            day,
+            today,
+            decided_on=decided,
+            hearings=[(f"hearings[{i}]", h) for i, h in enumerate(hearings)],
+            warrant_issued_on=issued,
+            warrant_executed_on=executed,
+        )
+    fields = {
+        "on": day,
+        "reason": check_text(check, "reason", event.get("reason")),
+        "outcome": code,
+        "decided_on": decided,
+        "warrant_issued_on": issued,
+        "warrant_executed_on": executed,
+    }
+    return "breach", fields, {"hearings": [h for h in hearings if h is not None]}
+
+
+_EVENT_MODELS: dict[str, type[Any]] = {
+    "appointment": Appointment,
+    "test": DrugTest,
+    "warning": FormalWarning,
+    "breach": Breach,
+    "review": CourtReview,
+    "contact_level": ContactLevelChange,
+    "suspension": Suspension,
+}
+
+
+def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> None:
+    people = Person.objects.bulk_create(Person(**p.person) for p in planned)
+    Person.other_drugs.through.objects.bulk_create(
+        Person.other_drugs.through(person_id=person.pk, code_id=code.pk)
+        for person, plan in zip(people, planned, strict=True)
+        for code in plan.other_drugs
+    )
+    cases = Case.objects.bulk_create(
+        Case(
+            reference=plan.source["reference"],
+            person=person,
+            area=plan.area,
+            referred_on=plan.referred_on,
+            referral_source=plan.referral_source,
+        )
+        for person, plan in zip(people, planned, strict=True)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(case=case, **plan.assessment)
+        for case, plan in zip(cases, planned, strict=True)
+        if plan.assessment is not None
+    )
+    with_orders = [
+        (case, plan) for case, plan in zip(cases, planned, strict=True) if plan.order is not None
+    ]
+    orders = Order.objects.bulk_create(
+        Order(
+            case=case,
+            natural_end_on=add_months(plan.order["made_on"], plan.order["length_months"]),  # type: ignore[index]
+            terminated_on=next(
+                (f["on"] for kind, f, _ in plan.events if kind == "termination"), None
+            ),
+            **plan.order,  # type: ignore[arg-type]
+        )
+        for case, plan in with_orders
+    )
+    order_by_case = {order.case_id: order for order in orders}
+    result.order_ids.extend(o.pk for o in orders)
+    rows: dict[str, list[Any]] = {kind: [] for kind in _EVENT_MODELS}
+    appointment_rows: list[tuple[Any, ...]] = []
+    test_extras: list[dict[str, Any]] = []
+    breach_extras: list[dict[str, Any]] = []
+    terminations: list[Termination] = []
+    convictions: list[Conviction] = []
+    for case, plan in zip(cases, planned, strict=True):
+        order = order_by_case.get(case.pk)
+        for kind, fields, extras in plan.events:
+            if kind == "conviction":
+                convictions.append(Conviction(case=case, **fields))
+            elif kind == "termination":
+                terminations.append(Termination(order=order, **fields))
+            elif kind == "appointment":
+                appointment_rows.append(
+                    (
+                        order.pk,  # type: ignore[union-attr]
+                        fields["on"],
+                        fields["hours"],
+                        fields["with_whom"],
+                        fields["kind"].pk if fields["kind"] else None,
+                        fields["outcome"].pk if fields["outcome"] else None,
+                    )
+                )
+            else:
+                rows[kind].append(_EVENT_MODELS[kind](order=order, **fields))
+                if kind == "test":
+                    test_extras.append(extras)
+                elif kind == "breach":
+                    breach_extras.append(extras)
+    _insert_rows(
+        Appointment, ["order", "on", "hours", "with_whom", "kind", "outcome"], appointment_rows
+    )
+    for kind, model in _EVENT_MODELS.items():
+        if kind == "appointment":
+            continue
+        created = model.objects.bulk_create(rows[kind], batch_size=2000)
+        if kind == "test":
+            _write_test_details(created, test_extras)
+        elif kind == "breach":
+            BreachHearing.objects.bulk_create(
+                BreachHearing(breach=breach, on=day)
+                for breach, extras in zip(created, breach_extras, strict=True)
+                for day in extras["hearings"]
+            )
+    Termination.objects.bulk_create(terminations)
+    Conviction.objects.bulk_create(convictions)
+    actor = as_actor(by)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor.user,
+            actor_label=actor.label,
+            action="cases.case.imported",
+            target_type="case",
+            target_id=str(case.pk),
+            case_reference=case.reference,
+            after={"events": len(plan.events), "order": plan.order is not None},
+            detail={"format": FORMAT},
+        )
+        for case, plan in zip(cases, planned, strict=True)
+    )
+    result.created.extend(case.reference for case in cases)
+
+
+def _insert_rows(model: type[Any], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Plain inserts for the two largest tables, appointments and test results.
+
+    The rows were checked above; building a Django model instance for each of hundreds of
+    thousands of rows cost more than writing them (docs/performance.md, "Importing").
+    Values go through the backend's own adapters, as the ORM's would.
+    """
+    ops = connection.ops
+    columns = [model._meta.get_field(name) for name in fields]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(column.column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    adapters = [_adapter(column) for column in columns]
+    pending = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(pending, 5000)):
+            cursor.executemany(
+                sql,
+                [tuple(adapt(v) for adapt, v in zip(adapters, row, strict=True)) for row in batch],
+            )
+
+
+def _adapter(field: Any) -> Any:
+    ops = connection.ops
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return lambda value: value
+
+
+def _write_test_details(tests: list[DrugTest], extras: list[dict[str, Any]]) -> None:
+    _insert_rows(
+        DrugTestResult,
+        ["test", "substance", "result", "confirmed"],
+        (
+            (test.pk, code.pk, result, confirmed)
+            for test, extra in zip(tests, extras, strict=True)
+            for code, result, confirmed in extra["results"]
+        ),
+    )
+    DrugTest.admitted.through.objects.bulk_create(
+        DrugTest.admitted.through(drugtest_id=test.pk, code_id=code.pk)
+        for test, extra in zip(tests, extras, strict=True)
+        for code in extra["admitted"]
+    )
