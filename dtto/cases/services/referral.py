@@ -43,16 +43,16 @@ def register_referral(
     today = today_or_now(today)
     check = Checker()
     codes = CodeBook()
-    given = reference.strip() if isinstance(reference, str) else reference
-    in_use = (
-        {given}
-        if isinstance(given, str) and given and Case.objects.filter(reference=given).exists()
-        else set()
-    )
-    reference_ok = check_reference(check, "reference", reference, in_use=in_use)
-    area_obj = area if isinstance(area, Area) else Area.objects.filter(code=area).first()
-    if area_obj is None:
-        check.add("area", f"unknown probation area {area!r}")
+    # The pattern first: only a well-formed reference is looked up (a NUL would upset the database).
+    reference_ok = check_reference(check, "reference", reference)
+    if reference_ok is not None and Case.objects.filter(reference=reference_ok).exists():
+        reference_ok = check_reference(check, "reference", reference_ok, in_use={reference_ok})
+    area_obj = area if isinstance(area, Area) else None
+    if not isinstance(area, Area):
+        area_code = check_text(check, "area", area, required=True, max_length=40)
+        area_obj = Area.objects.filter(code=area_code).first() if area_code else None
+        if area_code and area_obj is None:
+            check.add("area", f"unknown probation area {area_code!r}")
     person_name = check_text(check, "name", name, required=True, max_length=200)
     born = coerce_date(check, "date_of_birth", date_of_birth)
     referred = coerce_date(check, "referred_on", referred_on)
