@@ -632,8 +632,9 @@ def check_suspension(
     elif ends is not None and ends >= window.natural_end_on:
         last = window.natural_end_on - dt.timedelta(days=1)
         check.add("to", f"{fmt(ends)} is after the Order's term ends on {fmt(last)}")
+    found = len(check.errors)
     text = check_text(check, "reason", reason)
-    if not text and "reason" not in [e.field.rsplit(".", 1)[-1] for e in check.errors]:
+    if not text and len(check.errors) == found:  # absent or blank, not refused as text
         check.add("reason", "is required: why the Standard is suspended")
     return text
 

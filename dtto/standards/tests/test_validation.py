@@ -14,6 +14,7 @@ from dtto.standards.validation import (
     check_case_manager,
     check_code,
     check_reference,
+    check_suspension,
     check_termination,
     check_text,
     coerce_date,
@@ -209,3 +210,16 @@ def test_dates_outside_the_years_recorded_or_malformed_are_refused(
     check = Checker()
     assert coerce_date(check, "on", value) is None
     assert errors(check) == [message]
+
+
+def test_a_suspension_without_a_reason_is_refused_even_after_another_events_reason() -> None:
+    # One checker collects a whole file's errors, so an earlier event's "reason" error must
+    # not hide this one's.
+    check = Checker("cases[0]")
+    check.child("events[0]").add("reason", "unknown code 'x' in the termination_reason list")
+    check_suspension(
+        check.child("events[1]"), WINDOW, date(2003, 7, 1), date(2003, 7, 14), reason="  "
+    )
+    assert errors(check)[1:] == [
+        "cases[0].events[1].reason: is required: why the Standard is suspended"
+    ]
