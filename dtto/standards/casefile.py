@@ -291,13 +291,14 @@ def _read_events(
     for i, (event, kind) in enumerate(zip(events, kinds, strict=True)):
         if kind is None or kind == "termination":
             continue
-        event_check = check.child(_ref(i))
+        ref = _ref(i)
+        event_check = check.child(ref)
         if kind == "conviction":
             _read_conviction(event_check, event, referred_on)
         elif window is None:
             event_check.add("type", f"a {kind} event needs an Order, and this case has none")
         else:
-            read = _read_event(event_check, kind, event, window, _ref(i))
+            read = _read_event(event_check, kind, event, window, ref)
             if read is not None:
                 found[kind].append(read)
     return found
