@@ -59,6 +59,7 @@ from dtto.standards.validation import (
     check_code_meaning,
     check_contact_level,
     check_conviction,
+    check_in_area,
     check_order,
     check_reference,
     check_referral_dates,
@@ -200,9 +201,9 @@ class _Reference:
         return cls(
             codes=CodeBook(),
             areas={a.code: a for a in Area.objects.all()},
-            courts={c.code: c for c in Court.objects.all()},
-            teams={t.code: t for t in Team.objects.all()},
-            providers={p.code: p for p in TreatmentProvider.objects.all()},
+            courts={c.code: c for c in Court.objects.select_related("area")},
+            teams={t.code: t for t in Team.objects.select_related("area")},
+            providers={p.code: p for p in TreatmentProvider.objects.select_related("area")},
             users={u.username: u for u in User.objects.select_related("area")},
         )
 
@@ -440,8 +441,15 @@ def _check_order(
         found = table.get(code) if code else None
         if code and found is None:
             check.add(key, f"unknown {label} {code!r}")
-        elif found is not None and area is not None and found.area_id != area.pk:
-            check.add(key, f"{found} is not in {area}")
+        elif found is not None and area is not None:
+            check_in_area(
+                check,
+                key,
+                name=str(found),
+                area=found.area.code,
+                case_area=area.code,
+                case_area_name=str(area),
+            )
         order[key] = found
     manager_name = source.get("case_manager")
     order["case_manager"] = ref.users.get(manager_name) if manager_name else None

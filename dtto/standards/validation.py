@@ -462,6 +462,16 @@ def check_case_manager(
         check.add(field, f"{member.name} is not an active case manager in {area}")
 
 
+def check_in_area(
+    check: Checker, field: str, *, name: str, area: str | None, case_area: str, case_area_name: str
+) -> bool:
+    """A court, team or treatment provider named on an Order belongs to the case's area."""
+    if area is not None and area != case_area:
+        check.add(field, f"{name} is not in {case_area_name}")
+        return False
+    return True
+
+
 # --- Events on the Order -------------------------------------------------------------------
 
 
@@ -529,8 +539,8 @@ def check_test(
         field = f"confirmed.{substance}"
         if substance not in results:
             check.add(field, "confirms a substance the test has no result for")
-        elif results[substance] != "positive":
-            check.add(field, "only a positive result is sent for confirmation")
+        elif not check_confirmable(check, field, results[substance]):
+            pass
         elif not isinstance(value, bool):
             check.add(field, f"must be true or false, got {shown(value)}")
     for i, substance in enumerate(admitted):
@@ -540,6 +550,20 @@ def check_test(
     if admitted_codes and chosen == "refused":
         check.add("admitted", "a refused test records no admitted use; record an admission instead")
     return resolved, admitted_codes
+
+
+def check_confirmable(check: Checker, field: str, result: object) -> bool:
+    """Only a positive result goes to the laboratory for confirmation."""
+    if result != "positive":
+        check.add(field, "only a positive result is sent for confirmation")
+        return False
+    return True
+
+
+def check_outcome_day(check: Checker, field: str, day: dt.date, today: dt.date | None) -> None:
+    """What happened at an appointment is recorded once its day has come."""
+    if today is not None and day > today:
+        check.add(field, f"the appointment on {fmt(day)} has not happened yet")
 
 
 def check_breach_dates(

@@ -17,8 +17,8 @@ from dtto.cases.services.common import (
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
-from dtto.standards.errors import Checker, RecordInvalid, checked
-from dtto.standards.validation import check_appointment, coerce_date, fmt
+from dtto.standards.errors import Checker, checked
+from dtto.standards.validation import check_appointment, check_outcome_day, coerce_date
 
 
 def _attendance_code(
@@ -76,11 +76,9 @@ def record_attendance(
     appointment: Appointment, *, by: By, outcome: Code | str, today: dt.date | None = None
 ) -> Appointment:
     """Record what happened at an appointment: an attendance outcome code (ATTC, UAAB, AA*...)."""
-    if appointment.on > today_or_now(today):
-        raise RecordInvalid.one(
-            "outcome", f"the appointment on {fmt(appointment.on)} has not happened yet"
-        )
     check = Checker()
+    check_outcome_day(check, "outcome", appointment.on, today_or_now(today))
+    check.raise_if_any()
     outcome_code = _attendance_code(check, CodeBook(), outcome, appointment.on)
     if outcome_code is None and not check.errors:
         check.add("outcome", "is required")

@@ -20,7 +20,7 @@ from dtto.audit.services import Actor, record_event
 from dtto.cases.models import Case, Order
 from dtto.cases.signals import orders_changed
 from dtto.standards.errors import Checker
-from dtto.standards.validation import OrderWindow, check_text
+from dtto.standards.validation import OrderWindow, check_in_area, check_text
 
 By = User | Actor
 M = TypeVar("M", bound=models.Model)
@@ -131,7 +131,14 @@ def lookup(
     if found is None:
         check.add(field, f"unknown {model._meta.verbose_name} {str(code)!r}")
         return None
-    if area is not None and getattr(found, "area_id", area.pk) != area.pk:
-        check.add(field, f"{found} is not in {area}")
+    found_area = getattr(found, "area", None)
+    if area is not None and not check_in_area(
+        check,
+        field,
+        name=str(found),
+        area=found_area.code if found_area is not None else None,
+        case_area=area.code,
+        case_area_name=str(area),
+    ):
         return None
     return found

@@ -19,8 +19,8 @@ from dtto.cases.services.common import (
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
-from dtto.standards.errors import Checker, RecordInvalid, checked
-from dtto.standards.validation import check_test, coerce_date
+from dtto.standards.errors import Checker, checked
+from dtto.standards.validation import check_confirmable, check_test, coerce_date
 
 
 def record_test(
@@ -74,8 +74,9 @@ def record_test(
 
 def confirm_test_result(result: DrugTestResult, *, by: By, confirmed: bool) -> DrugTestResult:
     """Record the laboratory's answer on a positive result."""
-    if result.result != DrugTestResult.Result.POSITIVE:
-        raise RecordInvalid.one("confirmed", "only a positive result is sent for confirmation")
+    check = Checker()
+    check_confirmable(check, "confirmed", result.result)
+    check.raise_if_any()
     with transaction.atomic():
         order = locked_order(result.test.order)
         save_change(by, "cases.test.result_confirmed", result, order.case, confirmed=confirmed)

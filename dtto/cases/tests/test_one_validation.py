@@ -180,6 +180,9 @@ ROWS = [
     Row("not a case manager", document(case_manager="tw"), "order.case_manager",
         _case_manager("tw", Role.TREATMENT_WORKER, "leicestershire"), "case_manager",
         "Tw is not an active case manager in", evaluate=False),
+    Row("court of another area", document(court="kent-mc"), "order.court",
+        _refused_order(court="kent-mc"), "court",
+        "Kent magistrates' courts is not in Leicestershire and Rutland", evaluate=False),
     Row("reference given twice", _twice(), "reference", _second_referral, "reference",
         "EXAMPLE-1 is already in use"),
 ]  # fmt: skip
