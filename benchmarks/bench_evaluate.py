@@ -57,7 +57,8 @@ def generate_case(rng: random.Random, number: int) -> dict:
             )
             if outcome in ("unacceptable_absence", "failed_to_comply") and rng.random() < 0.7:
                 kind = "warning" if rng.random() < 0.7 else "breach"
-                when = (day + timedelta(days=rng.randrange(1, 10))).isoformat()
+                # Never after the Order ended: dtto evaluate refuses such a case.
+                when = min(day + timedelta(days=rng.randrange(1, 10)), last_day).isoformat()
                 event = {"type": kind, "on": when}
                 if kind == "breach":
                     event.update(outcome="continued", decided_on=when)
@@ -72,8 +73,8 @@ def generate_case(rng: random.Random, number: int) -> dict:
         held = made_on + timedelta(days=30 * months + rng.randrange(-10, 20))
         if held < last_day:
             events.append({"type": "review", "on": held.isoformat(), "hearing": True})
-    if rng.random() < 0.05:
-        start = made_on + timedelta(days=rng.randrange(100, 300))
+    start = made_on + timedelta(days=rng.randrange(100, 300))
+    if rng.random() < 0.05 and start <= last_day:
         events.append(
             {
                 "type": "suspension",
@@ -82,8 +83,8 @@ def generate_case(rng: random.Random, number: int) -> dict:
                 "reason": "home detoxification",
             }
         )
-    if rng.random() < 0.1:
-        full_on = made_on + timedelta(days=rng.randrange(100, 300))
+    full_on = made_on + timedelta(days=rng.randrange(100, 300))
+    if rng.random() < 0.1 and full_on <= last_day:
         events.append({"type": "contact_level", "on": full_on.isoformat(), "level": "full"})
     reason = "revoked_non_compliance" if revoked_on else "completed"
     events.append({"type": "termination", "on": last_day.isoformat(), "reason": reason})

@@ -27,8 +27,8 @@ def child(orders: int) -> None:
     from django.core.management import call_command
 
     from dtto.audit.services import Actor
-    from dtto.cases.casefile import import_case_document
     from dtto.cases.export import write_case_file
+    from dtto.cases.importing import import_case_document
     from dtto.cases.models import Case
     from dtto.simulate.national import simulate_national
 

@@ -58,6 +58,10 @@ def load_document(path: str | Path) -> dict[str, Any]:
             "(document)",
             f"not valid JSON at line {error.lineno} column {error.colno}: {error.msg}",
         ) from None
+    except RecursionError:
+        raise CaseFileError("(document)", "not JSON dtto can read: nested too deeply") from None
+    except ValueError as error:  # a number of thousands of digits
+        raise CaseFileError("(document)", f"not JSON dtto can read: {str(error)[:200]}") from None
     if not isinstance(document, dict):
         raise CaseFileError("(document)", f"not a JSON object: {type(document).__name__}")
     return document
@@ -112,7 +116,7 @@ def _parse_case_line(line: bytes, final: bool) -> Any:
         raise _NotLineLayout
     try:
         case = json.loads(line if final else line[:-1])
-    except ValueError:
+    except (ValueError, RecursionError):
         raise _NotLineLayout from None
     if not isinstance(case, dict):
         raise _NotLineLayout
@@ -144,7 +148,7 @@ def line_ranges(path: str | Path, chunks: int) -> list[tuple[int, int, bool]] | 
         body_start = f.tell()
         try:
             head = json.loads(header.strip() + b"]}")
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(head, dict) or head.get("format") != FORMAT or head["cases"]:
             return None
@@ -159,7 +163,7 @@ def line_ranges(path: str | Path, chunks: int) -> list[tuple[int, int, bool]] | 
             footer, body_end = tail[newline + 1 :].strip(), tail_start + newline + 1
         try:
             foot = json.loads(b'{"cases": [' + footer)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         if not isinstance(foot, dict) or set(foot) & {"format"} or foot["cases"]:
             return None

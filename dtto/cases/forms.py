@@ -10,7 +10,6 @@ from typing import Any, ClassVar
 from django import forms
 
 from dtto.accounts import permissions
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
     Assessment,
@@ -20,6 +19,7 @@ from dtto.cases.models import (
     DrugTestResult,
     Intensity,
 )
+from dtto.standards.errors import RecordInvalid
 
 
 class DatePartsWidget(forms.MultiWidget):

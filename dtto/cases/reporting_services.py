@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from dtto.accounts import permissions
 from dtto.audit.services import Actor
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import Order, ReviewReport
 from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
+from dtto.standards.errors import RecordInvalid
 
 # The case manager's sections. The provider's view is not among them: only the treatment
 # provider writes it (add_provider_view).

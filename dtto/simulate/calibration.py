@@ -120,7 +120,7 @@ def load(document: Mapping[str, Any], sim: Simulation) -> int:
     """
     from dtto.accounts.services import load_targets_and_budgets
     from dtto.audit.services import Actor
-    from dtto.cases.casefile import import_case_document
+    from dtto.cases.importing import import_case_document
     from dtto.reports.summaries import refresh_summaries
 
     by = Actor.system("simulator")

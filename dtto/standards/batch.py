@@ -20,8 +20,10 @@ from typing import Any, Protocol
 
 from dtto.caseformat import CaseFileError, iter_cases, line_ranges, read_line_range
 
-from .casefile import timeline_from_case
+from .casefile import IN_FILE, timeline_from_case
 from .engine import EVALUATION_FORMAT, evaluate
+from .errors import Checker
+from .validation import check_reference
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 _CASE_PREFIX = "@"  # stands for "cases[<global index>]" until the chunk's offset is known
@@ -36,9 +38,12 @@ def available_cpus() -> int:
 
 def _evaluate_cases(
     cases: Iterable[Any], as_of: date, evidence: bool
-) -> tuple[int, list[str], tuple[int, str, str] | None]:
-    """Evaluate case objects; return (cases read, serialised evaluations, error if any)."""
+) -> tuple[int, list[str], tuple[int, str, str] | None, list[str]]:
+    """Evaluate case objects; return (cases read, serialised evaluations, error if any,
+    the references read, so that the caller can find one given twice across chunks)."""
     pieces: list[str] = []
+    seen: set[str] = set()
+    references: list[str] = []
     read = 0
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     # Everything made here is acyclic: the cyclic collector would only walk the parsed cases
@@ -48,16 +53,18 @@ def _evaluate_cases(
     try:
         for case in cases:
             try:
-                timeline = timeline_from_case(case, _CASE_PREFIX)
+                timeline = timeline_from_case(case, _CASE_PREFIX, seen=seen)
             except CaseFileError as error:
-                return read, pieces, (read, error.path[len(_CASE_PREFIX) :], error.message)
+                failure = (read, error.path[len(_CASE_PREFIX) :], error.message)
+                return read, pieces, failure, references
+            references.append(case["reference"])
             read += 1
             if timeline is not None:
                 pieces.append(dumps(evaluate(timeline, as_of).to_json(evidence)))
     finally:
         if collecting:
             gc.enable()
-    return read, pieces, None
+    return read, pieces, None, references
 
 
 def _work(task: tuple[str, int, int, bool, date, bool]) -> Any:
@@ -92,10 +99,12 @@ def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> l
         tasks = [(path, a, b, last, as_of, evidence) for a, b, last in ranges]
         pieces: list[str] = []
         read = 0
+        seen: set[str] = set()
         for result in pool.imap(_work, tasks):
             if result is None:
                 break  # not line layout after all
-            count, chunk_pieces, error = result
+            count, chunk_pieces, error, references = result
+            _check_unique(seen, references, read)
             if error is not None:
                 index, rest, message = error
                 raise CaseFileError(f"cases[{read + index}]{rest}", message)
@@ -103,11 +112,21 @@ def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> l
             pieces.extend(chunk_pieces)
         else:
             return pieces
-    _, pieces, error = _evaluate_cases(iter_cases(path), as_of, evidence)
+    _, pieces, error, _ = _evaluate_cases(iter_cases(path), as_of, evidence)
     if error is not None:
         index, rest, message = error
         raise CaseFileError(f"cases[{index}]{rest}", message)
     return pieces
+
+
+def _check_unique(seen: set[str], references: list[str], first_index: int) -> None:
+    """Each worker checks its own chunk; a reference given again in a later chunk is found here."""
+    for offset, reference in enumerate(references):
+        check = Checker(f"cases[{first_index + offset}]")
+        check_reference(check, "reference", reference, in_use=seen, in_use_by=IN_FILE)
+        if check.errors:
+            raise CaseFileError(check.errors[0].field, check.errors[0].message)
+        seen.add(reference)
 
 
 class Writer(Protocol):

@@ -1,29 +1,28 @@
 """Read the core of the ``dtto-case/1`` JSON format into :class:`CaseTimeline` objects.
 
-Only what the engine needs is read; keys and event types it does not know (``person``,
-``referral``, ``outcome_code``, ``conviction`` events and so on) are ignored, so the full
-format of ``docs/case-format.md`` reads as well as the core. Cases without an Order
-(``"order": null``: referred or assessed but not sentenced) have nothing to evaluate and are
-skipped. Anything unreadable raises :class:`CaseFileError` naming the field, such as
-``cases[0].events[3].on: not a date: '2003-02-30'``.
+What the engine needs is read, and checked by the same pure checks the services and the
+importer use (dtto.standards.validation), so ``dtto evaluate`` refuses what a page or an
+import refuses instead of judging it: a 5- or 37-month Order, an event outside the Order,
+an unknown event type or termination reason, a reference given twice. Keys the engine
+does not need (``person``, ``referral``, ``outcome_code`` and so on) are not read; codes
+kept in the database's code lists (substances, outcome codes) are checked only on import.
+Cases without an Order (``"order": null``: referred or assessed but not sentenced) have
+nothing to evaluate and are skipped. A refused case raises :class:`CaseFileError` naming
+the field, such as ``cases[0].order.length_months: an Order lasts at least 6 ...``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from dtto.caseformat import CaseFileError, check_header
+from dtto.caseformat import SAME_DAY_ORDER, CaseFileError, check_header
 
+from .errors import Checker
 from .timeline import (
     APPOINTMENT_OUTCOMES,
-    APPOINTMENT_WITH,
-    BREACH_OUTCOMES,
-    CONTACT_LEVELS,
-    INTENSITIES,
-    TEST_OUTCOMES,
-    TEST_RESULTS,
+    TERMINATION_REASONS,
     Appointment,
     Breach,
     CaseTimeline,
@@ -35,196 +34,326 @@ from .timeline import (
     Suspension,
     Termination,
 )
+from .validation import (
+    KnownCodes,
+    OrderWindow,
+    check_appointment,
+    check_breach_dates,
+    check_breach_outcome,
+    check_choice,
+    check_code,
+    check_contact_level,
+    check_conviction,
+    check_order,
+    check_reference,
+    check_referral_dates,
+    check_review,
+    check_suspension,
+    check_termination,
+    check_test,
+    check_text,
+    coerce_date,
+)
 
-
-class _Bad(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-
-
-_dates: dict[str, date] = {}
-
-
-def _date(event: Mapping[str, Any], field: str) -> date:
-    value = event.get(field)
-    found = _dates.get(value) if type(value) is str else None
-    if found is not None:
-        return found
-    if value is None:
-        raise _Bad(field, "missing" if field not in event else "not a date: None")
-    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            found = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if len(_dates) < 100_000:
-                _dates[value] = found
-            return found
-    raise _Bad(field, f"not a date: {value!r}")
-
-
-def _choice(event: Mapping[str, Any], field: str, allowed: tuple[str, ...]) -> str:
-    value = event.get(field)
-    if value in allowed and type(value) is str:
-        return value
-    if field not in event:
-        raise _Bad(field, "missing")
-    raise _Bad(field, f"not one of {', '.join(allowed)}: {value!r}")
-
-
-def _text(event: Mapping[str, Any], field: str) -> str:
-    value = event.get(field)
-    if type(value) is str and value:
-        return value
-    if field not in event:
-        raise _Bad(field, "missing")
-    raise _Bad(field, f"not a non-empty string: {value!r}")
-
-
-def _appointment(e: Mapping[str, Any], ref: str) -> Appointment:
-    hours = e.get("hours")
-    if type(hours) is not float and type(hours) is not int:
-        raise _Bad("hours", "missing" if "hours" not in e else f"not a number: {hours!r}")
-    if not 0 <= hours <= 24:
-        raise _Bad("hours", f"not between 0 and 24: {hours!r}")
-    return Appointment(
-        _date(e, "on"),
-        float(hours),
-        _choice(e, "with", APPOINTMENT_WITH),
-        _choice(e, "outcome", APPOINTMENT_OUTCOMES),
-        ref,
-    )
-
-
-def _test(e: Mapping[str, Any], ref: str) -> DrugTest:
-    on = _date(e, "on")
-    outcome = _choice(e, "outcome", TEST_OUTCOMES)
-    raw = e.get("results")
-    if raw is None:
-        results: tuple[tuple[str, str], ...] = ()
-    elif isinstance(raw, dict):
-        for substance, result in raw.items():
-            if result not in TEST_RESULTS:
-                raise _Bad(f"results.{substance}", f"not positive or negative: {result!r}")
-        results = tuple(sorted(raw.items()))
-    else:
-        raise _Bad("results", f"not an object: {raw!r}")
-    return DrugTest(on, outcome, results, ref)
-
-
-def _breach(e: Mapping[str, Any], ref: str) -> Breach:
-    on = _date(e, "on")
-    outcome = _choice(e, "outcome", BREACH_OUTCOMES)
-    decided_on = None if e.get("decided_on") is None else _date(e, "decided_on")
-    if outcome == "pending" and decided_on is not None:
-        raise _Bad("decided_on", "a pending breach has no decision date")
-    if decided_on is not None and decided_on < on:
-        raise _Bad("decided_on", f"before the breach was instigated on {on.isoformat()}")
-    return Breach(on, outcome, decided_on, ref)
-
-
-def _review(e: Mapping[str, Any], ref: str) -> Review:
-    hearing = e.get("hearing")
-    if type(hearing) is not bool:
-        raise _Bad(
-            "hearing", "missing" if "hearing" not in e else f"not true or false: {hearing!r}"
-        )
-    return Review(_date(e, "on"), hearing, ref)
-
-
-def _suspension(e: Mapping[str, Any], ref: str) -> Suspension:
-    starts_on, ends_on = _date(e, "from"), _date(e, "to")
-    if ends_on < starts_on:
-        raise _Bad("to", f"before from ({starts_on.isoformat()})")
-    return Suspension(starts_on, ends_on, _text(e, "reason"), ref)
-
-
-_READERS: dict[str, tuple[str, Callable[[Mapping[str, Any], str], Any]]] = {
-    "appointment": ("appointments", _appointment),
-    "test": ("tests", _test),
-    "warning": ("warnings", lambda e, ref: FormalWarning(_date(e, "on"), ref)),
-    "breach": ("breaches", _breach),
-    "review": ("reviews", _review),
-    "contact_level": (
-        "contact_levels",
-        lambda e, ref: ContactLevel(_date(e, "on"), _choice(e, "level", CONTACT_LEVELS), ref),
-    ),
-    "suspension": ("suspensions", _suspension),
-    "termination": (
-        "terminations",
-        lambda e, ref: Termination(_date(e, "on"), _text(e, "reason"), ref),
-    ),
-}
+# Every event type the format has (each once in the same-day order).
+_EVENT_TYPES = SAME_DAY_ORDER
+# The engine's words for why an Order ended; codes an administrator adds to the list in the
+# database are not known here, so a file using one is refused (docs/case-format.md).
+_TERMINATION_REASONS: KnownCodes = dict.fromkeys(TERMINATION_REASONS)
 _REFS = [f"events[{i}]" for i in range(1024)]
+IN_FILE = " by an earlier case in this file"
 
 
-def _order(case: Mapping[str, Any]) -> OrderTerms:
-    order = case["order"]
-    if not isinstance(order, dict):
-        raise _Bad("order", f"not an object: {order!r}")
-    try:
-        made_on = _date(order, "made_on")
-        length = order.get("length_months")
-        if type(length) is not int or not 1 <= length <= 120:
-            raise _Bad("length_months", f"not a whole number of months: {length!r}")
-        return OrderTerms(made_on, length, _choice(order, "intensity", INTENSITIES))
-    except _Bad as bad:
-        raise _Bad(f"order.{bad.field}", bad.message) from None
+def _list(check: Checker, field: str, value: object) -> list[Any]:
+    """A list the file must give as one when it gives it (callers default a missing key)."""
+    if isinstance(value, list):
+        return value
+    check.add(field, f"must be a list, got {type(value).__name__}")
+    return []
 
 
-def timeline_from_case(case: Any, path: str = "cases[0]") -> CaseTimeline | None:
-    """One case object as a timeline; ``None`` for a case without an Order."""
-    if not isinstance(case, dict):
-        raise CaseFileError(path, f"not an object: {type(case).__name__}")
-    try:
-        reference = _text(case, "reference")
-        if case.get("order") is None:
+_PERSON_CODES = (
+    ("sex", "sex", True),
+    ("ethnicity", "ethnicity", True),
+    ("accommodation", "accommodation", False),
+    ("main_drug", "drug", False),
+)
+
+
+def _object(check: Checker, field: str, value: object) -> Mapping[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    check.add(field, f"must be an object, got {type(value).__name__}")
+    return None
+
+
+def _read_person_and_referral(
+    check: Checker, case: Mapping[str, Any]
+) -> tuple[date | None, date | None]:
+    """The person and the referral, checked as on import when the file gives them (the core
+    format the engine needs leaves them out). Returns the date of birth and of referral."""
+    born = referred_on = None
+    person = _object(check, "person", case.get("person"))
+    if person is not None:
+        person_check = check.child("person")
+        check_text(person_check, "name", person.get("name"), required=True, max_length=200)
+        born = coerce_date(person_check, "date_of_birth", person.get("date_of_birth"))
+        for key, list_name, required in _PERSON_CODES:
+            check_code(
+                person_check, key, list_name, person.get(key), None, on=None, required=required
+            )
+        for i, code in enumerate(_list(person_check, "other_drugs", person.get("other_drugs", []))):
+            check_code(person_check, f"other_drugs[{i}]", "drug", code, None, on=None)
+    referral = _object(check, "referral", case.get("referral"))
+    if referral is not None:
+        referred_on = coerce_date(check, "referral.on", referral.get("on"))
+        check_code(
+            check, "referral.source", "referral_source", referral.get("source"), None, on=None
+        )
+    check_referral_dates(
+        check,
+        born_field="person.date_of_birth",
+        born=born,
+        referred_field="referral.on",
+        referred_on=referred_on,
+        today=None,
+    )
+    return born, referred_on
+
+
+def _read_event(
+    check: Checker, kind: str, e: Mapping[str, Any], window: OrderWindow, ref: str
+) -> Any:
+    """One event on the Order, checked as the services and the importer check it."""
+    if kind == "suspension":
+        starts, ends = (
+            coerce_date(check, "from", e.get("from")),
+            coerce_date(check, "to", e.get("to")),
+        )
+        reason = check_suspension(check, window, starts, ends, e.get("reason"))
+        return None if starts is None or ends is None else Suspension(starts, ends, reason, ref)
+    on = coerce_date(check, "on", e.get("on"))
+    if kind == "appointment":
+        outcome = check_choice(check, "outcome", e.get("outcome"), APPOINTMENT_OUTCOMES)
+        hours = check_appointment(
+            check,
+            window,
+            on=on,
+            hours=e.get("hours"),
+            with_whom=e.get("with"),
+            has_outcome=outcome != "not_recorded",
+            with_field="with",
+            text_allowed=False,
+        )
+        if on is None or hours is None or outcome is None:
             return None
-        order = _order(case)
-    except _Bad as bad:
-        raise CaseFileError(f"{path}.{bad.field}", bad.message) from None
-    events = case.get("events", [])
-    if not isinstance(events, list):
-        raise CaseFileError(f"{path}.events", "not a list")
-    found: dict[str, list[Any]] = {kind: [] for kind, _ in _READERS.values()}
+        return Appointment(on, float(hours), e["with"], outcome, ref)
+    if kind == "test":
+        window.check_day(check, "on", on)
+        results, _ = check_test(
+            check,
+            on,
+            outcome=e.get("outcome"),
+            results=e.get("results"),
+            confirmed=e.get("confirmed"),
+            admitted=e.get("admitted"),
+            substances=None,
+        )
+        pairs = tuple(sorted((substance, result) for substance, result, _ in results))
+        return None if on is None else DrugTest(on, e["outcome"], pairs, ref)
+    if kind == "breach":
+        return _read_breach(check, e, window, on, ref)
+    if kind == "review":
+        hearing = check_review(check, window, on=on, hearing=e.get("hearing"))
+        return None if on is None or hearing is None else Review(on, hearing, ref)
+    if kind == "contact_level":
+        level = check_contact_level(check, window, on=on, level=e.get("level"))
+        return None if on is None or level is None else ContactLevel(on, level, ref)
+    window.check_day(check, "on", on)  # a warning
+    return None if on is None else FormalWarning(on, ref)
+
+
+def _read_breach(
+    check: Checker, e: Mapping[str, Any], window: OrderWindow, on: date | None, ref: str
+) -> Breach | None:
+    window.check_day(check, "on", on)
+    decided = coerce_date(check, "decided_on", e.get("decided_on"), required=False)
+    outcome = check_breach_outcome(
+        check, e.get("outcome"), decided, decided_given=e.get("decided_on") is not None
+    )
+    hearings = [
+        (f"hearings[{i}]", coerce_date(check, f"hearings[{i}]", day))
+        for i, day in enumerate(_list(check, "hearings", e.get("hearings", [])))
+    ]
+    if on is not None:
+        check_breach_dates(
+            check,
+            on,
+            None,
+            decided_on=decided,
+            hearings=hearings,
+            warrant_issued_on=coerce_date(
+                check, "warrant_issued_on", e.get("warrant_issued_on"), required=False
+            ),
+            warrant_executed_on=coerce_date(
+                check, "warrant_executed_on", e.get("warrant_executed_on"), required=False
+            ),
+        )
+    return None if on is None or outcome is None else Breach(on, outcome, decided, ref)
+
+
+def _read_termination(
+    check: Checker, e: Mapping[str, Any], window: OrderWindow, ref: str
+) -> Termination | None:
+    on = coerce_date(check, "on", e.get("on"))
+    reason = check_termination(
+        check,
+        window,
+        on=on,
+        reason=e.get("reason"),
+        reasons=_TERMINATION_REASONS,
+        onward_referral_on=coerce_date(
+            check, "onward_referral_on", e.get("onward_referral_on"), required=False
+        ),
+        custody_handover_on=coerce_date(
+            check, "custody_handover_on", e.get("custody_handover_on"), required=False
+        ),
+    )
+    return None if on is None or reason is None else Termination(on, reason, ref)
+
+
+def _read_conviction(check: Checker, e: Mapping[str, Any], referred_on: date | None) -> None:
+    """Not the engine's concern, but checked as the importer checks it."""
+    on = coerce_date(check, "on", e.get("on"))
+    offence_on = coerce_date(check, "offence_on", e.get("offence_on"), required=False)
+    check_conviction(check, referred_on, None, on, offence_on)
+    check_text(check, "offence", e.get("offence"))
+
+
+def _refuse(check: Checker) -> None:
+    """The first problem found, with how many more, as one error naming its field."""
+    if check.errors:
+        first = check.errors[0]
+        more = len(check.errors) - 1
+        message = first.message + (f" (and {more} more problem(s) in this case)" if more else "")
+        raise CaseFileError(first.field, message)
+
+
+def _read_events(
+    check: Checker, events: list[Any], window: OrderWindow | None, referred_on: date | None
+) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {kind: [] for kind in _EVENT_TYPES}
+    kinds: list[str | None] = []
     for i, event in enumerate(events):
         if not isinstance(event, dict):
-            raise CaseFileError(f"{path}.events[{i}]", "not an object")
+            check.add(f"events[{i}]", f"must be an object, got {type(event).__name__}")
+            kinds.append(None)
+            continue
         kind = event.get("type")
-        reader = _READERS.get(kind) if type(kind) is str else None
-        if reader is None:
-            if type(kind) is not str:
-                raise CaseFileError(f"{path}.events[{i}].type", f"not a string: {kind!r}")
-            continue  # event types the engine does not need (conviction, hearing, ...)
-        ref = _REFS[i] if i < 1024 else f"events[{i}]"
-        try:
-            found[reader[0]].append(reader[1](event, ref))
-        except _Bad as bad:
-            raise CaseFileError(f"{path}.events[{i}].{bad.field}", bad.message) from None
-    terminations = found.pop("terminations")
-    if len(terminations) > 1:
-        raise CaseFileError(f"{path}.events", "more than one termination")
+        if type(kind) is not str or kind not in _EVENT_TYPES:
+            kind = check_choice(check.child(_ref(i)), "type", kind, _EVENT_TYPES)
+        kinds.append(kind)
+    terminations = [i for i, kind in enumerate(kinds) if kind == "termination"]
+    for extra in terminations[1:]:
+        check.add(_ref(extra), "a second termination: an Order is terminated once")
+    if window is not None and terminations:
+        # The termination is read first: it closes the window the other events must fall in.
+        index = terminations[0]
+        termination = _read_termination(
+            check.child(_ref(index)), events[index], window, _ref(index)
+        )
+        if termination is not None:
+            found["termination"].append(termination)
+            if termination.on < window.natural_end_on:
+                window = OrderWindow(window.made_on, window.length_months, termination.on, None)
+    for i, (event, kind) in enumerate(zip(events, kinds, strict=True)):
+        if kind is None or kind == "termination":
+            continue
+        ref = _ref(i)
+        event_check = check.child(ref)
+        if kind == "conviction":
+            _read_conviction(event_check, event, referred_on)
+        elif window is None:
+            event_check.add("type", f"a {kind} event needs an Order, and this case has none")
+        else:
+            read = _read_event(event_check, kind, event, window, ref)
+            if read is not None:
+                found[kind].append(read)
+    return found
+
+
+def _ref(index: int) -> str:
+    return _REFS[index] if index < len(_REFS) else f"events[{index}]"
+
+
+def timeline_from_case(
+    case: Any, path: str = "cases[0]", *, seen: set[str] | None = None
+) -> CaseTimeline | None:
+    """One case object as a timeline; ``None`` for a case without an Order.
+
+    A case that breaks any rule the services and the importer enforce (docs/case-format.md,
+    "What is refused") raises :class:`CaseFileError` naming the first bad field. ``seen``
+    holds the references of the cases read before this one in the same file.
+    """
+    if not isinstance(case, dict):
+        raise CaseFileError(path, f"must be an object, got {type(case).__name__}")
+    check = Checker(path)
+    reference = check_reference(
+        check, "reference", case.get("reference"), in_use=seen or (), in_use_by=IN_FILE
+    )
+    if reference is not None and seen is not None:
+        seen.add(reference)
+    born, referred_on = _read_person_and_referral(check, case)
+    terms = case.get("order")
+    window = None
+    if terms is not None and not isinstance(terms, dict):
+        check.add("order", f"must be an object or null, got {type(terms).__name__}")
+    elif terms is not None:
+        order_check = check.child("order")
+        window = check_order(
+            order_check,
+            made_on=terms.get("made_on"),
+            length_months=terms.get("length_months"),
+            intensity=terms.get("intensity"),
+            born=born,
+            referred_on=referred_on,
+            today=None,
+            text_allowed=False,
+        )
+        for key in ("court", "team", "treatment_provider", "case_manager"):
+            # Who and where are checked against the database on import; here only as text.
+            check_text(order_check, key, terms.get(key), max_length=150)
+    events = _list(check, "events", case.get("events", []))
+    if terms is not None and window is None:
+        _refuse(check)  # nothing to check the events against
+    found = _read_events(check, events, window, referred_on)
+    _refuse(check)
+    if window is None or reference is None:
+        return None
+    termination = found["termination"]
     return CaseTimeline(
         reference=reference,
-        order=order,
-        appointments=tuple(found["appointments"]),
-        tests=tuple(found["tests"]),
-        warnings=tuple(found["warnings"]),
-        breaches=tuple(found["breaches"]),
-        reviews=tuple(found["reviews"]),
-        contact_levels=tuple(found["contact_levels"]),
-        suspensions=tuple(found["suspensions"]),
-        termination=terminations[0] if terminations else None,
+        order=OrderTerms(window.made_on, window.length_months, terms["intensity"]),  # type: ignore[index]
+        appointments=tuple(found["appointment"]),
+        tests=tuple(found["test"]),
+        warnings=tuple(found["warning"]),
+        breaches=tuple(found["breach"]),
+        reviews=tuple(found["review"]),
+        contact_levels=tuple(found["contact_level"]),
+        suspensions=tuple(found["suspension"]),
+        termination=termination[0] if termination else None,
     )
 
 
 def timelines_from_document(document: Mapping[str, Any]) -> list[CaseTimeline]:
-    """Every case with an Order in a ``dtto-case/1`` document, in file order."""
+    """Every case with an Order in a ``dtto-case/1`` document, in file order.
+
+    All or nothing, as the importer: one case that is refused refuses the document.
+    """
     timelines = []
+    seen: set[str] = set()
     for i, case in enumerate(check_header(document)):
-        timeline = timeline_from_case(case, f"cases[{i}]")
+        timeline = timeline_from_case(case, f"cases[{i}]", seen=seen)
         if timeline is not None:
             timelines.append(timeline)
     return timelines

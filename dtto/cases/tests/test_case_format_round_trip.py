@@ -9,8 +9,8 @@ import json
 import pytest
 
 from dtto.audit.services import Actor
-from dtto.cases.casefile import import_case_document
 from dtto.cases.export import write_case_file
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case
 from dtto.cases.tests.test_casefile_import_export import wipe_case_records
 from dtto.simulate.model import Simulation

@@ -11,9 +11,9 @@ from django.urls import reverse
 from dtto.accounts.models import Role
 from dtto.audit.models import AuditEvent
 from dtto.cases import reporting_services, services
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import DrugTest, ReviewReport
 from dtto.cases.tests.web import ACTOR, make_running_case, make_user, post_form
+from dtto.standards.errors import RecordInvalid
 
 
 @pytest.fixture

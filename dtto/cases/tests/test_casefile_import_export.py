@@ -17,11 +17,11 @@ from django.core.management.base import CommandError
 from dtto.audit.services import Actor
 from dtto.caseformat import dump_document, schema
 from dtto.cases import services
-from dtto.cases.casefile import import_case_document
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.export import export_case_document, write_case_file
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Appointment, Case, Code, DrugTestResult, Order, Person
 from dtto.cases.tests.factories import TEST_ACTOR
+from dtto.standards.errors import RecordInvalid
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +208,8 @@ def test_duplicate_reference_within_a_file_is_refused() -> None:
     document = fixture()
     document["cases"].append(copy.deepcopy(document["cases"][0]))
     with pytest.raises(
-        RecordInvalid, match=r"cases\[2\]\.reference: EXAMPLE-1 appears more than once"
+        RecordInvalid,
+        match=r"cases\[2\]\.reference: EXAMPLE-1 is already in use by an earlier case in this file",
     ):
         import_(document)
 

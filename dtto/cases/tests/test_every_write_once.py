@@ -22,7 +22,6 @@ from django.urls import reverse
 from dtto.accounts.models import Role, User
 from dtto.audit.models import AuditEvent
 from dtto.cases import reporting_services, services
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
     Assessment,
@@ -43,6 +42,7 @@ from dtto.cases.models import (
 from dtto.cases.tests.web import ACTOR, RunningCase, form_token, make_running_case, make_user
 from dtto.cases.timeline import evaluate_order
 from dtto.cases.views.once import ALREADY_RECORDED, REFUSED
+from dtto.standards.errors import RecordInvalid
 
 # The messages as the page shows them (apostrophes escaped by the template).
 ALREADY_SHOWN = "Already recorded: this form was saved before, so nothing new was recorded."

@@ -14,8 +14,8 @@ import pytest
 
 from dtto.audit.services import Actor
 from dtto.caseformat import SAME_DAY_ORDER, event_day, events
-from dtto.cases.casefile import import_case_document
 from dtto.cases.export import export_case_document
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case
 from dtto.simulate.model import Simulation
 from dtto.simulate.parameters import load_parameters

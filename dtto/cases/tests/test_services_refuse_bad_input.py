@@ -10,7 +10,6 @@ import pytest
 
 from dtto.audit.models import AuditEvent
 from dtto.cases import services
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import (
     Appointment,
     Breach,
@@ -22,6 +21,7 @@ from dtto.cases.models import (
     Termination,
 )
 from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
+from dtto.standards.errors import RecordInvalid
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +336,22 @@ def test_every_problem_with_a_form_is_reported_at_once() -> None:
         "not a real date",
     )
     assert set(error.by_field()) == {"on", "hours", "with_whom"}
+
+
+def test_a_referral_with_nul_characters_is_refused_naming_each_field_before_any_lookup() -> None:
+    # PostgreSQL refuses a NUL in a query; the check comes first, so nothing reaches it.
+    with pytest.raises(RecordInvalid) as raised:
+        services.register_referral(
+            by=TEST_ACTOR,
+            reference="R\x00",
+            area="leicester\x00shire",
+            name="Sam\x00",
+            date_of_birth=dt.date(1980, 1, 1),
+            sex="M",
+            ethnicity="W1",
+            referred_on=dt.date(2003, 1, 6),
+            referral_source="court",
+            today=TODAY,
+        )
+    assert set(raised.value.by_field()) == {"reference", "area", "name"}
+    assert raised.value.by_field()["area"] == ["must not contain a NUL character"]

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from dtto.audit.services import Actor
 from dtto.caseformat import dump_document
-from dtto.cases.casefile import import_case_document
 from dtto.cases.export import export_case_document
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case, Order
 from dtto.cases.tests.factories import make_order
 from dtto.cases.timeline import evaluate_order, timelines_for_orders

@@ -20,9 +20,9 @@ from dtto.accounts import permissions
 from dtto.accounts.models import User
 from dtto.audit.services import record_event
 from dtto.cases import forms
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.models import Case, Order
 from dtto.cases.views import once
+from dtto.standards.errors import RecordInvalid
 
 Handler = Callable[[Case, forms.ServiceForm], object]
 CaseUrl = Callable[[Case, object], str]

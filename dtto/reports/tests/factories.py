@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from dtto.audit.services import Actor
-from dtto.cases.casefile import import_case_document
+from dtto.cases.importing import import_case_document
 
 TODAY = dt.date(2006, 6, 30)
 _numbers = itertools.count(1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from dtto.audit.services import Actor
-from dtto.cases.casefile import import_case_document
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case
 from dtto.simulate.national import simulate_national
 

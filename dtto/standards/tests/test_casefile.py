@@ -38,7 +38,7 @@ def test_example_reads_into_a_timeline():
     assert t.termination is not None and t.termination.reason == "completed"
 
 
-def test_unknown_keys_and_event_types_are_ignored():
+def test_keys_the_engine_does_not_need_and_convictions_are_read_past():
     document = copy.deepcopy(EXAMPLE)
     case = document["cases"][0]
     document["exported_at"] = "2004-04-01T00:00:00"
@@ -47,8 +47,15 @@ def test_unknown_keys_and_event_types_are_ignored():
     case["order"]["court"] = "X"
     case["events"][0]["outcome_code"] = "ATT"
     case["events"].append({"type": "conviction", "on": "2003-05-01", "offence": "theft"})
-    case["events"].append({"type": "warrant", "on": "2003-05-02"})
     assert timelines_from_document(document) == timelines_from_document(EXAMPLE)
+
+
+def test_an_event_type_the_format_does_not_have_is_refused():
+    document = copy.deepcopy(EXAMPLE)
+    document["cases"][0]["events"].append({"type": "warrant", "on": "2003-05-02"})
+    # events[10]: the example has ten events (0-9), so the appended one is the eleventh.
+    with pytest.raises(CaseFileError, match=r"^cases\[0\]\.events\[10\]\.type: must be one of "):
+        timelines_from_document(document)
 
 
 def test_cases_without_an_order_are_skipped():
@@ -67,16 +74,16 @@ def test_cases_without_an_order_are_skipped():
         ({"format": "dtto-case/1"}, "cases: missing"),
         (
             with_event({"type": "test", "on": "2003-02-30", "outcome": "sample"}),
-            "cases[0].events[3].on: not a date: '2003-02-30'",
+            "cases[0].events[3].on: not a real date: '2003-02-30'",
         ),
-        (with_event({"type": "test", "outcome": "sample"}), "cases[0].events[3].on: missing"),
+        (with_event({"type": "test", "outcome": "sample"}), "cases[0].events[3].on: is required"),
         (
             with_event({"type": "test", "on": "03/02/2003", "outcome": "sample"}),
-            "cases[0].events[3].on: not a date: '03/02/2003'",
+            "cases[0].events[3].on: not a date in the form YYYY-MM-DD: '03/02/2003'",
         ),
         (
             with_event({"type": "test", "on": "2003-02-07", "outcome": "spilt"}),
-            "cases[0].events[3].outcome: not one of sample, admission, refused: 'spilt'",
+            "cases[0].events[3].outcome: must be one of sample, admission, refused, got 'spilt'",
         ),
         (
             with_event(
@@ -87,7 +94,7 @@ def test_cases_without_an_order_are_skipped():
                     "results": {"opiates": "maybe"},
                 }
             ),
-            "cases[0].events[3].results.opiates: not positive or negative: 'maybe'",
+            "cases[0].events[3].results.opiates: must be positive or negative, got 'maybe'",
         ),
         (
             with_event(
@@ -99,7 +106,7 @@ def test_cases_without_an_order_are_skipped():
                     "outcome": "attended",
                 }
             ),
-            "cases[0].events[3].hours: not a number: '2'",
+            "cases[0].events[3].hours: not a number of hours: '2'",
         ),
         (
             with_event(
@@ -111,7 +118,7 @@ def test_cases_without_an_order_are_skipped():
                     "outcome": "attended",
                 }
             ),
-            "cases[0].events[3].with: not one of probation, treatment, other: 'police'",
+            "cases[0].events[3].with: must be one of probation, treatment, other, got 'police'",
         ),
         (
             with_event(
@@ -126,18 +133,25 @@ def test_cases_without_an_order_are_skipped():
         ),
         (
             with_event({"type": "review", "on": "2003-02-07", "hearing": "yes"}),
-            "cases[0].events[3].hearing: not true or false: 'yes'",
+            "cases[0].events[3].hearing: must be yes or no (true or false), got 'yes'",
         ),
         (
             with_event(
                 {"type": "suspension", "from": "2003-02-07", "to": "2003-02-01", "reason": "x"}
             ),
-            "cases[0].events[3].to: before from (2003-02-07)",
+            "cases[0].events[3].to: 2003-02-01 is before the suspension starts on 2003-02-07",
         ),
-        (with_event({"on": "2003-02-07"}), "cases[0].events[3].type: not a string: None"),
         (
+            with_event({"on": "2003-02-07"}),
+            "cases[0].events[3].type: is required: one of appointment, test, warning, breach,"
+            " review, contact_level, suspension, termination, conviction",
+        ),
+        (
+            # The example's own termination (events[9]) is the second; the first, on
+            # 2003-02-07, also ends the Order before the events after it.
             with_event({"type": "termination", "on": "2003-02-07", "reason": "completed"}),
-            "cases[0].events: more than one termination",
+            "cases[0].events[9]: a second termination: an Order is terminated once"
+            " (and 5 more problem(s) in this case)",
         ),
         (
             {
@@ -153,7 +167,7 @@ def test_cases_without_an_order_are_skipped():
                     }
                 ],
             },
-            "cases[0].order.length_months: not a whole number of months: '12'",
+            "cases[0].order.length_months: must be a whole number of months, got '12'",
         ),
         (
             {
@@ -169,9 +183,9 @@ def test_cases_without_an_order_are_skipped():
                     }
                 ],
             },
-            "cases[0].order.intensity: not one of higher, lower: 'high'",
+            "cases[0].order.intensity: must be one of higher, lower, got 'high'",
         ),
-        ({"format": "dtto-case/1", "cases": [{"order": None}]}, "cases[0].reference: missing"),
+        ({"format": "dtto-case/1", "cases": [{"order": None}]}, "cases[0].reference: is required"),
     ],
 )
 def test_unreadable_input_names_the_field(document, message):

@@ -22,8 +22,8 @@ from dtto.accounts.services import (
     load_targets_and_budgets,
 )
 from dtto.audit.services import Actor
-from dtto.cases.casefile import import_case_document
 from dtto.cases.demo import create_current_caseload
+from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case
 from dtto.lib.commands import DocstringCommand
 from dtto.simulate.national import demo_data_set

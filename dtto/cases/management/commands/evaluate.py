@@ -5,6 +5,11 @@ case per line): for each Order, the first appointments, every complete week's co
 and tests, the court reviews due, each unacceptable failure and the action taken, and the
 termination. ``--as-of`` judges the cases as they stood on that day (default: today); events
 dated after it are ignored. The rules are in docs/national-standard.md.
+
+A case a user could not have recorded (a 5-month Order, an event after the termination, an
+unknown event type or reason, a reference given twice...: docs/case-format.md, "What is
+refused") is refused, not judged: the error names the file and the field, and nothing is
+printed, as ``dtto import`` writes nothing from a file with one bad case.
 """
 
 from __future__ import annotations

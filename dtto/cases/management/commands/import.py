@@ -12,9 +12,9 @@ from django.core.management.base import CommandError, CommandParser
 
 from dtto.accounts.models import User
 from dtto.audit.services import Actor
-from dtto.cases.casefile import import_case_document, read_case_file
-from dtto.cases.errors import RecordInvalid
+from dtto.cases.importing import import_case_document, read_case_file
 from dtto.lib.commands import DocstringCommand
+from dtto.standards.errors import RecordInvalid
 
 
 class Command(DocstringCommand):

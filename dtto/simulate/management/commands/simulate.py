@@ -122,7 +122,7 @@ class Command(DocstringCommand):
 
     def _load(self, options: dict[str, Any]) -> None:
         from dtto.audit.services import Actor
-        from dtto.cases.casefile import import_case_document
+        from dtto.cases.importing import import_case_document
 
         document, _ = simulate_document(
             load_parameters(),

@@ -1,7 +1,10 @@
-"""The errors services raise when a change cannot be made.
+"""The errors raised when a change or a case file is refused.
 
 Every error names the field it is about, in the words a form or a case file uses, and
-nothing has been changed when it is raised.
+nothing has been changed when it is raised. The services, the case-file importer and
+``dtto evaluate`` all report through these, so a refusal reads the same on every path in;
+they live here, free of Django, so that the pure checks of :mod:`dtto.standards.validation`
+can use them.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""Importing case files: reading, checking and writing case records.
+"""Importing case files in the ``dtto-case/1`` format (docs/case-format.md).
 
-docs/case-format.md describes the format; :mod:`dtto.caseformat` holds its name, schema and
-reading, and :mod:`dtto.cases.export` writes it. Import is all-or-nothing per document: every
-case is checked first (the schema, then the same rules the services apply) and nothing is
-written unless all pass. A case whose reference is already recorded is left exactly as it is
-and reported as unchanged.
+Import is all-or-nothing per document: every case is checked first (the schema, then the
+pure checks of dtto.standards.validation, which the services and ``dtto evaluate`` use too)
+and nothing is written unless all pass. A case whose reference is already recorded is left
+exactly as it is and reported as unchanged.
 """
 
 from __future__ import annotations
@@ -24,10 +23,9 @@ from django.utils import timezone
 
 from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
 from dtto.audit.models import AuditEvent
-from dtto.audit.services import Actor, as_actor
+from dtto.audit.services import as_actor
 from dtto.caseformat import FORMAT, CaseFileError, load_document, schema
 from dtto.cases.codelists import DEFAULT_ATTENDANCE_CODE
-from dtto.cases.errors import Checker, FieldError, RecordInvalid
 from dtto.cases.models import (
     Appointment,
     Assessment,
@@ -46,27 +44,36 @@ from dtto.cases.models import (
     Suspension,
     Termination,
 )
-from dtto.cases.services import (
+from dtto.cases.services.common import By
+from dtto.cases.services.order import check_order_case_manager
+from dtto.cases.services.referral import assessment_reason_lists
+from dtto.cases.signals import orders_changed
+from dtto.cases.validation import CodeBook
+from dtto.lib.dates import add_months
+from dtto.standards.errors import Checker, FieldError, RecordInvalid
+from dtto.standards.validation import (
+    OrderWindow,
+    check_appointment,
     check_assessment,
     check_breach_dates,
+    check_breach_outcome,
+    check_code_meaning,
+    check_contact_level,
     check_conviction,
+    check_in_area,
+    check_order,
+    check_reference,
+    check_referral_dates,
+    check_review,
     check_suspension,
+    check_termination,
     check_test,
-)
-from dtto.cases.signals import orders_changed
-from dtto.cases.validation import (
-    CodeBook,
-    OrderWindow,
-    check_not_future,
+    check_text,
     coerce_date,
-    coerce_hours,
-    coerce_length,
-    fmt,
+    shown,
 )
-from dtto.lib.dates import add_months
 
 MAX_REPORTED_ERRORS = 100
-By = User | Actor
 
 
 def _json_path(parts: Iterable[object]) -> str:
@@ -127,7 +134,7 @@ def schema_errors(document: Mapping[str, Any]) -> list[FieldError]:
 def _errors(
     validator: jsonschema.Draft202012Validator, instance: object, prefix: tuple[object, ...]
 ) -> list[FieldError]:
-    errors = []
+    errors: list[FieldError] = []
     for found in sorted(
         validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
     ):
@@ -135,23 +142,42 @@ def _errors(
         error = found
         while error.context:
             error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
-        errors.append(
-            FieldError(_json_path((*prefix, *error.absolute_path)), _schema_message(error))
+        found_error = FieldError(
+            _json_path((*prefix, *error.absolute_path)), _schema_message(error)
         )
+        # One bad event breaks every branch of the event schema in the same way: say it once.
+        if not errors or (errors[-1].field, errors[-1].message) != (
+            found_error.field,
+            found_error.message,
+        ):
+            errors.append(found_error)
     return errors
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
+    if (
+        error.validator == "pattern"
+        and error.absolute_path
+        and error.absolute_path[-1] == "reference"
+    ):
+        # The pages' rule for a reference, so that both name the same fault the same way.
+        check = Checker()
+        check_reference(check, "reference", error.instance)
+        return check.errors[0].message if check.errors else str(error.message)
     if error.validator == "pattern" and isinstance(error.instance, str):
-        return f"not a date in the form YYYY-MM-DD: {error.instance!r}"
+        return f"not a date in the form YYYY-MM-DD: {shown(error.instance)}"
     if error.validator == "oneOf":
-        return f"not a valid value: {error.instance!r}"
-    return error.message
+        return f"not a valid value: {shown(error.instance)}"
+    if error.validator == "type":
+        return f"{shown(error.instance)} is not of type {error.validator_value!r}"
+    message = str(error.message)
+    if error.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown field")
+    # A hostile file may hold megabytes in one value, which the message would repeat whole.
+    return message if len(message) <= 200 else message[:197] + "..."
 
 
-# --- Import --------------------------------------------------------------------------------
+# --- Import ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -186,10 +212,10 @@ class _Reference:
         return cls(
             codes=CodeBook(),
             areas={a.code: a for a in Area.objects.all()},
-            courts={c.code: c for c in Court.objects.all()},
-            teams={t.code: t for t in Team.objects.all()},
-            providers={p.code: p for p in TreatmentProvider.objects.all()},
-            users={u.username: u for u in User.objects.all()},
+            courts={c.code: c for c in Court.objects.select_related("area")},
+            teams={t.code: t for t in Team.objects.select_related("area")},
+            providers={p.code: p for p in TreatmentProvider.objects.select_related("area")},
+            users={u.username: u for u in User.objects.select_related("area")},
         )
 
 
@@ -227,10 +253,16 @@ def import_case_document(
     reference_data = _Reference.load()
     planned: list[_PlannedCase] = []
     for index, source in enumerate(cases):
-        reference = source["reference"]
         case_check = check.child(f"cases[{index}]")
-        if reference in seen:
-            case_check.add("reference", f"{reference} appears more than once in the file")
+        # A reference given twice is refused as a page refuses one already in use.
+        reference = check_reference(
+            case_check,
+            "reference",
+            source["reference"],
+            in_use=seen,
+            in_use_by=" by an earlier case in this file",
+        )
+        if reference is None:
             continue
         seen.add(reference)
         if reference in existing:
@@ -278,18 +310,21 @@ def _check_case(
     if person_src is None or referral_src is None:
         return None
     referred_on = coerce_date(check, "referral.on", referral_src["on"])
-    check_not_future(check, "referral.on", referred_on, today)
     source_code = codes.resolve(
         check, "referral.source", "referral_source", referral_src["source"], on=referred_on
     )
     person_check = check.child("person")
     born = coerce_date(person_check, "date_of_birth", person_src["date_of_birth"])
-    if born and referred_on and born >= referred_on:
-        person_check.add(
-            "date_of_birth", f"{fmt(born)} is not before the referral on {fmt(referred_on)}"
-        )
+    check_referral_dates(
+        check,
+        born_field="person.date_of_birth",
+        born=born,
+        referred_field="referral.on",
+        referred_on=referred_on,
+        today=today,
+    )
     person = {
-        "name": person_src["name"].strip(),
+        "name": check_text(person_check, "name", person_src["name"], required=True, max_length=200),
         "date_of_birth": born,
         "sex": codes.resolve(person_check, "sex", "sex", person_src["sex"], on=referred_on),
         "ethnicity": codes.resolve(
@@ -313,33 +348,15 @@ def _check_case(
         ),
         "mental_health_need": person_src.get("mental_health_need"),
     }
-    if not person["name"]:
-        person_check.add("name", "is required")
     other_drugs = [
         codes.resolve(person_check, f"other_drugs[{i}]", "drug", code, on=referred_on)
         for i, code in enumerate(person_src.get("other_drugs", []))
     ]
     assessment = None
     if source.get("assessment") and referred_on is not None:
-        a = source["assessment"]
-        started, completed, reason = check_assessment(
-            check.child("assessment"),
-            codes,
-            referred_on,
-            today,
-            a["outcome"],
-            a.get("started_on"),
-            a.get("completed_on"),
-            a.get("reason"),
-            a.get("recommended_intensity") or "",
+        assessment = _check_assessment(
+            check.child("assessment"), codes, source["assessment"], referred_on, today
         )
-        assessment = {
-            "outcome": a["outcome"],
-            "started_on": started,
-            "completed_on": completed,
-            "reason": reason,
-            "recommended_intensity": a.get("recommended_intensity") or "",
-        }
     order, window = _check_order(
         check.child("order"), ref, source.get("order"), area, born, referred_on, today
     )
@@ -367,6 +384,40 @@ def _check_case(
     )
 
 
+def _check_assessment(
+    check: Checker,
+    codes: CodeBook,
+    source: Mapping[str, Any],
+    referred_on: dt.date,
+    today: dt.date,
+) -> dict[str, Any]:
+    reason_lists = assessment_reason_lists(codes)
+    outcome, started, completed, reason = check_assessment(
+        check,
+        referred_on,
+        today,
+        outcome=source["outcome"],
+        outcomes=Assessment.Outcome.values,
+        started_on=source.get("started_on"),
+        completed_on=source.get("completed_on"),
+        reason=source.get("reason"),
+        reason_lists=reason_lists,
+        recommended_intensity=source.get("recommended_intensity") or "",
+        suitable=Assessment.Outcome.SUITABLE,
+    )
+    return {
+        "outcome": outcome,
+        "started_on": started,
+        "completed_on": completed,
+        "reason": (
+            codes.get(reason_lists[outcome][0], reason)
+            if outcome is not None and reason is not None
+            else None
+        ),
+        "recommended_intensity": source.get("recommended_intensity") or "",
+    }
+
+
 def _check_order(
     check: Checker,
     ref: _Reference,
@@ -378,16 +429,18 @@ def _check_order(
 ) -> tuple[dict[str, Any] | None, OrderWindow | None]:
     if source is None:
         return None, None
-    made = coerce_date(check, "made_on", source["made_on"])
-    length = coerce_length(check, "length_months", source["length_months"])
-    check_not_future(check, "made_on", made, today)
-    if made is not None and referred_on is not None and made < referred_on:
-        check.add("made_on", f"{fmt(made)} is before the referral on {fmt(referred_on)}")
-    if made is not None and born is not None and born >= made:
-        check.add("made_on", f"the person was born on {fmt(born)}, after the Order")
+    window = check_order(
+        check,
+        made_on=source["made_on"],
+        length_months=source["length_months"],
+        intensity=source["intensity"],
+        born=born,
+        referred_on=referred_on,
+        today=today,
+    )
     order: dict[str, Any] = {
-        "made_on": made,
-        "length_months": length,
+        "made_on": window.made_on if window else None,
+        "length_months": window.length_months if window else None,
         "intensity": source["intensity"],
     }
     for key, table, label in (
@@ -399,16 +452,21 @@ def _check_order(
         found = table.get(code) if code else None
         if code and found is None:
             check.add(key, f"unknown {label} {code!r}")
-        elif found is not None and area is not None and found.area_id != area.pk:
-            check.add(key, f"{found} is not in {area}")
+        elif found is not None and area is not None:
+            check_in_area(
+                check,
+                key,
+                name=str(found),
+                area=found.area.code,
+                case_area=area.code,
+                case_area_name=str(area),
+            )
         order[key] = found
     manager_name = source.get("case_manager")
     order["case_manager"] = ref.users.get(manager_name) if manager_name else None
-    if manager_name and order["case_manager"] is None:
-        check.add("case_manager", f"no user called {manager_name!r}")
-    if made is None or length is None:
-        return order, None
-    return order, OrderWindow(made, length, None, today)
+    if area is not None:
+        check_order_case_manager(check, "case_manager", manager_name, order["case_manager"], area)
+    return order, window
 
 
 def _check_events(
@@ -424,30 +482,22 @@ def _check_events(
     terminations = [i for i, e in enumerate(events) if e["type"] == "termination"]
     for extra in terminations[1:]:
         check.add(f"events[{extra}]", "a second termination: an Order is terminated once")
+    planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    termination: tuple[str, dict[str, Any], dict[str, Any]] | None = None
     if window is not None and terminations:
-        first = events[terminations[0]]
-        ends = coerce_date(check, f"events[{terminations[0]}].on", first["on"])
-        window.check_day(check, f"events[{terminations[0]}].on", ends)
+        # The termination is checked first: it closes the window the other events must fall in.
+        index = terminations[0]
+        termination = _check_termination(
+            check.child(f"events[{index}]"), codes, events[index], window
+        )
+        ends = termination[1]["on"]
         if ends is not None and window.made_on <= ends < window.natural_end_on:
             window = OrderWindow(window.made_on, window.length_months, ends, today)
-    planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     for index, event in enumerate(events):
         kind = event["type"]
         event_check = check.child(f"events[{index}]")
         if kind == "conviction":
-            day = coerce_date(event_check, "on", event["on"])
-            offence_day = coerce_date(
-                event_check, "offence_on", event.get("offence_on"), required=False
-            )
-            if referred_on is not None:
-                check_conviction(event_check, referred_on, today, day, offence_day)
-            planned.append(
-                (
-                    kind,
-                    {"on": day, "offence_on": offence_day, "offence": event.get("offence") or ""},
-                    {},
-                )
-            )
+            planned.append(_check_conviction(event_check, event, referred_on, today))
             continue
         if window is None:
             # Without a readable Order there is nothing to check the event against; a case
@@ -455,10 +505,53 @@ def _check_events(
             if not has_order:
                 event_check.add("type", f"a {kind} event needs an Order, and this case has none")
             continue
-        planned_event = _check_order_event(event_check, codes, kind, event, window, today)
-        if planned_event is not None:
-            planned.append(planned_event)
+        if kind == "termination":
+            if termination is not None and index == terminations[0]:
+                planned.append(termination)
+            continue
+        planned.append(_check_order_event(event_check, codes, kind, event, window, today))
     return planned
+
+
+def _check_conviction(
+    check: Checker, event: Mapping[str, Any], referred_on: dt.date | None, today: dt.date
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    day = coerce_date(check, "on", event["on"])
+    offence_day = coerce_date(check, "offence_on", event.get("offence_on"), required=False)
+    check_conviction(check, referred_on, today, day, offence_day)
+    offence = check_text(check, "offence", event.get("offence"))
+    return "conviction", {"on": day, "offence_on": offence_day, "offence": offence}, {}
+
+
+def _check_termination(
+    check: Checker, codes: CodeBook, event: Mapping[str, Any], window: OrderWindow
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    day = coerce_date(check, "on", event["on"])
+    onward = coerce_date(
+        check, "onward_referral_on", event.get("onward_referral_on"), required=False
+    )
+    handover = coerce_date(
+        check, "custody_handover_on", event.get("custody_handover_on"), required=False
+    )
+    reason = check_termination(
+        check,
+        window,
+        on=day,
+        reason=event["reason"],
+        reasons=codes.known("termination_reason"),
+        onward_referral_on=onward,
+        custody_handover_on=handover,
+    )
+    fields = {
+        "on": day,
+        "reason": codes.get("termination_reason", reason) if reason is not None else None,
+        "onward_referral_on": onward,
+        "onward_referral_to": check_text(
+            check, "onward_referral_to", event.get("onward_referral_to")
+        ),
+        "custody_handover_on": handover,
+    }
+    return "termination", fields, {}
 
 
 def _check_order_event(
@@ -468,106 +561,115 @@ def _check_order_event(
     event: Mapping[str, Any],
     window: OrderWindow,
     today: dt.date,
-) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     if kind == "suspension":
         starts = coerce_date(check, "from", event["from"])
         ends = coerce_date(check, "to", event["to"])
-        check_suspension(check, window, starts, ends, event["reason"])
-        return kind, {"starts_on": starts, "ends_on": ends, "reason": event["reason"].strip()}, {}
+        reason = check_suspension(check, window, starts, ends, event["reason"])
+        return kind, {"starts_on": starts, "ends_on": ends, "reason": reason}, {}
     day = coerce_date(check, "on", event["on"])
-    if kind != "termination":
-        window.check_day(check, "on", day)
     if kind == "appointment":
-        hours = coerce_hours(check, "hours", event["hours"])
-        outcome = event["outcome"]
-        code_value = event.get("outcome_code") or DEFAULT_ATTENDANCE_CODE.get(outcome)
-        code = codes.resolve(
-            check, "outcome_code", "attendance_outcome", code_value, on=day, required=False
-        )
-        if code is not None and code.meaning != outcome:
-            check.add("outcome_code", f"{code.code} means {code.meaning}, but outcome is {outcome}")
-        kind_code = codes.resolve(
-            check, "kind", "appointment_kind", event.get("kind"), on=day, required=False
-        )
-        return (
-            kind,
-            {
-                "on": day,
-                "hours": hours,
-                "with_whom": event["with"],
-                "kind": kind_code,
-                "outcome": code,
-            },
-            {},
-        )
+        return _check_appointment(check, codes, event, window, day)
     if kind == "test":
-        results = event.get("results", {})
-        resolved, admitted = check_test(
+        results, admitted = check_test(
             check,
-            codes,
             day,
-            event["outcome"],
-            results,
-            event.get("confirmed", {}),
-            event.get("admitted", []),
+            outcome=event["outcome"],
+            results=event.get("results"),
+            confirmed=event.get("confirmed"),
+            admitted=event.get("admitted"),
+            substances=codes.known("substance"),
         )
+        window.check_day(check, "on", day)
         return (
             kind,
             {"on": day, "outcome": event["outcome"]},
-            {"results": resolved, "admitted": admitted},
+            {
+                "results": [
+                    (codes.get("substance", code), result, confirmed)
+                    for code, result, confirmed in results
+                ],
+                "admitted": [codes.get("substance", code) for code in admitted],
+            },
         )
     if kind == "warning":
-        return kind, {"on": day, "reason": event.get("reason") or ""}, {}
+        window.check_day(check, "on", day)
+        return kind, {"on": day, "reason": check_text(check, "reason", event.get("reason"))}, {}
     if kind == "breach":
-        return _check_breach(check, codes, event, day, today)
+        return _check_breach(check, codes, event, window, day, today)
     if kind == "review":
-        sat = "\n".join(name.strip() for name in event.get("sat", []))
-        return (
-            kind,
-            {"on": day, "hearing": event["hearing"], "sat": sat, "notes": event.get("notes") or ""},
-            {},
-        )
-    if kind == "contact_level":
-        return kind, {"on": day, "level": event["level"]}, {}
-    if kind == "termination":
-        reason = codes.resolve(check, "reason", "termination_reason", event["reason"], on=day)
-        onward = coerce_date(
-            check, "onward_referral_on", event.get("onward_referral_on"), required=False
-        )
-        handover = coerce_date(
-            check, "custody_handover_on", event.get("custody_handover_on"), required=False
-        )
-        check_not_future(check, "onward_referral_on", onward, today)
-        check_not_future(check, "custody_handover_on", handover, today)
-        fields = {
-            "on": day,
-            "reason": reason,
-            "onward_referral_on": onward,
-            "onward_referral_to": event.get("onward_referral_to") or "",
-            "custody_handover_on": handover,
-        }
+        hearing = check_review(check, window, on=day, hearing=event["hearing"])
+        sat = [
+            check_text(check, f"sat[{i}]", name, max_length=200)
+            for i, name in enumerate(event.get("sat", []))
+        ]
+        notes = check_text(check, "notes", event.get("notes"))
+        fields = {"on": day, "hearing": hearing, "sat": "\n".join(sat), "notes": notes}
         return kind, fields, {}
+    if kind == "contact_level":
+        level = check_contact_level(check, window, on=day, level=event["level"])
+        return kind, {"on": day, "level": level}, {}
     raise AssertionError(f"event type {kind} passed the schema but has no checks")
 
 
-def _check_breach(
-    check: Checker, codes: CodeBook, event: Mapping[str, Any], day: dt.date | None, today: dt.date
+def _check_appointment(
+    check: Checker,
+    codes: CodeBook,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    day: dt.date | None,
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     outcome = event["outcome"]
-    decided = coerce_date(check, "decided_on", event.get("decided_on"), required=False)
+    code_value = event.get("outcome_code") or DEFAULT_ATTENDANCE_CODE.get(outcome)
     code = codes.resolve(
-        check, "outcome_code", "breach_outcome", event.get("outcome_code") or outcome, on=decided
+        check, "outcome_code", "attendance_outcome", code_value, on=day, required=False
     )
-    if code is not None and code.meaning != outcome:
-        check.add("outcome_code", f"{code.code} means {code.meaning}, but outcome is {outcome}")
-    if outcome == "pending" and decided is not None:
-        check.add("decided_on", "a pending breach has no decision date")
-    if (
-        outcome != "pending"
-        and decided is None
-        and "decided_on" not in [e.field for e in check.errors]
-    ):
-        check.add("decided_on", f"is required when the outcome is {outcome}")
+    if code is not None:
+        check_code_meaning(check, "outcome_code", code.code, code.meaning, outcome)
+    kind_code = codes.resolve(
+        check, "kind", "appointment_kind", event.get("kind"), on=day, required=False
+    )
+    hours = check_appointment(
+        check,
+        window,
+        on=day,
+        hours=event["hours"],
+        with_whom=event["with"],
+        has_outcome=code is not None,
+        with_field="with",
+    )
+    fields = {
+        "on": day,
+        "hours": hours,
+        "with_whom": event["with"],
+        "kind": kind_code,
+        "outcome": code,
+    }
+    return "appointment", fields, {}
+
+
+def _check_breach(
+    check: Checker,
+    codes: CodeBook,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    day: dt.date | None,
+    today: dt.date,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    window.check_day(check, "on", day)
+    decided = coerce_date(check, "decided_on", event.get("decided_on"), required=False)
+    outcome = check_breach_outcome(
+        check, event["outcome"], decided, decided_given=event.get("decided_on") is not None
+    )
+    code = codes.resolve(
+        check,
+        "outcome_code",
+        "breach_outcome",
+        event.get("outcome_code") or event["outcome"],
+        on=decided,
+    )
+    if code is not None:
+        check_code_meaning(check, "outcome_code", code.code, code.meaning, outcome)
     hearings = [
         coerce_date(check, f"hearings[{i}]", text)
         for i, text in enumerate(event.get("hearings", []))
@@ -588,7 +690,7 @@ def _check_breach(
         )
     fields = {
         "on": day,
-        "reason": event.get("reason") or "",
+        "reason": check_text(check, "reason", event.get("reason")),
         "outcome": code,
         "decided_on": decided,
         "warrant_issued_on": issued,

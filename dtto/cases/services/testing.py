@@ -1,0 +1,84 @@
+"""Drug tests: a sample with per-substance results, a written admission, or a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+
+from dtto.cases.models import DrugTest, DrugTestResult, Order
+from dtto.cases.services.common import (
+    By,
+    announce_changed,
+    audit_record,
+    locked_order,
+    order_window,
+    save_change,
+    snapshot,
+    today_or_now,
+)
+from dtto.cases.validation import CodeBook
+from dtto.standards.errors import Checker, checked
+from dtto.standards.validation import check_confirmable, check_test, coerce_date
+
+
+def record_test(
+    order: Order,
+    *,
+    by: By,
+    on: dt.date | str,
+    outcome: str,
+    results: Mapping[str, str] | None = None,
+    confirmed: Mapping[str, bool] | None = None,
+    admitted: Iterable[str] = (),
+    today: dt.date | None = None,
+) -> DrugTest:
+    """Record a drug test: a sample with per-substance results, a written admission, or a refusal."""
+    today = today_or_now(today)
+    check = Checker()
+    codes = CodeBook()
+    day = coerce_date(check, "on", on)
+    resolved, admitted_codes = check_test(
+        check,
+        day,
+        outcome=outcome,
+        results=results or {},
+        confirmed=confirmed or {},
+        admitted=list(admitted),
+        substances=codes.known("substance"),
+    )
+    with transaction.atomic():
+        order = locked_order(order)
+        order_window(order, today).check_day(check, "on", day)
+        check.raise_if_any()
+        test = DrugTest.objects.create(order=order, on=checked(day), outcome=outcome)
+        DrugTestResult.objects.bulk_create(
+            DrugTestResult(
+                test=test,
+                substance=checked(codes.get("substance", code)),
+                result=result,
+                confirmed=conf,
+            )
+            for code, result, conf in resolved
+        )
+        test.admitted.set([checked(codes.get("substance", code)) for code in admitted_codes])
+        after = snapshot(test) | {
+            "results": {code: result for code, result, _ in resolved},
+            "admitted": admitted_codes,
+        }
+        audit_record(by, "cases.test.recorded", test, order.case, after=after)
+        announce_changed(order)
+    return test
+
+
+def confirm_test_result(result: DrugTestResult, *, by: By, confirmed: bool) -> DrugTestResult:
+    """Record the laboratory's answer on a positive result."""
+    check = Checker()
+    check_confirmable(check, "confirmed", result.result)
+    check.raise_if_any()
+    with transaction.atomic():
+        order = locked_order(result.test.order)
+        save_change(by, "cases.test.result_confirmed", result, order.case, confirmed=confirmed)
+        announce_changed(order)
+    return result

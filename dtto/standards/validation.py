@@ -1,0 +1,710 @@
+"""Every check on a case record, as pure functions over plain values.
+
+The services (the pages' path), the case-file importer and ``dtto evaluate`` all call these,
+so a record one path refuses is refused by the others with the same message on the same
+field. Each check takes plain values (dates, numbers, strings, and for code lists the codes
+allowed with the day each was retired) and a :class:`Checker` that collects every problem;
+none touches the database. The code lists themselves live in the database: the cases app
+loads them and passes the allowed codes in. docs/case-format.md ("What is refused") lists
+the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+
+from dtto.lib.dates import add_months, parse_iso_date
+
+from .errors import Checker
+from .timeline import (
+    APPOINTMENT_WITH,
+    BREACH_OUTCOMES,
+    CONTACT_LEVELS,
+    INTENSITIES,
+    TEST_OUTCOMES,
+    TEST_RESULTS,
+)
+
+# The Crime and Disorder Act 1998, s.61: an Order lasts from six months to three years.
+MIN_ORDER_MONTHS = 6
+MAX_ORDER_MONTHS = 36
+MAX_APPOINTMENT_HOURS = Decimal("12")
+_HUNDREDTH = Decimal("0.01")
+# Dates outside these years are typing errors, and would overflow the date arithmetic of an
+# Order's weeks and reviews (year 9999 plus 36 months does not exist).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2099, 12, 31)
+# A case reference: what the case-file schema allows, so a reference recorded through a page
+# can always be exported and imported again.
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+MAX_REFERENCE_LENGTH = 40
+MAX_TEXT_LENGTH = 4000
+_DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# A code list as the checks see it: each allowed code and the day it was retired, if it was.
+KnownCodes = Mapping[str, dt.date | None]
+
+
+def fmt(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def shown(value: object) -> str:
+    """A value as quoted in a message, cut short: a hostile file may hold megabytes in one."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- Plain values ------------------------------------------------------------------------------
+
+
+def coerce_date(
+    check: Checker, field: str, value: object, *, required: bool = True
+) -> dt.date | None:
+    """A date from a date or a ``YYYY-MM-DD`` string; records an error and returns None if not."""
+    if value is None or value == "":
+        if required:
+            check.add(field, "is required")
+        return None
+    if isinstance(value, dt.datetime):
+        check.add(field, f"must be a date, not a date and time: {shown(value)}")
+        return None
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = parse_iso_date(value)
+        except ValueError:
+            if isinstance(value, str) and _DATE_FORM.fullmatch(value):
+                check.add(field, f"not a real date: {shown(value)}")
+            else:
+                check.add(field, f"not a date in the form YYYY-MM-DD: {shown(value)}")
+            return None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        check.add(
+            field,
+            f"{fmt(day)} is outside the years dtto records ({EARLIEST_DAY.year}-{LATEST_DAY.year})",
+        )
+        return None
+    return day
+
+
+def coerce_hours(
+    check: Checker, field: str, value: object, *, text_allowed: bool = True
+) -> Decimal | None:
+    """Contact hours: more than 0, at most 12, in hundredths of an hour at the finest.
+
+    ``text_allowed``: a form gives hours as typed text; a case file must give a JSON number.
+    """
+    if (type(value) is float or type(value) is int) and 0 < value <= 12 and value * 100 % 1 == 0:
+        # The common case, a JSON number of whole hundredths, without the text round trip.
+        return Decimal(value).quantize(_HUNDREDTH)
+    if isinstance(value, bool) or value is None or value == "":
+        check.add(field, "is required: a number of hours such as 1.5")
+        return None
+    if not isinstance(value, int | float | Decimal) and not (
+        text_allowed and isinstance(value, str)
+    ):
+        check.add(field, f"not a number of hours: {shown(value)}")
+        return None
+    try:
+        hours = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        check.add(field, f"not a number of hours: {shown(value)}")
+        return None
+    if not hours.is_finite():
+        check.add(field, f"not a number of hours: {shown(value)}")
+        return None
+    if hours <= 0:
+        check.add(field, f"must be more than 0 hours, got {shown(value)}")
+        return None
+    if hours > MAX_APPOINTMENT_HOURS:
+        check.add(
+            field,
+            f"must be at most {MAX_APPOINTMENT_HOURS} hours in one appointment, got {shown(value)}",
+        )
+        return None
+    if hours != hours.quantize(_HUNDREDTH):
+        check.add(field, f"must be given to at most two decimal places, got {shown(value)}")
+        return None
+    return hours.quantize(_HUNDREDTH)
+
+
+def coerce_length(
+    check: Checker, field: str, value: object, *, text_allowed: bool = True
+) -> int | None:
+    """An Order's length: a whole number of months from 6 to 36 (the Act's limits).
+
+    ``text_allowed``: a form gives the length as typed text; a case file as a JSON number.
+    """
+    if text_allowed and isinstance(value, str) and value.strip().isdigit() and len(value) < 10:
+        value = int(value)  # as typed into a form
+    if isinstance(value, bool) or not isinstance(value, int):
+        check.add(field, f"must be a whole number of months, got {shown(value)}")
+        return None
+    if not MIN_ORDER_MONTHS <= value <= MAX_ORDER_MONTHS:
+        check.add(
+            field,
+            f"an Order lasts at least {MIN_ORDER_MONTHS} and at most {MAX_ORDER_MONTHS} months,"
+            f" got {shown(value)}",
+        )
+        return None
+    return value
+
+
+def check_text(
+    check: Checker,
+    field: str,
+    value: object,
+    *,
+    required: bool = False,
+    max_length: int = MAX_TEXT_LENGTH,
+) -> str:
+    """Free text: a string without NUL characters or unpaired surrogates, which no database
+    column or UTF-8 output can hold. Returns it stripped, or "" when refused or absent."""
+    if value is None or value == "":
+        if required:
+            check.add(field, "is required")
+        return ""
+    if not isinstance(value, str):
+        check.add(field, f"must be text, got {shown(value)}")
+        return ""
+    if "\x00" in value:
+        check.add(field, "must not contain a NUL character")
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        check.add(field, "is not valid Unicode text (an unpaired surrogate)")
+        return ""
+    if len(value) > max_length:
+        check.add(field, f"must be at most {max_length} characters, got {len(value)}")
+        return ""
+    stripped = value.strip()
+    if required and not stripped:
+        check.add(field, "is required")
+    return stripped
+
+
+def check_choice(check: Checker, field: str, value: object, allowed: Sequence[str]) -> str | None:
+    """One of a fixed set of words (the Standard's vocabulary, not a code list)."""
+    if isinstance(value, str) and value in allowed:
+        return value
+    if value is None or value == "":
+        check.add(field, f"is required: one of {', '.join(allowed)}")
+    else:
+        check.add(field, f"must be one of {', '.join(allowed)}, got {shown(value)}")
+    return None
+
+
+def check_yes_no(check: Checker, field: str, value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    check.add(field, f"must be yes or no (true or false), got {shown(value)}")
+    return None
+
+
+def check_code(
+    check: Checker,
+    field: str,
+    list_name: str,
+    value: object,
+    known: KnownCodes | None,
+    *,
+    on: dt.date | None,
+    required: bool = True,
+) -> str | None:
+    """A code from a code list, usable on the day it is recorded for.
+
+    ``known`` is every code of the list with the day it was retired (None if in use); None
+    for ``known`` means the list is not at hand (``dtto evaluate`` has no database), so any
+    code is taken.
+    """
+    if value is None or value == "":
+        if required:
+            check.add(field, f"is required: a code from the {list_name} list")
+        return None
+    if not isinstance(value, str):
+        check.add(field, f"must be a code from the {list_name} list, got {shown(value)}")
+        return None
+    if known is None:
+        return check_text(check, field, value, max_length=40) or None
+    if value not in known:
+        check.add(field, f"unknown code {shown(value)} in the {list_name} list")
+        return None
+    retired_on = known[value]
+    if on is not None and retired_on is not None and on >= retired_on:
+        check.add(
+            field,
+            f"code {value!r} was retired on {fmt(retired_on)} and cannot be used for {fmt(on)}",
+        )
+        return None
+    return value
+
+
+def check_code_meaning(
+    check: Checker, field: str, code: str | None, meaning: str | None, outcome: str | None
+) -> None:
+    """A detailed outcome code agrees with the outcome word given beside it."""
+    if code is not None and outcome is not None and meaning != outcome:
+        check.add(field, f"{code} means {meaning}, but outcome is {outcome}")
+
+
+def check_not_future(
+    check: Checker, field: str, day: dt.date | None, today: dt.date | None
+) -> None:
+    """``today`` None: judged as of no particular day (``dtto evaluate``), so nothing is future."""
+    if day is not None and today is not None and day > today:
+        check.add(field, f"{fmt(day)} is in the future")
+
+
+# --- The case and the person -------------------------------------------------------------------
+
+
+def check_reference(
+    check: Checker,
+    field: str,
+    value: object,
+    *,
+    in_use: Container[str] = (),
+    in_use_by: str = "",
+) -> str | None:
+    """A case reference: letters, digits and ``_./-``, at most 40, not already in use.
+
+    ``in_use_by`` says where it is used (" by an earlier case in this file").
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        check.add(field, "is required")
+        return None
+    if not isinstance(value, str):
+        check.add(field, f"must be text, got {shown(value)}")
+        return None
+    reference = value.strip()
+    if len(reference) > MAX_REFERENCE_LENGTH:
+        check.add(field, f"must be at most {MAX_REFERENCE_LENGTH} characters")
+        return None
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        check.add(
+            field,
+            f"{shown(reference)} must start with a letter or digit and hold only letters,"
+            " digits and _ . / -",
+        )
+        return None
+    if reference in in_use:
+        check.add(field, f"{reference} is already in use{in_use_by}")
+        return None
+    return reference
+
+
+def check_referral_dates(
+    check: Checker,
+    *,
+    born_field: str,
+    born: dt.date | None,
+    referred_field: str,
+    referred_on: dt.date | None,
+    today: dt.date | None,
+) -> None:
+    check_not_future(check, referred_field, referred_on, today)
+    if born is not None and referred_on is not None and born >= referred_on:
+        check.add(born_field, f"{fmt(born)} is not before the referral on {fmt(referred_on)}")
+
+
+def check_assessment(
+    check: Checker,
+    referred_on: dt.date,
+    today: dt.date | None,
+    *,
+    outcome: object,
+    outcomes: Sequence[str],
+    started_on: object,
+    completed_on: object,
+    reason: object,
+    reason_lists: Mapping[str, tuple[str, KnownCodes]],
+    recommended_intensity: object,
+    suitable: str = "suitable",
+) -> tuple[str | None, dt.date | None, dt.date | None, str | None]:
+    """An assessment's outcome, dates and reason code.
+
+    ``reason_lists`` names, for each outcome that takes a reason, the code list the reason
+    comes from and its codes. Returns (outcome, started, completed, reason code).
+    """
+    chosen = check_choice(check, "outcome", outcome, outcomes)
+    if chosen is None:
+        return None, None, None, None
+    started = coerce_date(check, "started_on", started_on, required=False)
+    completed = coerce_date(check, "completed_on", completed_on, required=False)
+    for field, day in (("started_on", started), ("completed_on", completed)):
+        if day is not None and day < referred_on:
+            check.add(field, f"{fmt(day)} is before the referral on {fmt(referred_on)}")
+        check_not_future(check, field, day, today)
+    if started and completed and completed < started:
+        check.add(
+            "completed_on", f"{fmt(completed)} is before the assessment started on {fmt(started)}"
+        )
+    reason_code = None
+    if chosen in reason_lists:
+        list_name, known = reason_lists[chosen]
+        reason_code = check_code(check, "reason", list_name, reason, known, on=completed or started)
+    elif reason not in (None, ""):
+        check.add("reason", "is only given when the person was not assessed or found unsuitable")
+    if recommended_intensity not in ("", None) and recommended_intensity not in INTENSITIES:
+        check.add(
+            "recommended_intensity",
+            f"must be higher or lower, got {shown(recommended_intensity)}",
+        )
+    elif recommended_intensity and chosen != suitable:
+        check.add("recommended_intensity", "is only given when the person was found suitable")
+    return chosen, started, completed, reason_code
+
+
+# --- The Order -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderWindow:
+    """The days an Order's events may fall on.
+
+    ``today`` None judges as of no particular day (``dtto evaluate`` ignores later events
+    itself), so no day is refused as future.
+    """
+
+    made_on: dt.date
+    length_months: int
+    terminated_on: dt.date | None
+    today: dt.date | None
+
+    @cached_property
+    def natural_end_on(self) -> dt.date:
+        return add_months(self.made_on, self.length_months)
+
+    @cached_property
+    def last_day(self) -> dt.date:
+        if self.terminated_on is not None:
+            return self.terminated_on
+        return self.natural_end_on - dt.timedelta(days=1)
+
+    def check_day(
+        self, check: Checker, field: str, day: dt.date | None, *, may_be_future: bool = False
+    ) -> None:
+        if day is None:
+            return
+        if day < self.made_on:
+            check.add(field, f"{fmt(day)} is before the Order was made on {fmt(self.made_on)}")
+        elif day > self.last_day:
+            ended = "was terminated" if self.terminated_on is not None else "ended"
+            check.add(field, f"{fmt(day)} is after the Order {ended} on {fmt(self.last_day)}")
+        elif not may_be_future:
+            check_not_future(check, field, day, self.today)
+
+
+def check_order(
+    check: Checker,
+    *,
+    made_on: object,
+    length_months: object,
+    intensity: object,
+    born: dt.date | None,
+    referred_on: dt.date | None,
+    today: dt.date | None,
+    text_allowed: bool = True,
+) -> OrderWindow | None:
+    """The Order's terms; returns the window its events must fall in, if the terms are good."""
+    made = coerce_date(check, "made_on", made_on)
+    length = coerce_length(check, "length_months", length_months, text_allowed=text_allowed)
+    check_choice(check, "intensity", intensity, INTENSITIES)
+    check_not_future(check, "made_on", made, today)
+    if made is not None and referred_on is not None and made < referred_on:
+        check.add("made_on", f"{fmt(made)} is before the referral on {fmt(referred_on)}")
+    if made is not None and born is not None and born >= made:
+        check.add("made_on", f"the person was born on {fmt(born)}, after the Order")
+    if made is None or length is None:
+        return None
+    return OrderWindow(made, length, None, today)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """Who is named as an Order's case manager, as plain values."""
+
+    name: str
+    active: bool
+    role: str
+    area: str | None
+
+
+def check_case_manager(
+    check: Checker,
+    field: str,
+    member: StaffMember | None,
+    *,
+    given: object,
+    case_area: str,
+    case_manager_role: str,
+    case_area_name: str | None = None,
+) -> None:
+    """An Order's case manager is an active case manager of the case's area (or nobody yet).
+
+    ``given`` is the name as written, for the message when nobody has that name;
+    ``case_area`` is the area's code and ``case_area_name`` how the message names it.
+    """
+    if given is None or given == "":
+        return
+    if member is None:
+        check.add(field, f"no user called {shown(given)}")
+    elif not (member.active and member.role == case_manager_role and member.area == case_area):
+        area = case_area_name or case_area
+        check.add(field, f"{member.name} is not an active case manager in {area}")
+
+
+def check_in_area(
+    check: Checker, field: str, *, name: str, area: str | None, case_area: str, case_area_name: str
+) -> bool:
+    """A court, team or treatment provider named on an Order belongs to the case's area."""
+    if area is not None and area != case_area:
+        check.add(field, f"{name} is not in {case_area_name}")
+        return False
+    return True
+
+
+# --- Events on the Order -------------------------------------------------------------------
+
+
+def check_appointment(
+    check: Checker,
+    window: OrderWindow,
+    *,
+    on: dt.date | None,
+    hours: object,
+    with_whom: object,
+    has_outcome: bool,
+    with_field: str = "with_whom",
+    text_allowed: bool = True,
+) -> Decimal | None:
+    """An appointment: within the Order, 0-12 hours, with whom. Returns the hours.
+
+    ``with_field`` is the field's name on the path in (``with`` in a case file).
+    """
+    contact_hours = coerce_hours(check, "hours", hours, text_allowed=text_allowed)
+    check_choice(check, with_field, with_whom, APPOINTMENT_WITH)
+    # Appointments may be arranged ahead, so only an outcome makes a future date wrong.
+    window.check_day(check, "on", on, may_be_future=not has_outcome)
+    return contact_hours
+
+
+def check_test(
+    check: Checker,
+    day: dt.date | None,
+    *,
+    outcome: object,
+    results: object,
+    confirmed: object,
+    admitted: object,
+    substances: KnownCodes | None,
+) -> tuple[list[tuple[str, str, bool | None]], list[str]]:
+    """A drug test's outcome, results, confirmations and admitted use.
+
+    Returns the (substance, result, confirmed) triples and the admitted substances.
+    """
+    chosen = check_choice(check, "outcome", outcome, TEST_OUTCOMES)
+    results = {} if results is None else results
+    confirmed = {} if confirmed is None else confirmed
+    admitted = [] if admitted is None else admitted
+    resolved: list[tuple[str, str, bool | None]] = []
+    admitted_codes: list[str] = []
+    if not isinstance(results, Mapping):
+        check.add("results", f"must be substances with positive or negative, got {shown(results)}")
+        results = {}
+    if not isinstance(confirmed, Mapping):
+        check.add("confirmed", f"must be substances with true or false, got {shown(confirmed)}")
+        confirmed = {}
+    if not isinstance(admitted, list | tuple):
+        check.add("admitted", f"must be a list of substances, got {shown(admitted)}")
+        admitted = []
+    if chosen is not None and chosen != "sample" and results:
+        check.add("results", f"a test with outcome {chosen!r} has no results")
+    for substance, result in results.items():
+        field = f"results.{substance}"
+        code = check_code(check, field, "substance", substance, substances, on=day)
+        if result not in TEST_RESULTS:
+            check.add(field, f"must be positive or negative, got {shown(result)}")
+        elif code is not None:
+            resolved.append((code, result, confirmed.get(substance)))
+    for substance, value in confirmed.items():
+        field = f"confirmed.{substance}"
+        if substance not in results:
+            check.add(field, "confirms a substance the test has no result for")
+        elif not check_confirmable(check, field, results[substance]):
+            pass
+        elif not isinstance(value, bool):
+            check.add(field, f"must be true or false, got {shown(value)}")
+    for i, substance in enumerate(admitted):
+        code = check_code(check, f"admitted[{i}]", "substance", substance, substances, on=day)
+        if code is not None:
+            admitted_codes.append(code)
+    if admitted_codes and chosen == "refused":
+        check.add("admitted", "a refused test records no admitted use; record an admission instead")
+    return resolved, admitted_codes
+
+
+def check_confirmable(check: Checker, field: str, result: object) -> bool:
+    """Only a positive result goes to the laboratory for confirmation."""
+    if result != "positive":
+        check.add(field, "only a positive result is sent for confirmation")
+        return False
+    return True
+
+
+def check_outcome_day(check: Checker, field: str, day: dt.date, today: dt.date | None) -> None:
+    """What happened at an appointment is recorded once its day has come."""
+    if today is not None and day > today:
+        check.add(field, f"the appointment on {fmt(day)} has not happened yet")
+
+
+def check_breach_dates(
+    check: Checker,
+    breach_on: dt.date,
+    today: dt.date | None,
+    *,
+    decided_on: dt.date | None = None,
+    hearings: Iterable[tuple[str, dt.date | None]] = (),
+    warrant_issued_on: dt.date | None = None,
+    warrant_executed_on: dt.date | None = None,
+) -> None:
+    """A breach's later dates come after it, and none is in the future."""
+    dated = [("decided_on", decided_on), *hearings, ("warrant_issued_on", warrant_issued_on)]
+    for field, day in dated:
+        if day is not None and day < breach_on:
+            check.add(field, f"{fmt(day)} is before the breach was instigated on {fmt(breach_on)}")
+        check_not_future(check, field, day, today)
+    if warrant_executed_on is not None:
+        if warrant_issued_on is None:
+            check.add("warrant_executed_on", "a warrant must be issued before it is executed")
+        elif warrant_executed_on < warrant_issued_on:
+            check.add(
+                "warrant_executed_on",
+                f"{fmt(warrant_executed_on)} is before the warrant was issued on"
+                f" {fmt(warrant_issued_on)}",
+            )
+        check_not_future(check, "warrant_executed_on", warrant_executed_on, today)
+
+
+def check_breach_outcome(
+    check: Checker, outcome: object, decided_on: dt.date | None, *, decided_given: bool
+) -> str | None:
+    """The court's decision: a pending breach has no decision date, a decided one has one.
+
+    ``decided_given`` is whether a decision date was written at all (a bad one has been
+    reported already).
+    """
+    chosen = check_choice(check, "outcome", outcome, BREACH_OUTCOMES)
+    if chosen == "pending" and decided_given:
+        check.add("decided_on", "a pending breach has no decision date")
+    elif chosen is not None and chosen != "pending" and not decided_given:
+        check.add("decided_on", f"is required when the outcome is {chosen}")
+    return chosen
+
+
+def check_breach_decision(
+    check: Checker,
+    breach_on: dt.date,
+    today: dt.date | None,
+    *,
+    decided_on: dt.date | None,
+    meaning: str | None,
+    already_decided_on: dt.date | None,
+) -> None:
+    """Deciding a recorded breach: once, on or after it, to something other than pending."""
+    if meaning == "pending":
+        check.add("outcome", "a decision cannot leave the breach pending")
+    if already_decided_on is not None:
+        check.add("decided_on", f"this breach was already decided on {fmt(already_decided_on)}")
+    if decided_on is not None:
+        check_breach_dates(check, breach_on, today, decided_on=decided_on)
+
+
+def check_contact_level(
+    check: Checker, window: OrderWindow, *, on: dt.date | None, level: object
+) -> str | None:
+    window.check_day(check, "on", on)
+    return check_choice(check, "level", level, CONTACT_LEVELS)
+
+
+def check_review(
+    check: Checker, window: OrderWindow, *, on: dt.date | None, hearing: object
+) -> bool | None:
+    window.check_day(check, "on", on)
+    return check_yes_no(check, "hearing", hearing)
+
+
+def check_suspension(
+    check: Checker,
+    window: OrderWindow,
+    starts: dt.date | None,
+    ends: dt.date | None,
+    reason: object,
+) -> str:
+    """A suspension of the Standard starts within the Order and ends before its term does."""
+    window.check_day(check, "from", starts)
+    if ends is not None and starts is not None and ends < starts:
+        check.add("to", f"{fmt(ends)} is before the suspension starts on {fmt(starts)}")
+    elif ends is not None and ends >= window.natural_end_on:
+        last = window.natural_end_on - dt.timedelta(days=1)
+        check.add("to", f"{fmt(ends)} is after the Order's term ends on {fmt(last)}")
+    found = len(check.errors)
+    text = check_text(check, "reason", reason)
+    if not text and len(check.errors) == found:  # absent or blank, not refused as text
+        check.add("reason", "is required: why the Standard is suspended")
+    return text
+
+
+def check_termination(
+    check: Checker,
+    window: OrderWindow,
+    *,
+    on: dt.date | None,
+    reason: object,
+    reasons: KnownCodes,
+    onward_referral_on: dt.date | None,
+    custody_handover_on: dt.date | None,
+    already_terminated_on: dt.date | None = None,
+    latest_event_on: dt.date | None = None,
+) -> str | None:
+    """Ending an Order: once, within it, after everything recorded on it, for a known reason;
+    onward care and custody handover no earlier than the Order. Returns the reason code.
+    """
+    if already_terminated_on is not None:
+        check.add("on", f"the Order was already terminated on {fmt(already_terminated_on)}")
+        return None
+    reason_code = check_code(check, "reason", "termination_reason", reason, reasons, on=on)
+    window.check_day(check, "on", on)
+    if on is not None and latest_event_on is not None and latest_event_on > on:
+        check.add("on", f"events are recorded up to {fmt(latest_event_on)}, after this date")
+    for field, later in (
+        ("onward_referral_on", onward_referral_on),
+        ("custody_handover_on", custody_handover_on),
+    ):
+        check_not_future(check, field, later, window.today)
+        if later is not None and later < window.made_on:
+            check.add(field, f"{fmt(later)} is before the Order was made on {fmt(window.made_on)}")
+    return reason_code
+
+
+def check_conviction(
+    check: Checker,
+    referred_on: dt.date | None,
+    today: dt.date | None,
+    day: dt.date | None,
+    offence_day: dt.date | None,
+) -> None:
+    """A conviction after referral (it may come after the Order ended), for an earlier offence."""
+    if day is not None and referred_on is not None and day < referred_on:
+        check.add("on", f"{fmt(day)} is before the referral on {fmt(referred_on)}")
+    check_not_future(check, "on", day, today)
+    if offence_day is not None and day is not None and offence_day > day:
+        check.add("offence_on", f"{fmt(offence_day)} is after the conviction on {fmt(day)}")
