@@ -265,12 +265,11 @@ def _compliance(c: dict[str, Any], id_: str, heading: str) -> Section:
     )
     s.columns = ["Measure", "Met", "Judged", "Rate", "95% interval"]
     s.rows = [[MEASURE_LABELS[m], *_rate_cells(c[m])] for m in MEASURE_LABELS]
-    when = c.get("evaluated_on") or {}
     s.notes = [
         "A case counts only where the Standard could be judged (for example, a first "
         "appointment not yet due is not counted).",
-        f"Findings as of {when['earliest']} to {when['latest']}."
-        if when.get("earliest")
+        f"Findings final by {c['as_of']}."
+        if c["cases"]
         else "No Orders in scope and period to judge.",
     ]
     if c.get("sample"):
