@@ -117,3 +117,26 @@ def test_a_report_run_writes_nothing():
     statements = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries]
     assert statements  # the report did read
     assert {s for s in statements if s in ("INSERT", "UPDATE", "DELETE")} == set()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_as_of_the_day_asked_for():
+    from django.test import Client
+
+    from dtto.accounts.models import Role, User
+
+    # 6 Orders made 3 February 2003 end on 2 February 2004 (completed); 5 made later run on.
+    load(
+        *[case(events=[ended("2004-02-02", "completed")]) for _ in range(6)],
+        *[case(made="2004-03-01") for _ in range(5)],
+    )
+    analyst = User.objects.create_user(username="analyst", password="x", role=Role.NATIONAL_ANALYST)
+    client = Client()
+    client.force_login(analyst)
+    before = client.get("/reports/", {"as_of": "2004-01-31", "format": "json"}).json()
+    assert before["as_of"] == "2004-01-31"
+    assert (before["commencements"]["total"], before["terminations"]["total"]) == (6, 0)
+    after = client.get("/reports/", {"as_of": "2004-03-01", "format": "json"}).json()
+    assert (after["commencements"]["total"], after["terminations"]["total"]) == (11, 6)
+    page = client.get("/reports/", {"as_of": "2004-01-31"}).content.decode()
+    assert 'value="2004-01-31"' in page
