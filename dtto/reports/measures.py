@@ -33,7 +33,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as When_
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from dtto.accounts.models import Area, AreaBudget, AreaTarget
@@ -48,8 +48,7 @@ from dtto.reports.queries import (
     financial_year_of,
     month_expression,
 )
-from dtto.reports.summaries import DRUG_TEST_SUMS, drug_test_sums
-from dtto.standards import findings as kinds
+from dtto.reports.summaries import DRUG_TEST_SUMS, EVENT_COUNTS, drug_test_sums
 
 COMPLIANCE_MEASURES = (
     "first_probation_1wd",
@@ -120,7 +119,12 @@ def _shared(key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
     return result
 
 
-SUMMED_COUNTS = ("cases", *(f"{m}__{part}" for m in COMPLIANCE_MEASURES for part in ("n", "d")))
+SETTLED_COUNTS = tuple(f"{e}_{part}" for e in EVENT_COUNTS for part in ("judged", "met"))
+SUMMED_COUNTS = (
+    "cases",
+    *(f"{m}__{part}" for m in COMPLIANCE_MEASURES for part in ("n", "d")),
+    *(f"settled_{c}" for c in SETTLED_COUNTS),
+)
 
 
 def _compliance_aggregates(day: int) -> dict[str, Any]:
@@ -132,7 +136,14 @@ def _compliance_aggregates(day: int) -> dict[str, Any]:
         missed = Q(**{f"{measure}_missed_day__lte": day})
         aggregates[f"{measure}__n"] = Count("pk", filter=judged & ~missed)
         aggregates[f"{measure}__d"] = Count("pk", filter=judged)
+    # Orders all of whose findings were final by then: their whole-record counts.
+    for count in SETTLED_COUNTS:
+        aggregates[f"settled_{count}"] = Coalesce(Sum(count, filter=_settled(day)), 0)
     return aggregates
+
+
+def _settled(day: int) -> Q:
+    return Q(findings_final_day__lte=day) | Q(findings_final_day__isnull=True)
 
 
 def _made(scope: Scope, period: Period, as_of: dt.date) -> QuerySet[OrderSummary]:
@@ -416,28 +427,30 @@ def _compliance_counts(counts: dict[str, Any], as_of: dt.date) -> dict[str, Any]
     return out
 
 
-def _by_event(findings: QuerySet[OrderFinding], as_of: dt.date) -> dict[str, Any]:
-    """The findings final by ``as_of`` counted by week, review and failure, not by case."""
-    counts = {
-        (row["kind"], row["phase"]): row
-        for row in findings.filter(final_day__lte=as_of.toordinal())
+def _by_event(
+    counts: dict[str, Any], unsettled: QuerySet[OrderSummary], as_of: dt.date
+) -> dict[str, Any]:
+    """The findings final by ``as_of`` counted by week, review and failure, not by case: the
+    whole-record counts of the Orders settled by then (in ``counts``), plus the findings final
+    by then of the Orders still to settle, counted from their rows."""
+    day = as_of.toordinal()
+    judged = {e: counts[f"settled_{e}_judged"] for e in EVENT_COUNTS}
+    met = {e: counts[f"settled_{e}_met"] for e in EVENT_COUNTS}
+    event_of = {kind: name for name, kind in EVENT_COUNTS.items()}
+    rows = (
+        OrderFinding.objects.filter(
+            summary__in=unsettled.filter(findings_final_day__gt=day), final_day__lte=day
+        )
         .values("kind", "phase")
         .annotate(judged=Count("pk"), met=Count("pk", filter=Q(met=True)))
         .order_by()
-    }
-
-    def rate(kind: str, phase: int) -> dict[str, Any]:
-        row = counts.get((kind, phase), {"met": 0, "judged": 0})
-        return st.rate(row["met"], row["judged"])
-
-    return {
-        "contact_weeks_phase1": rate(kinds.CONTACT_WEEK, 1),
-        "contact_weeks_phase2": rate(kinds.CONTACT_WEEK, 2),
-        "test_weeks_phase1": rate(kinds.TESTS_WEEK, 1),
-        "test_weeks_phase2": rate(kinds.TESTS_WEEK, 2),
-        "reviews_held": rate(kinds.REVIEW, 0),
-        "failures_actioned": rate(kinds.FAILURE, 0),
-    }
+    )
+    for row in rows:
+        event = event_of.get((row["kind"], row["phase"]))
+        if event is not None:
+            judged[event] += row["judged"]
+            met[event] += row["met"]
+    return {e: st.rate(met[e], judged[e]) for e in EVENT_COUNTS}
 
 
 def compliance(
@@ -458,12 +471,7 @@ def compliance(
     if sample_per_area is None:
         counts = _sum_counts(_made_pass(scope, period, as_of))
         out = _compliance_counts(counts, as_of)
-        made = (
-            scope.findings()
-            .filter(**period.day_filter("summary__made_day"))
-            .filter(summary__made_day__lte=as_of.toordinal())
-        )
-        out["by_event"] = _by_event(made, as_of)
+        out["by_event"] = _by_event(counts, _made(scope, period, as_of), as_of)
         return out
     made_ids = _made(scope, period, as_of)
     ids_by_area: dict[int, list[int]] = defaultdict(list)
@@ -474,8 +482,9 @@ def compliance(
         draw = random.Random(f"{seed}:{area_id}")
         chosen.extend(draw.sample(ids, min(sample_per_area, len(ids))))
     sampled = OrderSummary.objects.filter(pk__in=chosen)
-    out = _compliance_counts(sampled.aggregate(**_compliance_aggregates(as_of.toordinal())), as_of)
-    out["by_event"] = _by_event(OrderFinding.objects.filter(summary_id__in=chosen), as_of)
+    counts = sampled.aggregate(**_compliance_aggregates(as_of.toordinal()))
+    out = _compliance_counts(counts, as_of)
+    out["by_event"] = _by_event(counts, sampled, as_of)
     out["sample"] = {"seed": seed, "sample_size": sample_per_area, "order_ids": sorted(chosen)}
     return out
 

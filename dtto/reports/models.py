@@ -73,6 +73,24 @@ class OrderSummary(models.Model):
     reviews_missed_day = models.IntegerField(null=True)
     enforcement_judged_day = models.IntegerField(null=True)
     enforcement_missed_day = models.IntegerField(null=True)
+    # The day the Order's last finding becomes final, and its findings counted by week, review
+    # and failure over the whole record (``<count>_judged``, ``<count>_met``, the names of
+    # ``summaries.EVENT_COUNTS``). A report as of a day on or after ``findings_final_day``
+    # adds these up instead of the Order's ``OrderFinding`` rows: the same numbers, read from
+    # one row (docs/reports.md, "As of a day").
+    findings_final_day = models.IntegerField(null=True)
+    contact_weeks_phase1_judged = models.PositiveIntegerField(default=0)
+    contact_weeks_phase1_met = models.PositiveIntegerField(default=0)
+    contact_weeks_phase2_judged = models.PositiveIntegerField(default=0)
+    contact_weeks_phase2_met = models.PositiveIntegerField(default=0)
+    test_weeks_phase1_judged = models.PositiveIntegerField(default=0)
+    test_weeks_phase1_met = models.PositiveIntegerField(default=0)
+    test_weeks_phase2_judged = models.PositiveIntegerField(default=0)
+    test_weeks_phase2_met = models.PositiveIntegerField(default=0)
+    reviews_held_judged = models.PositiveIntegerField(default=0)
+    reviews_held_met = models.PositiveIntegerField(default=0)
+    failures_actioned_judged = models.PositiveIntegerField(default=0)
+    failures_actioned_met = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [

@@ -25,7 +25,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from dtto.accounts.models import Area, Court, Team
 from dtto.cases.models import Breach, Case
-from dtto.reports.models import OrderFinding, OrderMonthSummary, OrderSummary, ReferralSummary
+from dtto.reports.models import OrderMonthSummary, OrderSummary, ReferralSummary
 
 SCOPE_KINDS = ("national", "area", "team", "court")
 
@@ -97,14 +97,6 @@ class Scope:
         if target is None:
             return qs
         return qs.filter(**{f"{self.kind}_id": target.pk})
-
-    def findings(self) -> QuerySet[OrderFinding]:
-        """The dated findings of the Orders in scope."""
-        qs = OrderFinding.objects.all()
-        target = self.target()
-        if target is None:
-            return qs
-        return qs.filter(**{f"summary__{self.kind}_id": target.pk})
 
     def months(self) -> QuerySet[OrderMonthSummary]:
         qs = OrderMonthSummary.objects.all()

@@ -47,6 +47,15 @@ MEASURE_OF_KIND = {
     (kinds.REVIEW, 0): "reviews",
     (kinds.FAILURE, 0): "enforcement",
 }
+# The findings counted by week, review and failure (``compliance.by_event``), by kind and phase.
+EVENT_COUNTS = {
+    "contact_weeks_phase1": (kinds.CONTACT_WEEK, 1),
+    "contact_weeks_phase2": (kinds.CONTACT_WEEK, 2),
+    "test_weeks_phase1": (kinds.TESTS_WEEK, 1),
+    "test_weeks_phase2": (kinds.TESTS_WEEK, 2),
+    "reviews_held": (kinds.REVIEW, 0),
+    "failures_actioned": (kinds.FAILURE, 0),
+}
 DRUGS = {"opiates": "opiate", "cocaine": "cocaine"}
 # Above this many (area, month made) pairs a refresh rebuilds the whole drug-test rollup:
 # one grouped pass is cheaper than hundreds of small ones.
@@ -71,9 +80,20 @@ def month_of_order(made_on: dt.date, day: dt.date) -> int:
     return months + 1
 
 
-def _folded(findings: Iterable[DatedFinding]) -> dict[str, int | None]:
-    """Each measure's first judged and first missed day (day numbers) from the findings."""
+def _folded(findings: Sequence[DatedFinding]) -> dict[str, int | None]:
+    """Each measure's first judged and first missed day (day numbers) from the findings; the
+    day the last finding becomes final and the counts by week, review and failure."""
     days: dict[str, int | None] = {}
+    days["findings_final_day"] = max((f.final_on.toordinal() for f in findings), default=None)
+    event_of = {kind: name for name, kind in EVENT_COUNTS.items()}
+    for name in EVENT_COUNTS:
+        days[f"{name}_judged"] = 0
+        days[f"{name}_met"] = 0
+    for f in findings:
+        event = event_of.get((f.kind, f.phase))
+        if event is not None:
+            days[f"{event}_judged"] = (days[f"{event}_judged"] or 0) + 1
+            days[f"{event}_met"] = (days[f"{event}_met"] or 0) + f.met
     for measure in MEASURE_OF_KIND.values():
         days[f"{measure}_judged_day"] = None
         days[f"{measure}_missed_day"] = None

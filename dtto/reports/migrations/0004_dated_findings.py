@@ -165,12 +165,47 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="ordersummary",
+            name="contact_weeks_phase1_judged",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="contact_weeks_phase1_met",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="contact_weeks_phase2_judged",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="contact_weeks_phase2_met",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
             name="enforcement_judged_day",
             field=models.IntegerField(null=True),
         ),
         migrations.AddField(
             model_name="ordersummary",
             name="enforcement_missed_day",
+            field=models.IntegerField(null=True),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="failures_actioned_judged",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="failures_actioned_met",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="findings_final_day",
             field=models.IntegerField(null=True),
         ),
         migrations.AddField(
@@ -195,6 +230,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="ordersummary",
+            name="reviews_held_judged",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="reviews_held_met",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
             name="reviews_judged_day",
             field=models.IntegerField(null=True),
         ),
@@ -202,6 +247,26 @@ class Migration(migrations.Migration):
             model_name="ordersummary",
             name="reviews_missed_day",
             field=models.IntegerField(null=True),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="test_weeks_phase1_judged",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="test_weeks_phase1_met",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="test_weeks_phase2_judged",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name="ordersummary",
+            name="test_weeks_phase2_met",
+            field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
             model_name="ordersummary",
