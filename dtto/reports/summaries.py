@@ -81,32 +81,30 @@ def month_of_order(made_on: dt.date, day: dt.date) -> int:
 
 
 def _folded(findings: Sequence[DatedFinding]) -> dict[str, int | None]:
-    """Each measure's first judged and first missed day (day numbers) from the findings; the
-    day the last finding becomes final and the counts by week, review and failure."""
-    days: dict[str, int | None] = {}
-    days["findings_final_day"] = max((f.final_on.toordinal() for f in findings), default=None)
+    """The summary's fields folded from the findings: each measure's first judged and first
+    missed day (day numbers), the day the last finding becomes final, and the counts by
+    week, review and failure over the whole record."""
     event_of = {kind: name for name, kind in EVENT_COUNTS.items()}
-    for name in EVENT_COUNTS:
-        days[f"{name}_judged"] = 0
-        days[f"{name}_met"] = 0
-    for f in findings:
-        event = event_of.get((f.kind, f.phase))
-        if event is not None:
-            days[f"{event}_judged"] = (days[f"{event}_judged"] or 0) + 1
-            days[f"{event}_met"] = (days[f"{event}_met"] or 0) + f.met
+    counts = dict.fromkeys((f"{e}_{part}" for e in EVENT_COUNTS for part in ("judged", "met")), 0)
+    days: dict[str, int | None] = {}
     for measure in MEASURE_OF_KIND.values():
         days[f"{measure}_judged_day"] = None
         days[f"{measure}_missed_day"] = None
     for f in findings:
+        day = f.final_on.toordinal()
+        event = event_of.get((f.kind, f.phase))
+        if event is not None:
+            counts[f"{event}_judged"] += 1
+            counts[f"{event}_met"] += f.met
         found = MEASURE_OF_KIND.get((f.kind, f.phase))
         if found is None:
             continue
-        day = f.final_on.toordinal()
-        for field, counts in ((f"{found}_judged_day", True), (f"{found}_missed_day", not f.met)):
+        for field, first in ((f"{found}_judged_day", True), (f"{found}_missed_day", not f.met)):
             current = days[field]
-            if counts and (current is None or day < current):
+            if first and (current is None or day < current):
                 days[field] = day
-    return days
+    days["findings_final_day"] = max((f.final_on.toordinal() for f in findings), default=None)
+    return {**days, **counts}
 
 
 def month_ends_day(made_on: dt.date, month: int) -> int:
