@@ -34,19 +34,20 @@ from dtto.standards.tests.factories import (
 )
 from dtto.standards.tests.test_properties import MADE_ON, appointments, offsets, tests
 
-# Three-month Orders, so every day of an Order and after it can be checked in each example.
-LENGTH_MONTHS = 3
-SPAN = 110  # days from MADE_ON checked: past the natural end (about 91 days) and its windows
-days_on = st.integers(min_value=0, max_value=SPAN - 20)
+# Three- and four-month Orders (four reach phase 2, from week 14), so that every day of an
+# Order and after it can be checked in each example.
+SPAN = 140  # days from MADE_ON checked: past the natural end (at most 122 days) and its windows
+days_on = st.integers(min_value=0, max_value=120)
 probation = st.builds(
     lambda day, outcome: appt(MADE_ON + timedelta(days=day), 2.0, "probation", outcome),
     st.integers(min_value=0, max_value=6),
     st.sampled_from(["attended", "cancelled_by_service", "unacceptable_absence"]),
 )
 timelines = st.builds(
-    lambda a, p, t, w, b, r, s, lv, end: timeline(
+    lambda length, intensity, a, p, t, w, b, r, s, lv, end: timeline(
         MADE_ON,
-        LENGTH_MONTHS,
+        length,
+        intensity,
         appointments=[*a, *p],
         tests=t,
         warnings=w,
@@ -56,6 +57,8 @@ timelines = st.builds(
         contact_levels=lv,
         termination=end,
     ),
+    st.sampled_from([3, 4]),
+    st.sampled_from(["higher", "lower"]),
     st.lists(appointments, max_size=25),
     st.lists(probation, max_size=2),
     st.lists(tests, max_size=15),
@@ -137,7 +140,7 @@ def _final_by(findings: tuple[DatedFinding, ...], day: date) -> dict[Key, bool]:
     return {(f.kind, f.phase, f.on): f.met for f in findings if f.final_on <= day}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(timelines)
 def test_findings_final_by_a_day_are_exactly_what_the_engine_judges_that_day(t):
     findings = dated_findings(t)
