@@ -5,8 +5,9 @@ writes a synthetic case record straight into the case tables with ``executemany`
 benchmark, not a test: going through the services would take hours and measure the services,
 not the reports), then times:
 
-1. ``refresh_summaries`` over every Order (what ``orders_changed`` and the nightly
-   ``dtto report --refresh`` do, here for the whole record at once);
+1. ``refresh_summaries`` over every Order (what ``orders_changed`` does on an import, here
+   for the whole record at once: every finding with the day it becomes final), and the
+   referral summaries of every case (what ``referrals_changed`` does);
 2. ``measures.report`` for England and Wales (the national dashboard), cold and warm (with
    the CPU time of this process, which is all of SQLite's work, and the load average), the
    dashboard page's work around it (suppression, sections, template), one financial year,
@@ -15,7 +16,7 @@ not the reports), then times:
 Environment: ``BENCH_ORDERS`` (default 10000; 100000 for the issue's scale),
 ``BENCH_DB`` (SQLite file, default a temporary one, replaced), ``DATABASE_URL`` for PostgreSQL
 (name a new, empty database), ``BENCH_SKIP_LOAD=1`` to reuse a loaded database (migrated
-and its missing referral summaries filled in first),
+first: the migration to dated findings rebuilds the summaries),
 ``BENCH_COMMAND=1`` to also time ``dtto report`` in a new process.
 """
 
@@ -336,10 +337,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from dtto.cases.models import Order
+    from dtto.cases.models import Case, Order
     from dtto.reports import measures
     from dtto.reports.queries import Period, Scope
-    from dtto.reports.summaries import fill_missing_referrals, refresh_summaries
+    from dtto.reports.summaries import refresh_referrals, refresh_summaries
 
     orders = int(os.environ.get("BENCH_ORDERS", "10000"))
     print(machine())
@@ -349,11 +350,10 @@ def main() -> None:
         seconds, events = timed(f"load {orders} Orders", lambda: load(orders))
         print(f"events written: {events:,}")
         ids = list(Order.objects.values_list("pk", flat=True))
-        seconds, _ = timed(
-            "refresh_summaries over every Order", lambda: refresh_summaries(ids, AS_OF)
-        )
+        seconds, _ = timed("refresh_summaries over every Order", lambda: refresh_summaries(ids))
         print(f"refresh: {len(ids) / seconds:,.0f} Orders/s")
-        timed("summarise referrals without an Order", fill_missing_referrals)
+        cases = list(Case.objects.values_list("pk", flat=True))
+        timed("summarise every referral", lambda: refresh_referrals(cases))
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -363,7 +363,6 @@ def main() -> None:
     else:
         # A database loaded by an earlier version: bring the summary tables up to date.
         timed("migrate (reusing the loaded database)", lambda: call_command("migrate", verbosity=0))
-        timed("summarise referrals (new table)", fill_missing_referrals)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     national = lambda: measures.report(Scope.national(), Period(), as_of=AS_OF)  # noqa: E731

@@ -47,7 +47,7 @@ from dtto.cases.models import (
 from dtto.cases.services.common import By
 from dtto.cases.services.order import check_order_case_manager
 from dtto.cases.services.referral import assessment_reason_lists
-from dtto.cases.signals import orders_changed
+from dtto.cases.signals import orders_changed, referrals_changed
 from dtto.cases.validation import CodeBook
 from dtto.lib.dates import add_months
 from dtto.standards.errors import Checker, FieldError, RecordInvalid
@@ -185,6 +185,7 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     order_ids: list[int] = field(default_factory=list)
+    case_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
@@ -289,6 +290,7 @@ def import_case_document(
             _write_cases(planned[chunk_start : chunk_start + 500], by, result)
         if result.order_ids:
             orders_changed.send(sender=Order, order_ids=result.order_ids)
+        referrals_changed.send(sender=Case, case_ids=result.case_ids)
     return result
 
 
@@ -810,6 +812,7 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
         for case, plan in zip(cases, planned, strict=True)
     )
     result.created.extend(case.reference for case in cases)
+    result.case_ids.extend(case.pk for case in cases)
 
 
 def _insert_rows(model: type[Any], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:

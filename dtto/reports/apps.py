@@ -9,10 +9,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Summaries follow every change to an Order (dtto/reports/summaries.py).
-        from dtto.cases.signals import orders_changed
-        from dtto.reports.summaries import on_orders_changed
+        from dtto.cases.signals import orders_changed, referrals_changed
+        from dtto.reports.summaries import on_orders_changed, on_referrals_changed
 
         orders_changed.connect(on_orders_changed, dispatch_uid="reports.refresh_summaries")
+        referrals_changed.connect(on_referrals_changed, dispatch_uid="reports.refresh_referrals")
         # Referral summaries follow the case, assessment and person the services save.
         from django.db.models.signals import post_delete, post_save
 

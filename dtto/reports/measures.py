@@ -19,13 +19,11 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from django.db.models import Case as When_
 from django.db.models import (
+    BooleanField,
     Count,
     F,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -34,14 +32,16 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models import Case as When_
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from dtto.accounts.models import Area, AreaBudget, AreaTarget
 from dtto.cases.models import Assessment, Conviction
+from dtto.lib.dates import add_months
 from dtto.reports import results
 from dtto.reports import statistics as st
-from dtto.reports.models import DrugTestRollup, OrderSummary
+from dtto.reports.models import DrugTestRollup, OrderFinding, OrderSummary
 from dtto.reports.queries import (
     DayNumber,
     Period,
@@ -49,7 +49,7 @@ from dtto.reports.queries import (
     financial_year_of,
     month_expression,
 )
-from dtto.reports.summaries import DRUG_TEST_SUMS, drug_test_sums, fill_missing_referrals
+from dtto.reports.summaries import DRUG_TEST_SUMS, EVENT_COUNTS, drug_test_sums
 from dtto.standards.rules import SUCCESSFUL_TERMINATION_REASONS
 from dtto.standards.targets import completion_target_for
 from dtto.standards.timeline import TERMINATION_REASONS
@@ -112,65 +112,68 @@ def _shared(key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
     return result
 
 
-WEEK_AND_EVENT_COUNTS = (
-    "weeks_phase1",
-    "weeks_phase1_contact_met",
-    "weeks_phase1_tests_met",
-    "weeks_phase2",
-    "weeks_phase2_contact_met",
-    "weeks_phase2_tests_met",
-    "reviews_judged",
-    "reviews_held",
-    "failures_judged",
-    "failures_actioned",
-)
-
-
+SETTLED_COUNTS = tuple(f"{e}_{part}" for e in EVENT_COUNTS for part in ("judged", "met"))
 SUMMED_COUNTS = (
     "cases",
     *(f"{m}__{part}" for m in COMPLIANCE_MEASURES for part in ("n", "d")),
-    *WEEK_AND_EVENT_COUNTS,
+    *(f"settled_{c}" for c in SETTLED_COUNTS),
 )
 
 
-def _compliance_aggregates() -> dict[str, Any]:
+def _compliance_aggregates(day: int) -> dict[str, Any]:
+    """Per Order and measure, as of day number ``day``: judged when its first finding was
+    final by then, met when judged and no missed finding was final by then."""
     aggregates: dict[str, Any] = {"cases": Count("pk")}
     for measure in COMPLIANCE_MEASURES:
-        aggregates[f"{measure}__n"] = Count("pk", filter=Q(**{measure: True}))
-        aggregates[f"{measure}__d"] = Count("pk", filter=Q(**{f"{measure}__isnull": False}))
-    for field in WEEK_AND_EVENT_COUNTS:
-        aggregates[field] = Coalesce(Sum(field), 0)
-    aggregates["earliest"] = Min("evaluated_on")
-    aggregates["latest"] = Max("evaluated_on")
+        judged = Q(**{f"{measure}_judged_day__lte": day})
+        missed = Q(**{f"{measure}_missed_day__lte": day})
+        aggregates[f"{measure}__n"] = Count("pk", filter=judged & ~missed)
+        aggregates[f"{measure}__d"] = Count("pk", filter=judged)
+    # Orders all of whose findings were final by then: their whole-record counts.
+    for count in SETTLED_COUNTS:
+        aggregates[f"settled_{count}"] = Coalesce(Sum(count, filter=_settled(day)), 0)
     return aggregates
 
 
-def _made_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Orders made in the period by area, calendar month and intensity, with the engine's
-    findings counted: what commencements, compliance, enforcement and the area comparison
-    need, in one scan of the summaries."""
+def _settled(day: int) -> Q:
+    return Q(findings_final_day__lte=day) | Q(findings_final_day__isnull=True)
+
+
+def _made(scope: Scope, period: Period, as_of: dt.date) -> QuerySet[OrderSummary]:
+    """Orders made in the period and on or before ``as_of``."""
+    return (
+        scope.summaries()
+        .filter(**period.day_filter("made_day"))
+        .filter(made_day__lte=as_of.toordinal())
+    )
+
+
+def _made_pass(scope: Scope, period: Period, as_of: dt.date) -> list[dict[str, Any]]:
+    """Orders made in the period (by ``as_of``) by area, calendar month and intensity, with
+    the engine's findings final by ``as_of`` counted: what commencements, compliance,
+    enforcement and the area comparison need, in one scan of the summaries."""
     return _shared(
-        ("made", scope, period),
+        ("made", scope, period, as_of),
         lambda: list(
-            scope.summaries()
-            .filter(**period.day_filter("made_day"))
+            _made(scope, period, as_of)
             .annotate(month_start=month_expression("made_on"))
             # Not area first: SQLite would walk the (area, made_on) index and look up each row.
             .values("intensity", "month_start", "area_id")
-            .annotate(**_compliance_aggregates())
+            .annotate(**_compliance_aggregates(as_of.toordinal()))
             .order_by()
         ),
     )
 
 
-def _ended_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Orders ended in the period by area and termination reason, with successful
-    completions and expiry in breach: for terminations and the area comparison."""
+def _ended_pass(scope: Scope, period: Period, as_of: dt.date) -> list[dict[str, Any]]:
+    """Orders ended in the period and by ``as_of`` by area and termination reason, with
+    successful completions and expiry in breach: for terminations and the area comparison."""
     return _shared(
-        ("ended", scope, period),
+        ("ended", scope, period, as_of),
         lambda: list(
             scope.summaries()
             .filter(ended_day__isnull=False, **period.day_filter("ended_day"))
+            .filter(ended_day__lte=as_of.toordinal())
             .values("termination_reason", "area_id")
             .annotate(
                 total=Count("pk"),
@@ -185,23 +188,38 @@ def _ended_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
     )
 
 
-def _referral_pass(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    """Referrals in the period by assessment outcome and reason, whether sentenced, and the
-    person's age band, sex and ethnic group at referral: the funnel and who is reached."""
+def _referral_pass(scope: Scope, period: Period, as_of: dt.date) -> list[dict[str, Any]]:
+    """Referrals in the period (by ``as_of``) by assessment outcome and reason known by
+    ``as_of``, whether sentenced by then, and the person's age band, sex and ethnic group at
+    referral: the funnel and who is reached."""
 
     def compute() -> list[dict[str, Any]]:
-        fill_missing_referrals()
+        day = as_of.toordinal()
+        assessed = Q(assessed_day__lte=day)
         rows = (
             scope.referrals()
             .filter(**period.day_filter("referred_day"))
-            .values("outcome", "reason", "sentenced", "age_band", "sex", "ethnic_group")
+            .filter(referred_day__lte=day)
+            .annotate(
+                outcome_then=When_(When(assessed, then=F("outcome")), default=Value("")),
+                reason_then=When_(When(assessed, then=F("reason")), default=Value("")),
+                sentenced=When_(
+                    When(made_day__lte=day, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
+            )
+            .values("outcome_then", "reason_then", "sentenced", "age_band", "sex", "ethnic_group")
             .annotate(n=Count("pk"))
             .order_by()
         )
         # Blank (no assessment, no reason, not stated) reads as None, as from the record.
-        return [{k: v if v != "" else None for k, v in row.items()} for row in rows]
+        return [
+            {k.removesuffix("_then"): v if v != "" else None for k, v in row.items()}
+            for row in rows
+        ]
 
-    return _shared(("referrals", scope, period), compute)
+    return _shared(("referrals", scope, period, as_of), compute)
 
 
 def _financial_year_of_month(month: str) -> int:
@@ -213,12 +231,14 @@ def _financial_year_of_month(month: str) -> int:
 # --- 1. Commencements against targets ---------------------------------------------------------
 
 
-def commencements(scope: Scope, period: Period) -> results.Commencements[int]:
+def commencements(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> results.Commencements[int]:
     """Orders made, by intensity, month and financial year, against area targets (2.2-2.4)."""
     by_intensity: dict[str, int] = defaultdict(int)
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"higher": 0, "lower": 0})
     per_area_year: dict[tuple[int, int, str], int] = defaultdict(int)
-    for row in _made_pass(scope, period):
+    for row in _made_pass(scope, period, _today(as_of)):
         month, intensity, n = row["month_start"], row["intensity"], row["cases"]
         by_intensity[intensity] += n
         months[month][intensity] += n
@@ -277,11 +297,14 @@ def commencements(scope: Scope, period: Period) -> results.Commencements[int]:
 # --- 2. The referral funnel (Figure 9) ----------------------------------------------------------
 
 
-def referral_funnel(scope: Scope, period: Period) -> results.ReferralFunnel[int]:
-    """Referrals in the period and where they went; days from referral to Order."""
+def referral_funnel(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> results.ReferralFunnel[int]:
+    """Referrals in the period and where they went by ``as_of``; days from referral to Order."""
+    as_of = _today(as_of)
     outcomes: dict[str | None, dict[str, int]] = defaultdict(dict)
     sentenced_by_outcome: dict[str | None, int] = defaultdict(int)
-    for row in _referral_pass(scope, period):
+    for row in _referral_pass(scope, period, as_of):
         outcome, n = row["outcome"], row["n"]
         reason_key = row["reason"] or "not_recorded"
         outcomes[outcome][reason_key] = outcomes[outcome].get(reason_key, 0) + n
@@ -299,6 +322,7 @@ def referral_funnel(scope: Scope, period: Period) -> results.ReferralFunnel[int]
     waits = (
         scope.summaries()
         .filter(**period.day_filter("referred_day"))
+        .filter(made_day__lte=as_of.toordinal())
         .annotate(wait=F("made_day") - F("referred_day"))
         .values_list("wait")
         .annotate(n=Count("pk"))
@@ -327,11 +351,14 @@ def referral_funnel(scope: Scope, period: Period) -> results.ReferralFunnel[int]
 # --- 3. Terminations and successful completion ----------------------------------------------
 
 
-def terminations(scope: Scope, period: Period) -> results.Terminations[int]:
-    """Orders ended in the period, by reason; successful completion against its target (3.2-3.3)."""
+def terminations(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> results.Terminations[int]:
+    """Orders ended in the period (by ``as_of``), by reason; successful completion against its
+    target (3.2-3.3)."""
     counts: dict[str, int] = defaultdict(int)
     by_reason: dict[str, int] = defaultdict(int)
-    for row in _ended_pass(scope, period):
+    for row in _ended_pass(scope, period, _today(as_of)):
         by_reason[row["termination_reason"]] += row["total"]
         for key in ("total", "successful", "expired_in_breach"):
             counts[key] += row[key]
@@ -358,13 +385,18 @@ def terminations(scope: Scope, period: Period) -> results.Terminations[int]:
 # --- 4. Enforcement --------------------------------------------------------------------------
 
 
-def breaches(scope: Scope, period: Period) -> results.Breaches[int]:
-    """Breaches instigated per 100 commencements; share of decided breaches revoked (3.27)."""
-    instigated = scope.breaches().filter(**period.filter("on")).count()
-    started = sum(row["cases"] for row in _made_pass(scope, period))
+def breaches(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> results.Breaches[int]:
+    """Breaches instigated per 100 commencements; share of decided breaches revoked (3.27);
+    each counted from its day, up to ``as_of``."""
+    as_of = _today(as_of)
+    instigated = scope.breaches().filter(**period.filter("on")).filter(on__lte=as_of).count()
+    started = sum(row["cases"] for row in _made_pass(scope, period, as_of))
     decided = (
         scope.breaches()
         .filter(decided_on__isnull=False, **period.filter("decided_on"))
+        .filter(decided_on__lte=as_of)
         .exclude(outcome__meaning="pending")
     )
     decided_counts = decided.aggregate(
@@ -387,62 +419,80 @@ def breaches(scope: Scope, period: Period) -> results.Breaches[int]:
 
 
 def _sum_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add up the compliance counts of a pass's rows (earliest and latest day judged kept)."""
-    counts: dict[str, Any] = {key: sum(r[key] for r in rows) for key in SUMMED_COUNTS}
-    days = [(r["earliest"], r["latest"]) for r in rows if r["earliest"] is not None]
-    counts["earliest"] = min((d[0] for d in days), default=None)
-    counts["latest"] = max((d[1] for d in days), default=None)
-    return counts
+    """Add up the compliance counts of a pass's rows."""
+    return {key: sum(r[key] for r in rows) for key in SUMMED_COUNTS}
 
 
-def _compliance_counts(counts: dict[str, Any]) -> results.Compliance[int]:
+def _compliance_counts(counts: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     out: dict[str, Any] = {
         m: st.rate(counts[f"{m}__n"], counts[f"{m}__d"]) for m in COMPLIANCE_MEASURES
     }
     out["cases"] = counts["cases"]
-    # Findings are as of the day each summary was refreshed: say how current they are.
-    out["evaluated_on"] = {
-        k: None if counts[k] is None else counts[k].isoformat() for k in ("earliest", "latest")
-    }
-    # The same findings counted by week, review and failure rather than by case.
-    out["by_event"] = {
-        "contact_weeks_phase1": st.rate(counts["weeks_phase1_contact_met"], counts["weeks_phase1"]),
-        "contact_weeks_phase2": st.rate(counts["weeks_phase2_contact_met"], counts["weeks_phase2"]),
-        "test_weeks_phase1": st.rate(counts["weeks_phase1_tests_met"], counts["weeks_phase1"]),
-        "test_weeks_phase2": st.rate(counts["weeks_phase2_tests_met"], counts["weeks_phase2"]),
-        "reviews_held": st.rate(counts["reviews_held"], counts["reviews_judged"]),
-        "failures_actioned": st.rate(counts["failures_actioned"], counts["failures_judged"]),
-    }
-    return cast(results.Compliance[int], out)
+    # Every finding counted was final on this day; later ones are not counted.
+    out["as_of"] = as_of.isoformat()
+    return out
+
+
+def _by_event(
+    counts: dict[str, Any], unsettled: QuerySet[OrderSummary], as_of: dt.date
+) -> dict[str, Any]:
+    """The findings final by ``as_of`` counted by week, review and failure, not by case: the
+    whole-record counts of the Orders settled by then (in ``counts``), plus the findings final
+    by then of the Orders still to settle, counted from their rows."""
+    day = as_of.toordinal()
+    judged = {e: counts[f"settled_{e}_judged"] for e in EVENT_COUNTS}
+    met = {e: counts[f"settled_{e}_met"] for e in EVENT_COUNTS}
+    event_of = {kind: name for name, kind in EVENT_COUNTS.items()}
+    rows = (
+        OrderFinding.objects.filter(
+            summary__in=unsettled.filter(findings_final_day__gt=day), final_day__lte=day
+        )
+        .values("kind", "phase")
+        .annotate(judged=Count("pk"), met=Count("pk", filter=Q(met=True)))
+        .order_by()
+    )
+    for row in rows:
+        event = event_of.get((row["kind"], row["phase"]))
+        if event is not None:
+            judged[event] += row["judged"]
+            met[event] += row["met"]
+    return {e: st.rate(met[e], judged[e]) for e in EVENT_COUNTS}
 
 
 def compliance(
     scope: Scope,
     period: Period,
     *,
+    as_of: dt.date | None = None,
     sample_per_area: int | None = None,
     seed: int = 2003,
 ) -> results.Compliance[int]:
-    """National Standard compliance on every Order made in the period (3.15-3.19).
+    """National Standard compliance on every Order made in the period (3.15-3.19), counting
+    the findings final by ``as_of``.
 
     With ``sample_per_area``, a reproducible random sample of that many Orders per area, drawn
     the way inspectors draw case files: the same seed gives the same files.
     """
+    as_of = _today(as_of)
     if sample_per_area is None:
-        counts = _sum_counts(_made_pass(scope, period))
-        return _compliance_counts(counts)
-    made = scope.summaries().filter(**period.day_filter("made_day"))
+        counts = _sum_counts(_made_pass(scope, period, as_of))
+        out = _compliance_counts(counts, as_of)
+        out["by_event"] = _by_event(counts, _made(scope, period, as_of), as_of)
+        return cast(results.Compliance[int], out)
+    made_ids = _made(scope, period, as_of)
     ids_by_area: dict[int, list[int]] = defaultdict(list)
-    for area_id, pk in made.order_by("area_id", "pk").values_list("area_id", "pk"):
+    for area_id, pk in made_ids.order_by("area_id", "pk").values_list("area_id", "pk"):
         ids_by_area[area_id].append(pk)
     chosen: list[int] = []
     for area_id, ids in sorted(ids_by_area.items()):
         draw = random.Random(f"{seed}:{area_id}")
         chosen.extend(draw.sample(ids, min(sample_per_area, len(ids))))
     sampled = OrderSummary.objects.filter(pk__in=chosen)
-    out = _compliance_counts(sampled.aggregate(**_compliance_aggregates()))
+    counts = sampled.aggregate(**_compliance_aggregates(as_of.toordinal()))
+    out = _compliance_counts(counts, as_of)
+    out["by_event"] = _by_event(counts, sampled, as_of)
     out["sample"] = {"seed": seed, "sample_size": sample_per_area, "order_ids": sorted(chosen)}
-    return out
+    return cast(results.Compliance[int], out)
 
 
 # --- 6. Retention ---------------------------------------------------------------------------
@@ -520,32 +570,68 @@ def _whole_months(period: Period) -> bool:
     return starts and ends
 
 
-def drug_use(scope: Scope, period: Period, *, max_month: int = 24) -> results.DrugUse[int]:
-    """Share of tests negative for opiates and for cocaine by month on the Order (Figure 16)."""
-    months: Any
+def _last_whole_made_month(as_of: dt.date, month: int) -> dt.date:
+    """The first day of the latest calendar month all of whose Orders had finished their
+    ``month``-th month of the Order by ``as_of`` (its Orders made on its last day the latest)."""
+    first = as_of.replace(day=1)
+    while (
+        add_months(add_months(first, 1) - dt.timedelta(days=1), month) - dt.timedelta(days=1)
+        > as_of
+    ):
+        first = add_months(first, -1)
+    return first
+
+
+def drug_use(
+    scope: Scope, period: Period, *, max_month: int = 24, as_of: dt.date | None = None
+) -> results.DrugUse[int]:
+    """Share of tests negative for opiates and for cocaine by month on the Order (Figure 16),
+    counting each month of an Order once it has ended by ``as_of``."""
+    as_of = _today(as_of)
+    day = as_of.toordinal()
+    details = (
+        scope.months()
+        .filter(month__lte=max_month, **period.filter("summary__made_on"))
+        .filter(ends_day__lte=day)
+    )
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     if scope.kind in ("national", "area") and _whole_months(period):
-        # Whole calendar months at area level: the area-by-month rollup has the same sums.
-        months = DrugTestRollup.objects.filter(month__lte=max_month)
+        # Whole calendar months at area level: the area-by-month rollup has the same sums
+        # for the Orders made in months whose every Order has finished the month on the
+        # Order by ``as_of``; the one calendar month part-way through it is read in detail.
+        whole, part = Q(), Q()
+        for month in range(1, max_month + 1):
+            last = _last_whole_made_month(as_of, month)
+            after = add_months(last, 1)
+            whole |= Q(month=month, made_month__lte=last.strftime("%Y-%m"))
+            part |= Q(
+                month=month, summary__made_on__gte=after, summary__made_on__lt=add_months(after, 1)
+            )
+        rollup = DrugTestRollup.objects.filter(whole)
         if scope.area_id is not None:
-            months = months.filter(area_id=scope.area_id)
+            rollup = rollup.filter(area_id=scope.area_id)
         if period.start is not None:
-            months = months.filter(made_month__gte=period.start.strftime("%Y-%m"))
+            rollup = rollup.filter(made_month__gte=period.start.strftime("%Y-%m"))
         if period.end is not None:
-            months = months.filter(made_month__lte=period.end.strftime("%Y-%m"))
+            rollup = rollup.filter(made_month__lte=period.end.strftime("%Y-%m"))
         sums = {f"{f}_sum": Sum(f) for f in DRUG_TEST_SUMS}
-    else:
-        months = scope.months().filter(month__lte=max_month, **period.filter("summary__made_on"))
-        sums = drug_test_sums()
-    months = months.values("month").annotate(**sums).order_by("month")
+        for m in rollup.values("month").annotate(**sums).order_by():
+            for f in DRUG_TEST_SUMS:
+                totals[m["month"]][f] += m[f"{f}_sum"]
+        details = details.filter(part)
+    for m in details.values("month").annotate(**drug_test_sums()).order_by():
+        for f in DRUG_TEST_SUMS:
+            totals[m["month"]][f] += m[f"{f}_sum"]
     rows = []
-    for m in months:
-        row: dict[str, Any] = {"month": m["month"]}
+    for month in sorted(totals):
+        counted = totals[month]
+        row: dict[str, Any] = {"month": month}
         for drug in ("opiate", "cocaine"):
             row[drug] = {
-                "tests_negative": st.rate(m[f"{drug}_negative_sum"], m[f"{drug}_tests_sum"]),
-                "people": m[f"{drug}_people_sum"],
+                "tests_negative": st.rate(counted[f"{drug}_negative"], counted[f"{drug}_tests"]),
+                "people": counted[f"{drug}_people"],
                 "people_all_negative": st.rate(
-                    m[f"{drug}_people_clear_sum"], m[f"{drug}_people_sum"]
+                    counted[f"{drug}_people_clear"], counted[f"{drug}_people"]
                 ),
             }
         rows.append(row)
@@ -558,13 +644,16 @@ STAGES = ("referred", "assessed", "commenced", "terminated", "successful")
 ASSESSED = (Assessment.Outcome.SUITABLE, Assessment.Outcome.UNSUITABLE)
 
 
-def reach(scope: Scope, period: Period) -> results.Reach[int]:
+def reach(scope: Scope, period: Period, *, as_of: dt.date | None = None) -> results.Reach[int]:
     """Age band, sex and ethnic group at each stage, for people referred in the period.
 
     Each group's rate at a stage is conditional on the stage before it that matters: assessed
     and commenced out of referred, successful completion out of terminated. The relative
-    rate compares it with the reference group (26+, men, White) with a 95% interval.
+    rate compares it with the reference group (26+, men, White) with a 95% interval. Each
+    stage is counted as it stood on ``as_of``.
     """
+    as_of = _today(as_of)
+    day = as_of.toordinal()
     # Referred and assessed from the referrals; commenced, terminated and successful from
     # the Orders' summaries, which carry the same age band, sex and ethnic group at referral.
     referral_rows = [
@@ -575,16 +664,18 @@ def reach(scope: Scope, period: Period) -> results.Reach[int]:
             "referred": r["n"],
             "assessed": r["n"] if r["outcome"] in ASSESSED else 0,
         }
-        for r in _referral_pass(scope, period)
+        for r in _referral_pass(scope, period, as_of)
     ]
+    ended = Q(ended_day__isnull=False, ended_day__lte=day)
     order_rows = list(
         scope.summaries()
         .filter(**period.day_filter("referred_day"))
+        .filter(referred_day__lte=day, made_day__lte=day)
         .values("age_band", "sex", "ethnic_group")
         .annotate(
             commenced=Count("pk"),
-            terminated=Count("pk", filter=Q(ended_day__isnull=False)),
-            successful=Count("pk", filter=Q(successful=True)),
+            terminated=Count("pk", filter=ended),
+            successful=Count("pk", filter=ended & Q(successful=True)),
         )
         .order_by()
     )
@@ -655,8 +746,12 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
         .annotate(area=F("area_id") + 0)
         .values("area")
         .annotate(
-            started=Count("pk", filter=Q(**year.day_filter("made_day"))),
-            successful=Count("pk", filter=Q(successful=True, **year.day_filter("ended_day"))),
+            # Up to ``as_of`` inside the year (``last``): nothing later is known on that day.
+            started=Count("pk", filter=Q(**year.day_filter("made_day")) & Q(made_day__lte=last)),
+            successful=Count(
+                "pk",
+                filter=Q(successful=True, **year.day_filter("ended_day")) & Q(ended_day__lte=last),
+            ),
             days=Sum(overlap, filter=Q(made_day__lte=last, last_day__gte=first)),
         )
         .order_by()
@@ -726,7 +821,7 @@ def reconviction(
     for name, window in RECONVICTION_WINDOWS.items():
         followed = Q(made_day__lte=today - window)
         within = Q(after__lte=window)
-        completer = Q(successful=True)
+        completer = Q(successful=True, ended_day__lte=today)
         aggregates[f"{name}_all"] = Count("pk", filter=followed)
         aggregates[f"{name}_all_convicted"] = Count("pk", filter=followed & within)
         aggregates[f"{name}_completers"] = Count("pk", filter=followed & completer)
@@ -749,21 +844,22 @@ def reconviction(
 # --- 11. Comparing areas honestly -----------------------------------------------------------
 
 
-def area_comparison(period: Period) -> results.AreaComparison[int]:
+def area_comparison(period: Period, *, as_of: dt.date | None = None) -> results.AreaComparison[int]:
     """Each area's completion rate on a funnel plot, and compliance against completion.
 
     Appendix 2 of the source compared areas' compliance with their completion rates; here
     the correlation is computed over areas with at least 5 terminations and 5 judged cases.
     """
+    as_of = _today(as_of)
     names = dict(Area.objects.values_list("pk", "code"))
     national = Scope.national()
     completion_counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in _ended_pass(national, period):
+    for row in _ended_pass(national, period, as_of):
         completion_counts[row["area_id"]][0] += row["successful"]
         completion_counts[row["area_id"]][1] += row["total"]
     completion = {area_id: (s, n) for area_id, (s, n) in completion_counts.items()}
     made_by_area: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in _made_pass(national, period):
+    for row in _made_pass(national, period, as_of):
         made_by_area[row["area_id"]].append(row)
     compliance_rows = {area_id: _sum_counts(rows) for area_id, rows in made_by_area.items()}
     total_s = sum(s for s, _ in completion.values())
@@ -833,15 +929,15 @@ def _sentencer_summary(
     scope: Scope, period: Period, *, as_of: dt.date | None
 ) -> results.SentencerSummary[int]:
     as_of = _today(as_of)
-    ended = terminations(scope, period)
+    ended = terminations(scope, period, as_of=as_of)
     kept = retention(scope, period, as_of=as_of)["groups"].get("all")
-    use = drug_use(scope, period, max_month=12)["months"]
+    use = drug_use(scope, period, max_month=12, as_of=as_of)["months"]
     first = next((m for m in use if m["month"] == 1), None)
     later = [m for m in use if m["month"] >= 6]
     return {
         "court": scope.to_json(),
         "period": period.to_json(),
-        "commencements": commencements(scope, period)["total"],
+        "commencements": commencements(scope, period, as_of=as_of)["total"],
         "terminations": {
             "total": ended["total"],
             "successful": ended["successful"],
@@ -852,8 +948,8 @@ def _sentencer_summary(
         "on_order": None if kept is None else {"orders": kept["n"], "ended": kept["ended"]},
         "still_on_at_6_months": None if kept is None else kept["still_on"]["6_months"],
         "median_days_on_order": None if kept is None else kept["median_days"],
-        "breaches": breaches(scope, period),
-        "reviews_held_when_due": compliance(scope, period)["reviews"],
+        "breaches": breaches(scope, period, as_of=as_of),
+        "reviews_held_when_due": compliance(scope, period, as_of=as_of)["reviews"],
         "opiate_negative_month_1": None if first is None else first["opiate"]["tests_negative"],
         "opiate_negative_month_6_on": _pool([m["opiate"]["tests_negative"] for m in later]),
         "reconviction": reconviction(scope, period, as_of=as_of)["windows"],
@@ -891,24 +987,24 @@ def _report(
         "scope": scope.to_json(),
         "period": period.to_json(),
         "as_of": as_of.isoformat(),
-        "commencements": commencements(scope, period),
-        "referrals": referral_funnel(scope, period),
-        "terminations": terminations(scope, period),
-        "breaches": breaches(scope, period),
-        "compliance": compliance(scope, period),
+        "commencements": commencements(scope, period, as_of=as_of),
+        "referrals": referral_funnel(scope, period, as_of=as_of),
+        "terminations": terminations(scope, period, as_of=as_of),
+        "breaches": breaches(scope, period, as_of=as_of),
+        "compliance": compliance(scope, period, as_of=as_of),
         "retention": retention(scope, period, as_of=as_of),
         "retention_by_intensity": retention(scope, period, by="intensity", as_of=as_of),
-        "drug_use": drug_use(scope, period),
-        "reach": reach(scope, period),
+        "drug_use": drug_use(scope, period, as_of=as_of),
+        "reach": reach(scope, period, as_of=as_of),
         "costs": costs(scope, financial_year_of(end), as_of=as_of)
         if scope.kind in ("national", "area")
         else None,
         "reconviction": reconviction(scope, period, as_of=as_of),
     }
     if scope.kind == "national":
-        out["areas"] = area_comparison(period)
+        out["areas"] = area_comparison(period, as_of=as_of)
     if sample_per_area is not None:
         out["compliance_sample"] = compliance(
-            scope, period, sample_per_area=sample_per_area, seed=seed
+            scope, period, as_of=as_of, sample_per_area=sample_per_area, seed=seed
         )
     return cast(results.Report[int], out)

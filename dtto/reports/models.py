@@ -1,12 +1,14 @@
 """Per-Order summaries that the reports aggregate in the database.
 
 Reports never walk events on a request. Each Order has one ``OrderSummary`` row (its
-commencement, end, termination, the people facts reports group by, and the National Standard
-engine's findings folded to one value per measure plus week counts per phase), and one
-``OrderMonthSummary`` row per month of the Order in which drug tests were taken. Both are
-rewritten by :func:`dtto.reports.summaries.refresh_summaries` whenever the cases app sends
-``orders_changed``, and for running Orders by the nightly ``dtto report --refresh``
-(docs/reports.md, "How current the figures are").
+commencement, end, termination, the people facts reports group by, and the day each compliance
+measure was first judged and first missed), one ``OrderFinding`` row per National Standard
+finding with the day it became final, and one ``OrderMonthSummary`` row per month of the Order
+in which drug tests were taken. All are rewritten by
+:func:`dtto.reports.summaries.refresh_summaries` whenever the cases app sends
+``orders_changed``, for the whole record of the Order: nothing in them depends on the day they
+were written, so a report as of any day reads them as they are (docs/reports.md, "As of a
+day").
 
 Days are also kept as ordinal day numbers (``date.toordinal()``) so that durations and
 overlaps are integer arithmetic that SQLite and PostgreSQL do alike.
@@ -40,7 +42,8 @@ class OrderSummary(models.Model):
     # The last day in force: ended_day, or the natural end's eve while the Order runs.
     last_day = models.IntegerField()
     termination_reason = models.CharField(max_length=40, blank=True)
-    # The engine's judgement: completed or early good progress and not in breach (3.3).
+    # The engine's judgement of the termination, final on ``ended_on``: completed or early
+    # good progress and not in breach (3.3).
     successful = models.BooleanField(null=True)
     in_breach = models.BooleanField(null=True)
     # The person at referral (recommendation ii: monitoring at every stage).
@@ -48,37 +51,85 @@ class OrderSummary(models.Model):
     ethnic_group = models.CharField(max_length=100)
     age_band = models.CharField(max_length=10)
 
-    # National Standard findings as of ``evaluated_on``; None = not (yet) judged.
-    evaluated_on = models.DateField()
-    first_probation_1wd = models.BooleanField(null=True)
-    first_treatment_2wd = models.BooleanField(null=True)
-    contact_phase1 = models.BooleanField(null=True)
-    contact_phase2 = models.BooleanField(null=True)
-    tests_phase1 = models.BooleanField(null=True)
-    tests_phase2 = models.BooleanField(null=True)
-    reviews = models.BooleanField(null=True)
-    enforcement = models.BooleanField(null=True)
-    # The same findings counted by week, review and failure (the per-week summary, folded).
-    weeks_phase1 = models.PositiveIntegerField(default=0)
-    weeks_phase1_contact_met = models.PositiveIntegerField(default=0)
-    weeks_phase1_tests_met = models.PositiveIntegerField(default=0)
-    weeks_phase2 = models.PositiveIntegerField(default=0)
-    weeks_phase2_contact_met = models.PositiveIntegerField(default=0)
-    weeks_phase2_tests_met = models.PositiveIntegerField(default=0)
-    reviews_judged = models.PositiveIntegerField(default=0)
-    reviews_held = models.PositiveIntegerField(default=0)
-    failures_judged = models.PositiveIntegerField(default=0)
-    failures_actioned = models.PositiveIntegerField(default=0)
+    # Each compliance measure of the Order folded from its dated findings (``OrderFinding``):
+    # ``<measure>_judged_day``, the day its first finding became final, and
+    # ``<measure>_missed_day``, the day its first missed finding did (None: none yet, or
+    # never). As of day D the measure is judged when judged_day <= D, and met when it is
+    # judged and missed_day is None or after D: "every finding final by D was met"
+    # (docs/reports.md), read from this one row instead of the Order's findings.
+    first_probation_1wd_judged_day = models.IntegerField(null=True)
+    first_probation_1wd_missed_day = models.IntegerField(null=True)
+    first_treatment_2wd_judged_day = models.IntegerField(null=True)
+    first_treatment_2wd_missed_day = models.IntegerField(null=True)
+    contact_phase1_judged_day = models.IntegerField(null=True)
+    contact_phase1_missed_day = models.IntegerField(null=True)
+    contact_phase2_judged_day = models.IntegerField(null=True)
+    contact_phase2_missed_day = models.IntegerField(null=True)
+    tests_phase1_judged_day = models.IntegerField(null=True)
+    tests_phase1_missed_day = models.IntegerField(null=True)
+    tests_phase2_judged_day = models.IntegerField(null=True)
+    tests_phase2_missed_day = models.IntegerField(null=True)
+    reviews_judged_day = models.IntegerField(null=True)
+    reviews_missed_day = models.IntegerField(null=True)
+    enforcement_judged_day = models.IntegerField(null=True)
+    enforcement_missed_day = models.IntegerField(null=True)
+    # The day the Order's last finding becomes final, and its findings counted by week, review
+    # and failure over the whole record (``<count>_judged``, ``<count>_met``, the names of
+    # ``summaries.EVENT_COUNTS``). A report as of a day on or after ``findings_final_day``
+    # adds these up instead of the Order's ``OrderFinding`` rows: the same numbers, read from
+    # one row (docs/reports.md, "As of a day").
+    findings_final_day = models.IntegerField(null=True)
+    contact_weeks_phase1_judged = models.PositiveIntegerField(default=0)
+    contact_weeks_phase1_met = models.PositiveIntegerField(default=0)
+    contact_weeks_phase2_judged = models.PositiveIntegerField(default=0)
+    contact_weeks_phase2_met = models.PositiveIntegerField(default=0)
+    test_weeks_phase1_judged = models.PositiveIntegerField(default=0)
+    test_weeks_phase1_met = models.PositiveIntegerField(default=0)
+    test_weeks_phase2_judged = models.PositiveIntegerField(default=0)
+    test_weeks_phase2_met = models.PositiveIntegerField(default=0)
+    reviews_held_judged = models.PositiveIntegerField(default=0)
+    reviews_held_met = models.PositiveIntegerField(default=0)
+    failures_actioned_judged = models.PositiveIntegerField(default=0)
+    failures_actioned_met = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
             models.Index(fields=["area_id", "made_on"]),
             models.Index(fields=["area_id", "ended_on"]),
-            models.Index(fields=["evaluated_on"]),
         ]
 
     def __str__(self) -> str:
         return f"summary of Order {self.pk}"
+
+
+class OrderFinding(models.Model):
+    """One National Standard finding of an Order and the day it became final.
+
+    Written from :func:`dtto.standards.findings.dated_findings` for the whole record of the
+    Order whenever it changes: a finding final after today is stored now and counted by a
+    report as of a day on or after its ``final_day`` (docs/reports.md, "As of a day").
+    ``kind`` is one of ``dtto.standards.findings.FINDING_KINDS`` except the termination,
+    which is the summary's ``ended_on`` and ``successful``.
+    """
+
+    summary = models.ForeignKey(OrderSummary, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=20)
+    phase = models.PositiveSmallIntegerField()  # 1 or 2 for weeks, 0 otherwise
+    number = models.PositiveIntegerField()  # the week, the due date's or failure's place
+    met = models.BooleanField()
+    final_on = models.DateField()
+    final_day = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "kind", "number"], name="order_finding_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "final_day"])]
+
+    def __str__(self) -> str:
+        return f"Order {self.summary_id} {self.kind} {self.number}"
 
 
 class OrderMonthSummary(models.Model):
@@ -86,6 +137,8 @@ class OrderMonthSummary(models.Model):
 
     summary = models.ForeignKey(OrderSummary, on_delete=models.CASCADE, related_name="months")
     month = models.PositiveSmallIntegerField()
+    # The month's last day: a report as of D counts the month once it has ended by D.
+    ends_day = models.IntegerField()
     opiate_tests = models.PositiveIntegerField(default=0)
     opiate_negative = models.PositiveIntegerField(default=0)
     cocaine_tests = models.PositiveIntegerField(default=0)
@@ -141,8 +194,8 @@ class ReferralSummary(models.Model):
     for team and court scopes) and the person's age band, sex and ethnic group at referral,
     so those measures scan one narrow table instead of joining cases, people, assessments
     and Orders. Kept by :mod:`dtto.reports.summaries`: rewritten with the Order's summary on
-    ``orders_changed``, on saving a case, assessment or person, and filled in for referrals
-    that have none (a bulk import of referrals without an Order) before it is counted.
+    ``orders_changed``, on saving a case, assessment or person, and for every case a
+    ``dtto import`` writes (``referrals_changed``).
     """
 
     case = models.OneToOneField(
@@ -153,10 +206,13 @@ class ReferralSummary(models.Model):
     court_id = models.IntegerField(null=True)
     referred_on = models.DateField()
     referred_day = models.IntegerField()
+    # The day the assessment's outcome was known (completed, else started, else referred) and
+    # the day the Order was made (None without one): a report as of D counts each from its day.
+    assessed_day = models.IntegerField(null=True)
+    made_day = models.IntegerField(null=True)
     # The assessment's outcome ("" when none is recorded) and reason code ("" when none).
     outcome = models.CharField(max_length=20, blank=True)
     reason = models.CharField(max_length=40, blank=True)
-    sentenced = models.BooleanField()
     sex = models.CharField(max_length=10, blank=True)
     ethnic_group = models.CharField(max_length=100)
     age_band = models.CharField(max_length=10)

@@ -132,11 +132,6 @@ class Breaches(TypedDict, Generic[C]):
 # --- 5. Compliance --------------------------------------------------------------------------
 
 
-class EvaluatedOn(TypedDict):
-    earliest: str | None
-    latest: str | None
-
-
 class ComplianceByEvent(TypedDict, Generic[C]):
     contact_weeks_phase1: Rate[C]
     contact_weeks_phase2: Rate[C]
@@ -164,7 +159,7 @@ class Compliance(TypedDict, Generic[C]):
     reviews: Rate[C]
     enforcement: Rate[C]
     cases: C
-    evaluated_on: EvaluatedOn
+    as_of: str  # every finding counted was final on this day
     by_event: ComplianceByEvent[C]
     sample: NotRequired[Sample]
 

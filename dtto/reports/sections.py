@@ -7,6 +7,7 @@ reads "fewer than 5"; a figure with nothing to divide by reads as a dash.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -363,12 +364,11 @@ def _compliance(c: Compliance[Count], id_: str, heading: str) -> Section:
     )
     s.columns = ["Measure", "Met", "Judged", "Rate", "95% interval"]
     s.rows = [[MEASURE_LABELS[m], *_rate_cells(r)] for m, r in rates.items()]
-    when = c["evaluated_on"]
     s.notes = [
         "A case counts only where the Standard could be judged (for example, a first "
         "appointment not yet due is not counted).",
-        f"Findings as of {when['earliest']} to {when['latest']}."
-        if when["earliest"]
+        f"Findings final by {dt.date.fromisoformat(c['as_of']):%-d %B %Y}."
+        if c["cases"]
         else "No Orders in scope and period to judge.",
     ]
     if "sample" in c:

@@ -393,7 +393,7 @@ def _compliance(c: Compliance[int]) -> Compliance[Count]:
         "reviews": _rate(c["reviews"]),
         "enforcement": _rate(c["enforcement"]),
         "cases": _count(c["cases"]),
-        "evaluated_on": c["evaluated_on"],
+        "as_of": c["as_of"],
         "by_event": {
             "contact_weeks_phase1": _rate(e["contact_weeks_phase1"]),
             "contact_weeks_phase2": _rate(e["contact_weeks_phase2"]),

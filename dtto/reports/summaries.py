@@ -1,11 +1,12 @@
 """Keep per-Order summaries in step with the case record.
 
-:func:`refresh_summaries` evaluates a batch of Orders with the National Standard engine (one
-query per kind of event for the whole batch) and rewrites their summary rows. It runs on the
-cases app's ``orders_changed`` signal, inside the service's transaction, so a summary is never
-out of step with what was recorded. The engine judges as of a day and weeks complete with
-time, so a running Order's summary also goes stale without any event: :func:`refresh_stale`
-re-evaluates those (``dtto report --refresh``, meant to run nightly).
+:func:`refresh_summaries` reads a batch of Orders (one query per kind of event for the whole
+batch), takes every National Standard finding of each with the day it becomes final
+(:func:`dtto.standards.findings.dated_findings`) and rewrites their summary rows. It runs on
+the cases app's ``orders_changed`` signal, inside the service's (or the import's) transaction,
+so a summary is never out of step with what was recorded. Nothing written depends on the day
+it was written: a finding final in the future is stored now and counted by a report as of a
+day once that day is reached, so there is no refresh to run as days pass.
 """
 
 from __future__ import annotations
@@ -15,27 +16,46 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 
 from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order, Person
 from dtto.cases.timeline import timelines_for_orders
 from dtto.lib.dates import add_months
 from dtto.reports.models import (
     DrugTestRollup,
+    OrderFinding,
     OrderMonthSummary,
     OrderSummary,
     ReferralSummary,
 )
 from dtto.reports.queries import age_band_of, month_expression
-from dtto.standards.engine import Evaluation, evaluate
+from dtto.standards import findings as kinds
+from dtto.standards.engine import evaluate
+from dtto.standards.findings import DatedFinding, findings_of, horizon
 
 BATCH = 2000
-# After its last day an Order's findings can still change while enforcement deadlines
-# (10 working days) and review windows run out; after this many days they are final.
-SETTLE_DAYS = 60
-SETTLE_DAYS_DELTA = dt.timedelta(days=SETTLE_DAYS)
+# The compliance measure each kind of finding belongs to (docs/reports.md, section 5); the
+# termination is the summary's own ``ended_on`` and ``successful``.
+MEASURE_OF_KIND = {
+    (kinds.FIRST_PROBATION, 0): "first_probation_1wd",
+    (kinds.FIRST_TREATMENT, 0): "first_treatment_2wd",
+    (kinds.CONTACT_WEEK, 1): "contact_phase1",
+    (kinds.CONTACT_WEEK, 2): "contact_phase2",
+    (kinds.TESTS_WEEK, 1): "tests_phase1",
+    (kinds.TESTS_WEEK, 2): "tests_phase2",
+    (kinds.REVIEW, 0): "reviews",
+    (kinds.FAILURE, 0): "enforcement",
+}
+# The findings counted by week, review and failure (``compliance.by_event``), by kind and phase.
+EVENT_COUNTS = {
+    "contact_weeks_phase1": (kinds.CONTACT_WEEK, 1),
+    "contact_weeks_phase2": (kinds.CONTACT_WEEK, 2),
+    "test_weeks_phase1": (kinds.TESTS_WEEK, 1),
+    "test_weeks_phase2": (kinds.TESTS_WEEK, 2),
+    "reviews_held": (kinds.REVIEW, 0),
+    "failures_actioned": (kinds.FAILURE, 0),
+}
 DRUGS = {"opiates": "opiate", "cocaine": "cocaine"}
 # Above this many (area, month made) pairs a refresh rebuilds the whole drug-test rollup:
 # one grouped pass is cheaper than hundreds of small ones.
@@ -60,42 +80,36 @@ def month_of_order(made_on: dt.date, day: dt.date) -> int:
     return months + 1
 
 
-def _all_met(findings: Iterable[bool | None]) -> tuple[bool | None, int, int]:
-    judged = [f for f in findings if f is not None]
-    if not judged:
-        return None, 0, 0
-    return all(judged), len(judged), sum(judged)
-
-
-def _findings(ev: Evaluation) -> dict[str, Any]:
-    reviews, reviews_judged, reviews_held = _all_met(r.met for r in ev.reviews)
-    enforcement, failures_judged, failures_actioned = _all_met(f.met for f in ev.failures)
-    weeks: dict[str, int] = defaultdict(int)
-    for w in ev.weeks:
-        if w.excluded or w.contact_met is None:
+def _folded(findings: Sequence[DatedFinding]) -> dict[str, int | None]:
+    """The summary's fields folded from the findings: each measure's first judged and first
+    missed day (day numbers), the day the last finding becomes final, and the counts by
+    week, review and failure over the whole record."""
+    event_of = {kind: name for name, kind in EVENT_COUNTS.items()}
+    counts = dict.fromkeys((f"{e}_{part}" for e in EVENT_COUNTS for part in ("judged", "met")), 0)
+    days: dict[str, int | None] = {}
+    for measure in MEASURE_OF_KIND.values():
+        days[f"{measure}_judged_day"] = None
+        days[f"{measure}_missed_day"] = None
+    for f in findings:
+        day = f.final_on.toordinal()
+        event = event_of.get((f.kind, f.phase))
+        if event is not None:
+            counts[f"{event}_judged"] += 1
+            counts[f"{event}_met"] += f.met
+        found = MEASURE_OF_KIND.get((f.kind, f.phase))
+        if found is None:
             continue
-        prefix = f"weeks_phase{w.phase}"
-        weeks[prefix] += 1
-        weeks[f"{prefix}_contact_met"] += bool(w.contact_met)
-        weeks[f"{prefix}_tests_met"] += bool(w.tests_met)
-    termination = ev.termination
-    return {
-        "first_probation_1wd": ev.first_probation_appointment.met,
-        "first_treatment_2wd": ev.first_treatment_appointment.met,
-        "contact_phase1": ev.contact_met.phase1,
-        "contact_phase2": ev.contact_met.phase2,
-        "tests_phase1": ev.testing_met.phase1,
-        "tests_phase2": ev.testing_met.phase2,
-        "reviews": reviews,
-        "enforcement": enforcement,
-        "reviews_judged": reviews_judged,
-        "reviews_held": reviews_held,
-        "failures_judged": failures_judged,
-        "failures_actioned": failures_actioned,
-        "successful": None if termination is None else termination.successful,
-        "in_breach": None if termination is None else termination.in_breach,
-        **weeks,
-    }
+        for field, first in ((f"{found}_judged_day", True), (f"{found}_missed_day", not f.met)):
+            current = days[field]
+            if first and (current is None or day < current):
+                days[field] = day
+    days["findings_final_day"] = max((f.final_on.toordinal() for f in findings), default=None)
+    return {**days, **counts}
+
+
+def month_ends_day(made_on: dt.date, month: int) -> int:
+    """The day number of the last day of this month of the Order (month 1 is the first)."""
+    return (add_months(made_on, month) - dt.timedelta(days=1)).toordinal()
 
 
 def _drug_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> dict[tuple[int, int], Any]:
@@ -180,7 +194,7 @@ def rebuild_drug_test_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> 
     return len(created)
 
 
-def _refresh_batch(order_ids: Sequence[int], as_of: dt.date, pairs: set[tuple[int, str]]) -> int:
+def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int:
     """Rewrite these Orders' summaries; add the rollup pairs they were and are in to ``pairs``."""
     pairs.update(
         _month_key(area_id, made_on)
@@ -206,6 +220,7 @@ def _refresh_batch(order_ids: Sequence[int], as_of: dt.date, pairs: set[tuple[in
     )
     timelines = timelines_for_orders(order_ids)
     summaries = []
+    findings: list[tuple[int, str, int, int, bool, dt.date, int]] = []
     made: dict[int, dt.date] = {}
     for (
         pk,
@@ -225,7 +240,15 @@ def _refresh_batch(order_ids: Sequence[int], as_of: dt.date, pairs: set[tuple[in
     ) in rows:
         made[pk] = made_on
         pairs.add(_month_key(area_id, made_on))
-        findings = _findings(evaluate(timelines[pk], as_of))
+        # The whole record judged once, past everything it can still change.
+        evaluation = evaluate(timelines[pk], horizon(timelines[pk]))
+        dated = findings_of(evaluation)
+        termination = evaluation.termination
+        findings += [
+            (pk, f.kind, f.phase, f.number, f.met, f.final_on, f.final_on.toordinal())
+            for f in dated
+            if f.kind != kinds.TERMINATION
+        ]
         summaries.append(
             OrderSummary(
                 order_id=pk,
@@ -246,30 +269,48 @@ def _refresh_batch(order_ids: Sequence[int], as_of: dt.date, pairs: set[tuple[in
                 sex=sex,
                 ethnic_group=ethnic_group or "Not stated",
                 age_band=age_band(born, referred_on),
-                evaluated_on=as_of,
-                **findings,
+                successful=None if termination is None else termination.successful,
+                in_breach=None if termination is None else termination.in_breach,
+                **_folded(dated),
             )
         )
     months = [
-        OrderMonthSummary(summary_id=order_id, month=month, **counts)
+        OrderMonthSummary(
+            summary_id=order_id,
+            month=month,
+            ends_day=month_ends_day(made[order_id], month),
+            **counts,
+        )
         for (order_id, month), counts in _drug_months(list(made), made).items()
     ]
     OrderSummary.objects.filter(pk__in=order_ids).delete()
     OrderSummary.objects.bulk_create(summaries, batch_size=500)
+    _insert_findings(findings)
     OrderMonthSummary.objects.bulk_create(months, batch_size=1000)
     return len(summaries)
 
 
-def refresh_summaries(order_ids: Iterable[int], as_of: dt.date | None = None) -> int:
-    """Re-evaluate these Orders as of ``as_of`` (today) and rewrite their summaries, and
-    the summaries of their referrals."""
-    as_of = as_of or timezone.localdate()
+FINDING_COLUMNS = ("summary_id", "kind", "phase", "number", "met", "final_on", "final_day")
+
+
+def _insert_findings(rows: list[tuple[int, str, int, int, bool, dt.date, int]]) -> None:
+    """Insert ``OrderFinding`` rows with one ``executemany``: some 100 rows per Order, where
+    building a model instance for each made ``bulk_create`` most of the cost of a refresh."""
+    table = connection.ops.quote_name(OrderFinding._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in FINDING_COLUMNS)
+    marks = ", ".join(["%s"] * len(FINDING_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def refresh_summaries(order_ids: Iterable[int]) -> int:
+    """Rewrite these Orders' summaries and dated findings, and their referrals' summaries."""
     ids = sorted(set(order_ids))
     done = 0
     pairs: set[tuple[int, str]] = set()
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
-            done += _refresh_batch(ids[start : start + BATCH], as_of, pairs)
+            done += _refresh_batch(ids[start : start + BATCH], pairs)
         rebuild_drug_test_rollup(pairs)
         refresh_referrals(Order.objects.filter(pk__in=ids).values_list("case_id", flat=True))
     return done
@@ -287,9 +328,11 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
             "order__team_id",
             "order__court_id",
             "referred_on",
+            "assessment__completed_on",
+            "assessment__started_on",
+            "order__made_on",
             "assessment__outcome",
             "assessment__reason__code",
-            "order__id",
             "person__date_of_birth",
             "person__sex__code",
             "person__ethnicity__group",
@@ -302,9 +345,13 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
                 court_id=court_id,
                 referred_on=referred_on,
                 referred_day=referred_on.toordinal(),
+                # An outcome with no date recorded is taken as known from the referral.
+                assessed_day=None
+                if outcome is None
+                else (completed_on or started_on or referred_on).toordinal(),
+                made_day=None if made_on is None else made_on.toordinal(),
                 outcome=outcome or "",
                 reason=reason or "",
-                sentenced=order_id is not None,
                 sex=sex or "",
                 ethnic_group=ethnic_group or "",
                 age_band=age_band(born, referred_on),
@@ -315,9 +362,11 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
                 team_id,
                 court_id,
                 referred_on,
+                completed_on,
+                started_on,
+                made_on,
                 outcome,
                 reason,
-                order_id,
                 born,
                 sex,
                 ethnic_group,
@@ -325,26 +374,15 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
         ]
         with transaction.atomic():
             ReferralSummary.objects.filter(pk__in=batch).delete()
-            # A concurrent fill of the same missing referrals writes the same rows.
-            ReferralSummary.objects.bulk_create(summaries, batch_size=1000, ignore_conflicts=True)
+            ReferralSummary.objects.bulk_create(summaries, batch_size=1000)
         done += len(summaries)
     return done
-
-
-def fill_missing_referrals() -> int:
-    """Summarise referrals that have no summary yet: those imported in bulk without an
-    Order send no signal. Counting both tables first keeps the usual case to two index
-    counts. Returns how many were filled."""
-    if Case.objects.count() == ReferralSummary.objects.count():
-        return 0
-    missing = Case.objects.filter(referral_summary__isnull=True).values_list("pk", flat=True)
-    return refresh_referrals(list(missing))
 
 
 def on_referral_saved(sender: type, instance: Case | Assessment | Person, **kwargs: Any) -> None:
     """Receiver of ``post_save`` and ``post_delete`` of cases, assessments and people: the
     services save these one at a time, so their referral summaries follow in the same
-    transaction (bulk imports are caught by :func:`fill_missing_referrals`)."""
+    transaction (an import says which cases it wrote: :func:`on_referrals_changed`)."""
     if kwargs.get("raw"):
         return
     if isinstance(instance, Case):
@@ -355,34 +393,13 @@ def on_referral_saved(sender: type, instance: Case | Assessment | Person, **kwar
         refresh_referrals(instance.cases.values_list("pk", flat=True))
 
 
-def stale_order_ids(as_of: dt.date) -> list[int]:
-    """Orders with no summary, or whose findings could have changed since they were judged."""
-    missing = Order.objects.filter(summary__isnull=True).values_list("pk", flat=True)
-    # Findings are final once the summary was made SETTLE_DAYS after the Order's last day.
-    settled = Q(ended_on__isnull=False, evaluated_on__gte=F("ended_on") + SETTLE_DAYS_DELTA) | Q(
-        evaluated_on__gte=F("natural_end_on") + SETTLE_DAYS_DELTA
-    )
-    stale = (
-        OrderSummary.objects.filter(evaluated_on__lt=as_of)
-        .exclude(settled)
-        .values_list("order_id", flat=True)
-    )
-    return sorted({*missing, *stale})
-
-
-def refresh_stale(as_of: dt.date | None = None) -> int:
-    """The nightly refresh: re-evaluate every Order whose summary may be out of date."""
-    as_of = as_of or timezone.localdate()
-    fill_missing_referrals()
-    ids = stale_order_ids(as_of)
-    done = 0
-    for start in range(0, len(ids), BATCH):
-        # One transaction a batch so a long nightly run does not hold locks for its whole length.
-        done += refresh_summaries(ids[start : start + BATCH], as_of)
-    return done
-
-
 def on_orders_changed(sender: object, order_ids: Sequence[int] = (), **kwargs: object) -> None:
     """Receiver of ``orders_changed``: runs inside the service's transaction."""
     if order_ids:
         refresh_summaries(order_ids)
+
+
+def on_referrals_changed(sender: object, case_ids: Sequence[int] = (), **kwargs: object) -> None:
+    """Receiver of ``referrals_changed``: the cases an import wrote in bulk, Order or not."""
+    if case_ids:
+        refresh_referrals(case_ids)

@@ -37,15 +37,16 @@ def render_document(data: PublishedReport | PublishedSummary, title: str) -> str
     )
 
 
-def _period(request: HttpRequest) -> Period:
-    def day(name: str) -> dt.date | None:
-        text = request.GET.get(name, "")
-        try:
-            return dt.date.fromisoformat(text) if text else None
-        except ValueError:
-            return None
+def _day(request: HttpRequest, name: str) -> dt.date | None:
+    text = request.GET.get(name, "")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
-    return Period(day("from"), day("to"))
+
+def _period(request: HttpRequest) -> Period:
+    return Period(_day(request, "from"), _day(request, "to"))
 
 
 def _allowed(request: HttpRequest) -> list[Area] | None:
@@ -83,7 +84,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     areas = _allowed(request)
     scope = _scope(request, areas)
     period = _period(request)
-    data = publish(measures.report(scope, period))
+    as_of = _day(request, "as_of")  # what was recorded and final on that day (default today)
+    data = publish(measures.report(scope, period, as_of=as_of))
     fmt = request.GET.get("format", "")
     if fmt in ("json", "csv"):
         text = exports.to_json(data) if fmt == "json" else exports.to_csv(data)
@@ -99,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "period": period,
+            "as_of": as_of,
             "data": data,
             "sections": report_sections(data),
             "disclosure_note": DISCLOSURE_NOTE,
@@ -117,7 +120,7 @@ def sentencers(request: HttpRequest, court: str) -> HttpResponse:
     if found is None or (areas is not None and found.area_id not in {a.pk for a in areas}):
         raise Http404("No such court")
     period = _period(request)
-    data = publish(measures.sentencer_summary(court, period))
+    data = publish(measures.sentencer_summary(court, period, as_of=_day(request, "as_of")))
     return render(
         request,
         "reports/sentencers.html",

@@ -1,8 +1,8 @@
 """The calibration report: each published figure beside the model's, measured as dtto measures.
 
 The simulated records are imported through the real importer (``import_case_document``) into
-a database that holds nothing else, the per-Order summaries are built as of the data end with
-the National Standard engine (``refresh_summaries``), and every figure that a report function in
+a database that holds nothing else (the import stores every Order's National Standard findings
+with the day each became final), and every figure that a report function in
 :mod:`dtto.reports.measures` measures is measured by that function. The few figures no report
 function measures (how soon revocations come, Figure 16's "mostly clear", the model's own
 spending) are measured over the case document by :mod:`dtto.simulate.measure`. Each row says
@@ -15,8 +15,7 @@ never touches the user's database; the test suite runs it in the test database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -97,22 +96,6 @@ def format_table(figures: Sequence[Figure]) -> str:
 # --- loading the records --------------------------------------------------------------------
 
 
-@contextmanager
-def _summaries_deferred() -> Iterator[None]:
-    """Import without the reports app refreshing summaries as of today (they are built as of
-    the data end afterwards); if its receiver cannot be found, it simply runs."""
-    from dtto.cases.signals import orders_changed
-    from dtto.reports.summaries import on_orders_changed
-
-    uid = "reports.refresh_summaries"
-    disconnected = orders_changed.disconnect(dispatch_uid=uid)
-    try:
-        yield
-    finally:
-        if disconnected:
-            orders_changed.connect(on_orders_changed, dispatch_uid=uid)
-
-
 def load(document: Mapping[str, Any], sim: Simulation) -> int:
     """Import the run's records and its scaled targets and budgets; build the summaries.
 
@@ -121,17 +104,13 @@ def load(document: Mapping[str, Any], sim: Simulation) -> int:
     from dtto.accounts.services import load_targets_and_budgets
     from dtto.audit.services import Actor
     from dtto.cases.importing import import_case_document
-    from dtto.reports.summaries import refresh_summaries
 
     by = Actor.system("simulator")
     load_targets_and_budgets(
         scaled_reference_data(sim.p, sim.orders / represented_orders(sim)), by=by
     )
-    with _summaries_deferred():
-        result = import_case_document(document, by=by, today=sim.end)
-    # The engine judges as of a day: as of the data end, as the NAO judged its sample; as of
-    # today an Order running at the data end would be judged on the empty weeks since.
-    return refresh_summaries(result.order_ids, as_of=sim.end)
+    result = import_case_document(document, by=by, today=sim.end)
+    return len(result.order_ids)
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -209,7 +188,8 @@ class _Reports:
     def compliance(self) -> dict[str, Rate[int]]:
         from dtto.reports.results import compliance_rates
 
-        return compliance_rates(self.m.compliance(self.national, self.everything))
+        # As of the data end, as the NAO judged its sample: findings final later are not known.
+        return compliance_rates(self.m.compliance(self.national, self.everything, as_of=self.as_of))
 
     def compliance_rate(self, measure: str) -> Callable[[], float]:
         return lambda: _rate(self.compliance[measure])

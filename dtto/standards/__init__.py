@@ -23,6 +23,7 @@ from .engine import (
     evaluate,
     evaluation_document,
 )
+from .findings import DatedFinding, dated_findings
 from .rules import RULE_SETS, ContactMinimum, RuleSet, rule_set_for
 from .timeline import (
     Appointment,
@@ -46,6 +47,7 @@ __all__ = [
     "CaseTimeline",
     "ContactLevel",
     "ContactMinimum",
+    "DatedFinding",
     "DrugTest",
     "Evaluation",
     "FailureFinding",
@@ -62,6 +64,7 @@ __all__ = [
     "WeekSummary",
     "add_months",
     "add_working_days",
+    "dated_findings",
     "evaluate",
     "evaluation_document",
     "is_working_day",

@@ -407,11 +407,27 @@ def _reviews(
     i = 0
     for months in rules.review_offsets(timeline.order.length_months):
         due = add_months(made_on, months)
-        if due >= limit:
-            break
         window_from, window_to = due - tolerance, due + tolerance
         while i < len(held) and held[i].on < window_from:
             i += 1  # too early for this due date, so too early for every later one
+        if due >= limit:
+            # A due date on or after the termination is not due, unless a review was held
+            # for it before the termination: the day before, the Order was running and the
+            # review met, and a finding once made stays made (docs/national-standard.md).
+            after_termination = termination is not None and due < ends_on + _DAY
+            if after_termination and i < len(held) and held[i].on < limit:
+                review = held[i]  # before the termination, so before due + tolerance
+                findings.append(
+                    ReviewFinding(
+                        due,
+                        window_from,
+                        window_to,
+                        review.on,
+                        True,
+                        (_ref(review.ref, "review", review.on),),
+                    )
+                )
+            break
         if i < len(held) and held[i].on <= window_to:
             review = held[i]
             i += 1

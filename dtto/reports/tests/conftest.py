@@ -9,7 +9,7 @@ from dtto.reports.tests.factories import TODAY
 
 @pytest.fixture(autouse=True)
 def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Summaries are evaluated as of 'today': pin it so hand-worked answers stay right."""
-    monkeypatch.setattr("dtto.reports.summaries.timezone.localdate", lambda: TODAY)
+    """Reports count what was final by 'today' by default: pin it so hand-worked answers
+    stay right."""
     monkeypatch.setattr("dtto.reports.measures.timezone.localdate", lambda: TODAY)
     assert isinstance(TODAY, dt.date)

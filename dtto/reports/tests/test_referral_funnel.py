@@ -33,11 +33,10 @@ def test_figure_9_funnel_with_reasons_and_time_to_order():
 
 
 @pytest.mark.django_db
-def test_referral_summaries_follow_the_services_and_fill_in_after_a_bulk_import():
+def test_referral_summaries_follow_the_services_and_the_import_writes_one_for_every_case():
     from dtto.cases import services
     from dtto.cases.tests.factories import TEST_ACTOR, make_case, make_order
     from dtto.reports.models import ReferralSummary
-    from dtto.reports.summaries import fill_missing_referrals
 
     referral = make_case()
     assert ReferralSummary.objects.get(pk=referral.pk).outcome == ""
@@ -51,21 +50,23 @@ def test_referral_summaries_follow_the_services_and_fill_in_after_a_bulk_import(
         today=dt.date(2004, 6, 30),
     )
     summary = ReferralSummary.objects.get(pk=referral.pk)
-    assert (summary.outcome, summary.reason, summary.sentenced) == (
+    # The outcome is known from the day the assessment was completed.
+    assert (summary.outcome, summary.reason, summary.assessed_day, summary.made_day) == (
         "unsuitable",
         "not_motivated",
-        False,
+        dt.date(2003, 1, 8).toordinal(),
+        None,
     )
     sentenced = make_order()
-    assert ReferralSummary.objects.get(pk=sentenced.case_id).sentenced is True
-    assert fill_missing_referrals() == 0
-    # The importer writes in bulk and signals only Orders: the referral is filled in when
-    # a report next counts referrals.
+    assert ReferralSummary.objects.get(pk=sentenced.case_id).made_day == (
+        sentenced.made_on.toordinal()
+    )
+    # The importer writes in bulk; a referral that never reached an Order is summarised too,
+    # before any report runs.
     load(case(assessment="not_assessed", reason="did_not_attend", made=None))
-    assert ReferralSummary.objects.count() == 2
+    assert ReferralSummary.objects.count() == 3
     f = referral_funnel(Scope.national(), Period())
     assert f["referred"] == 3
     assert f["unsuitable"]["by_reason"] == {"not_motivated": 1}
     assert f["not_assessed"]["by_reason"] == {"did_not_attend": 1}
     assert f["sentenced"] == 1
-    assert ReferralSummary.objects.count() == 3

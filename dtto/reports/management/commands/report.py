@@ -4,7 +4,7 @@ Examples:
   dtto report --format json
   dtto report --area dorset --from 2003-04-01 --to 2004-03-31 --format html --out dorset.html
   dtto report --court leicestershire-mc --format pdf --out sentencers.pdf   (one page)
-  dtto report --refresh   (re-evaluate running Orders; run nightly)
+  dtto report --as-of 2004-09-30   (counts what was recorded and final on that day)
 
 Counts under 5 are suppressed unless --no-suppress (for internal analysis only).
 """
@@ -23,7 +23,6 @@ from dtto.reports import exports, measures
 from dtto.reports.queries import Period, Scope, ScopeError
 from dtto.reports.results import PublishedReport, PublishedSummary
 from dtto.reports.statistics import publish
-from dtto.reports.summaries import refresh_stale
 
 
 def _date(text: str) -> dt.date:
@@ -43,7 +42,10 @@ class Command(DocstringCommand):
         where.add_argument("--court", help="court code: writes the one-page summary for sentencers")
         parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
-        parser.add_argument("--as-of", help="the day the data stand on (default today)")
+        parser.add_argument(
+            "--as-of",
+            help="count only what was recorded and final on this day, YYYY-MM-DD (default today)",
+        )
         parser.add_argument("--format", choices=exports.FORMATS, default="json")
         parser.add_argument("--out", help="file to write (default standard output; pdf needs it)")
         parser.add_argument(
@@ -56,18 +58,9 @@ class Command(DocstringCommand):
         parser.add_argument(
             "--no-suppress", action="store_true", help="publish counts under 5 (internal use)"
         )
-        parser.add_argument(
-            "--refresh",
-            action="store_true",
-            help="re-evaluate Orders whose summaries may be stale, then stop",
-        )
-        parser.add_argument("--dry-run", action="store_true", help="with --refresh: count only")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = _date(options["as_of"]) if options["as_of"] else None
-        if options["refresh"]:
-            self._refresh(as_of, options["dry_run"])
-            return
         period = Period(
             _date(options["start"]) if options["start"] else None,
             _date(options["end"]) if options["end"] else None,
@@ -77,17 +70,6 @@ class Command(DocstringCommand):
         except ScopeError as error:
             raise CommandError(str(error)) from None
         self._write(data, title, options)
-
-    def _refresh(self, as_of: dt.date | None, dry_run: bool) -> None:
-        if dry_run:
-            from django.utils import timezone
-
-            from dtto.reports.summaries import stale_order_ids
-
-            count = len(stale_order_ids(as_of or timezone.localdate()))
-            self.stdout.write(f"{count} Orders would be re-evaluated")
-            return
-        self.stdout.write(f"re-evaluated {refresh_stale(as_of)} Orders")
 
     def _data(
         self, options: dict[str, Any], period: Period, as_of: dt.date | None
