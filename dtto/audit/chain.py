@@ -158,7 +158,12 @@ def walk_chain(events: Iterable[ChainedEvent]) -> tuple[int, int, str, str | Non
                 if event.sequence == expected + 1
                 else f"events {expected} to {event.sequence - 1}"
             )
-            return count, expected - 1, previous, f"gap before event {event.sequence}: {missing} missing"
+            return (
+                count,
+                expected - 1,
+                previous,
+                f"gap before event {event.sequence}: {missing} missing",
+            )
         if event.previous_hash != previous:
             return (
                 count,

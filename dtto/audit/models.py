@@ -26,7 +26,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self) -> NoReturn:
         raise AuditTrailIsAppendOnly("audit events cannot be deleted")
 
-    def bulk_create(  # type: ignore[override]
+    def bulk_create(
         self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any
     ) -> list[AuditEvent]:
         """New events, linked onto the chain in the order given (the importer writes this way)."""

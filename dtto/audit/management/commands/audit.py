@@ -1,17 +1,17 @@
 """Check the audit trail, or export it for an inspector.
 
-  dtto audit verify
-      Recompute every event's hash and link, in sequence order. Exit 0 when the trail is
-      intact (the last event's number and hash are printed: note them, and a later run can
-      show the trail only grew); exit 1 naming the first bad event: changed content, a
-      broken link, a gap in the sequence numbers or at the end; or when the database
-      triggers that refuse changes and deletions are missing.
+dtto audit verify
+    Recompute every event's hash and link, in sequence order. Exit 0 when the trail is
+    intact (the last event's number and hash are printed: note them, and a later run can
+    show the trail only grew); exit 1 naming the first bad event: changed content, a
+    broken link, a gap in the sequence numbers or at the end; or when the database
+    triggers that refuse changes and deletions are missing.
 
-  dtto audit export --out FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-      Write the events (those on or between the given days, in local time) as JSON lines,
-      one event per line in its canonical form plus its hash, so that the hashes can be
-      checked with any SHA-256 tool (docs/security.md, "The audit trail"). The file is
-      readable by its owner only (mode 0600). The export itself is an audit event.
+dtto audit export --out FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+    Write the events (those on or between the given days, in local time) as JSON lines,
+    one event per line in its canonical form plus its hash, so that the hashes can be
+    checked with any SHA-256 tool (docs/security.md, "The audit trail"). The file is
+    readable by its owner only (mode 0600). The export itself is an audit event.
 """
 
 from __future__ import annotations
