@@ -25,28 +25,29 @@ from dtto.accounts.models import (
     TreatmentProvider,
     User,
 )
+from dtto.audit.admin import AuditedAdmin
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin[Area]):
+class AreaAdmin(AuditedAdmin):
     list_display = ["name", "code", "region"]
     search_fields = ["name", "code"]
 
 
 @admin.register(DrugActionTeam, Team, Court, TreatmentProvider)
-class AreaPartAdmin(admin.ModelAdmin):
+class AreaPartAdmin(AuditedAdmin):
     list_display = ["__str__", "area"]
     list_filter = ["area"]
 
 
 @admin.register(AreaTarget)
-class AreaTargetAdmin(admin.ModelAdmin[AreaTarget]):
+class AreaTargetAdmin(AuditedAdmin):
     list_display = ["area", "financial_year", "intensity", "commencements"]
     list_filter = ["financial_year", "intensity", "area"]
 
 
 @admin.register(AreaBudget)
-class AreaBudgetAdmin(admin.ModelAdmin[AreaBudget]):
+class AreaBudgetAdmin(AuditedAdmin):
     list_display = [
         "area",
         "financial_year",
@@ -59,7 +60,7 @@ class AreaBudgetAdmin(admin.ModelAdmin[AreaBudget]):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ["username", "role", "area", "team", "court", "is_active"]
     list_filter = ["role", "area", "is_active"]
     fieldsets = (
