@@ -23,7 +23,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from dtto.audit import append_only
-from dtto.audit.chain import GENESIS
+from dtto.audit.chain import GENESIS, event_hash, stamp
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor, record_event
 from dtto.cases.casefile import import_case_document
@@ -59,10 +59,14 @@ def _sql(statement: str, params: list[Any]) -> None:
         cursor.execute(statement, params)
 
 
-def _verify() -> str:
+def _verify_with(*options: str) -> str:
     out = io.StringIO()
-    call_command("audit", "verify", stdout=out)
+    call_command("audit", "verify", *options, stdout=out)
     return out.getvalue()
+
+
+def _verify() -> str:
+    return _verify_with()
 
 
 def _verify_fails() -> str:
@@ -122,8 +126,6 @@ def test_verify_names_the_broken_link_after_an_event_rewritten_with_a_fresh_hash
     events = _three_events()
     tampered = AuditEvent.objects.get(pk=events[1].pk)
     tampered.detail = {"n": 20}
-    from dtto.audit.chain import event_hash
-
     with _triggers_dropped():
         _sql(
             f"UPDATE {append_only.EVENTS} SET detail = %s, hash = %s WHERE id = %s",
@@ -221,3 +223,56 @@ def test_export_refuses_a_bad_date_naming_the_option(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="--from: not a date"):
         call_command("audit", "export", "--out", str(tmp_path / "x"), "--from", "03/02/2026")
     assert not (tmp_path / "x").exists()
+
+
+def test_verify_expect_catches_a_trail_rewritten_with_every_hash_recomputed() -> None:
+    # What the chain alone cannot catch: event 2 changed and events 2 and 3 rehashed, the
+    # head moved to match. The hash of event 3 noted before the rewrite gives it away.
+    events = _three_events()
+    noted = f"3:{events[2].hash}"
+    assert "intact" in _verify_with("--expect", noted)
+    rewritten = [AuditEvent.objects.get(pk=e.pk) for e in events]
+    rewritten[1].detail = {"n": 20}
+    last = stamp(rewritten[1:], 1, rewritten[0].hash)
+    with _triggers_dropped():
+        for event in rewritten[1:]:
+            _sql(
+                f"UPDATE {append_only.EVENTS} SET detail = %s, previous_hash = %s, hash = %s"
+                " WHERE id = %s",
+                [json.dumps(event.detail), event.previous_hash, event.hash, event.pk],
+            )
+        _sql(f"UPDATE {append_only.HEAD} SET hash = %s", [last])
+    assert "intact" in _verify()
+    with pytest.raises(CommandError, match="event 3: not the event noted earlier"):
+        _verify_with("--expect", noted)
+
+
+def test_verify_expect_refuses_a_malformed_note() -> None:
+    with pytest.raises(CommandError, match="--expect: not SEQUENCE:HASH"):
+        _verify_with("--expect", "3:abc")
+
+
+def test_verify_names_an_event_forged_with_loaddata(tmp_path: Path) -> None:
+    # loaddata inserts a new row without going through the chain: its stored hash cannot
+    # be the hash of its content (the forger would need to compute it, and the next check
+    # is the head, which still records event 3).
+    events = _three_events()
+    forged = tmp_path / "forged.json"
+    fields = {
+        "sequence": 4,
+        "at": "2026-03-01T12:00:00Z",
+        "actor": None,
+        "actor_label": "intruder",
+        "action": "audit.test.forged",
+        "target_type": "thing",
+        "target_id": "4",
+        "case_reference": "",
+        "before": None,
+        "after": None,
+        "detail": {},
+        "previous_hash": events[2].hash,
+        "hash": "f" * 64,
+    }
+    forged.write_text(json.dumps([{"model": "audit.auditevent", "fields": fields}]))
+    call_command("loaddata", str(forged), verbosity=0)
+    assert "first bad event: event 4 (audit.test.forged): changed content" in _verify_fails()

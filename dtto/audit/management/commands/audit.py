@@ -29,6 +29,7 @@ from dtto.audit.services import Actor, record_event
 from dtto.lib.commands import DocstringCommand
 
 EXPORT_BATCH = 2000
+HEX = "0123456789abcdef"
 
 
 def _day(option: str, value: str | None) -> dt.date | None:
@@ -40,6 +41,13 @@ def _day(option: str, value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option}: not a date (YYYY-MM-DD): {value[:20]!r}") from None
+
+
+def _noted(value: str) -> tuple[int, str]:
+    sequence, _, expected = value.partition(":")
+    if not (sequence.isdigit() and len(expected) == 64 and set(expected) <= set(HEX)):
+        raise CommandError(f"--expect: not SEQUENCE:HASH (64 hex digits): {value[:80]!r}")
+    return int(sequence), expected
 
 
 def _private_file(path: Path) -> Any:
@@ -58,7 +66,14 @@ class Command(DocstringCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", metavar="verify|export", required=True)
-        actions.add_parser("verify", help="check every event's hash, link and number")
+        verify = actions.add_parser("verify", help="check every event's hash, link and number")
+        verify.add_argument(
+            "--expect",
+            action="append",
+            default=[],
+            metavar="SEQUENCE:HASH",
+            help="an event's number and hash noted from an earlier run (repeatable)",
+        )
         export = actions.add_parser("export", help="write the events as JSON lines")
         export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
         export.add_argument("--from", dest="from_day", metavar="YYYY-MM-DD", help="first day")
@@ -66,7 +81,7 @@ class Command(DocstringCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "verify":
-            self._verify()
+            self._verify([_noted(value) for value in options["expect"]])
         else:
             self._export(
                 Path(options["out"]),
@@ -74,11 +89,20 @@ class Command(DocstringCommand):
                 _day("--to", options["to_day"]),
             )
 
-    def _verify(self) -> None:
+    def _verify(self, noted: list[tuple[int, str]]) -> None:
         result = verify_trail()
         problems = []
         if result.first_break is not None:
             problems.append(f"first bad event: {result.first_break}")
+        for sequence, expected in noted:
+            found = (
+                AuditEvent.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
+            )
+            if found != expected:
+                problems.append(
+                    f"event {sequence}: not the event noted earlier (hash {found or 'missing'},"
+                    f" noted {expected})"
+                )
         if result.missing_triggers:
             problems.append(
                 "the database no longer refuses changes: triggers missing: "
