@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dtto.audit.chain import link
+
 
 class AuditTrailIsAppendOnly(Exception):
     """Raised on any attempt to change or delete an audit event through the application."""
@@ -32,8 +34,6 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         """New events, linked onto the chain in the order given (the importer writes this way)."""
         if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
             raise AuditTrailIsAppendOnly("audit events cannot be overwritten or skipped")
-        from dtto.audit.chain import link
-
         events = list(objs)
         with link(events):
             return super().bulk_create(events, *args, **kwargs)
@@ -81,8 +81,6 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditTrailIsAppendOnly("audit events cannot be changed")
-        from dtto.audit.chain import link
-
         with link([self]):
             super().save(*args, **kwargs)
 

@@ -85,7 +85,7 @@ def test_concurrent_writers_leave_one_chain_with_no_gaps(
     deadline = time.monotonic() + 120
     while len(list(meeting.iterdir())) < WRITERS and time.monotonic() < deadline:
         time.sleep(0.01)
-    # All were connected and waiting, so they contended for the chain from the first write.
+    # All were set up and waiting, so they contended for the chain from the first write.
     # (How they interleave is the database's business: SQLite's waiting writers back off and
     # often let one writer finish first, PostgreSQL's queue on the row lock.)
     assert len(list(meeting.iterdir())) == WRITERS

@@ -23,7 +23,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from dtto.audit import append_only
-from dtto.audit.chain import GENESIS, event_hash, stamp
+from dtto.audit.chain import GENESIS, ChainHeadMissing, event_hash, stamp
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor, record_event
 from dtto.cases.casefile import import_case_document
@@ -276,3 +276,13 @@ def test_verify_names_an_event_forged_with_loaddata(tmp_path: Path) -> None:
     forged.write_text(json.dumps([{"model": "audit.auditevent", "fields": fields}]))
     call_command("loaddata", str(forged), verbosity=0)
     assert "first bad event: event 4 (audit.test.forged): changed content" in _verify_fails()
+
+
+def test_no_event_is_written_once_the_chain_head_has_been_removed() -> None:
+    _three_events()
+    with _triggers_dropped():
+        _sql(f"DELETE FROM {append_only.HEAD}", [])
+    with pytest.raises(ChainHeadMissing):
+        record_event(WRITER, "audit.test.written", target_type="thing", target_id=4)
+    assert AuditEvent.objects.count() == 3
+    assert "the chain head is missing (the trail has 3 events)" in _verify_fails()
