@@ -1,26 +1,72 @@
-"""Signing in, with repeated failures for a username from one address slowed down.
+"""Signing in: the one way in, for dtto's pages and the admin alike, slowed down on failures.
 
-After ``FREE_FAILURES`` failures within ``WINDOW`` for the same username and address, each
-further attempt must wait twice as long as the last (from 30 seconds, at most 15 minutes)
-before the password is even checked. A success clears the count. Every sign-in, sign-out and
-refusal is written to the audit trail.
+Two limits apply, and an attempt waits for the longer of the two before the password is even
+checked (docs/security.md, "Signing in"):
+
+- **one username from one address**: after 5 failures within 15 minutes, each further attempt
+  waits twice as long as the last, from 30 seconds to at most 15 minutes;
+- **one username from any address** (the account lockout): after 10 failures within 24 hours,
+  from 1 minute to at most 1 hour, so that changing address gains a guesser nothing.
+
+A success clears the username's failures. Every success, failure and refused attempt is
+written to the audit trail with the username and address, never the password.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from dtto.accounts.models import SignInAttempt, User
 from dtto.audit.services import Actor, record_event
 
-FREE_FAILURES = 5
-WINDOW = dt.timedelta(minutes=15)
-FIRST_WAIT = dt.timedelta(seconds=30)
-LONGEST_WAIT = dt.timedelta(minutes=15)
+# The longest username the form accepts (User.username, SignInForm).
+USERNAME_LENGTH = 150
+NO_WAIT = dt.timedelta(0)
+
+
+@dataclass(frozen=True)
+class FailureLimit:
+    """Failures allowed within a window; after them, waits doubling from first to longest."""
+
+    name: str
+    free_failures: int
+    window: dt.timedelta
+    first_wait: dt.timedelta
+    longest_wait: dt.timedelta
+    per_address: bool
+
+    def wait(self, failures: int, latest: dt.datetime | None, now: dt.datetime) -> dt.timedelta:
+        """How long is left to wait after ``failures`` failures, the last at ``latest``."""
+        if failures < self.free_failures or latest is None:
+            return NO_WAIT
+        doublings = min(failures - self.free_failures, 32)
+        wait = min(self.first_wait * 2**doublings, self.longest_wait)
+        return max(latest + wait - now, NO_WAIT)
+
+
+FROM_ONE_ADDRESS = FailureLimit(
+    name="username and address",
+    free_failures=5,
+    window=dt.timedelta(minutes=15),
+    first_wait=dt.timedelta(seconds=30),
+    longest_wait=dt.timedelta(minutes=15),
+    per_address=True,
+)
+FOR_THE_ACCOUNT = FailureLimit(
+    name="account",
+    free_failures=10,
+    window=dt.timedelta(hours=24),
+    first_wait=dt.timedelta(minutes=1),
+    longest_wait=dt.timedelta(hours=1),
+    per_address=False,
+)
+LIMITS = (FROM_ONE_ADDRESS, FOR_THE_ACCOUNT)
 
 
 class SignInRefused(Exception):
@@ -37,21 +83,29 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def _key(username: str) -> str:
+    return username.strip().lower()[:USERNAME_LENGTH]
+
+
+def _failures(limit: FailureLimit, username: str, address: str, now: dt.datetime) -> QuerySet:
+    failures = SignInAttempt.objects.filter(username=_key(username), at__gte=now - limit.window)
+    return failures.filter(ip_address=address) if limit.per_address else failures
+
+
 def wait_before_next_attempt(
     username: str, address: str, now: dt.datetime | None = None
-) -> dt.timedelta:
-    """How long this username from this address must wait before trying again."""
+) -> tuple[dt.timedelta, FailureLimit | None]:
+    """How long this username from this address must wait, and the limit that says so."""
     now = now or timezone.now()
-    recent = SignInAttempt.objects.filter(
-        username=username.lower(), ip_address=address, at__gte=now - WINDOW
-    )
-    failures = recent.count()
-    if failures < FREE_FAILURES:
-        return dt.timedelta(0)
-    latest = recent.order_by("-at").values_list("at", flat=True).first()
-    assert latest is not None
-    wait = min(FIRST_WAIT * (2 ** (failures - FREE_FAILURES)), LONGEST_WAIT)
-    return max(latest + wait - now, dt.timedelta(0))
+    longest: tuple[dt.timedelta, FailureLimit | None] = (NO_WAIT, None)
+    for limit in LIMITS:
+        failures = _failures(limit, username, address, now)
+        count = failures.count()
+        latest = failures.order_by("-at").values_list("at", flat=True).first() if count else None
+        wait = limit.wait(count, latest, now)
+        if wait > longest[0]:
+            longest = (wait, limit)
+    return longest
 
 
 def _seconds(wait: dt.timedelta) -> str:
@@ -61,31 +115,44 @@ def _seconds(wait: dt.timedelta) -> str:
     return f"{(seconds + 59) // 60} minutes"
 
 
+def _record_refusal(action: str, username: str, address: str, **detail: object) -> None:
+    record_event(
+        Actor.system(f"sign-in from {address}"[:USERNAME_LENGTH]),
+        action,
+        target_type="username",
+        target_id=_key(username)[:64],
+        detail={"username": username[:USERNAME_LENGTH], "address": address, **detail},
+    )
+
+
 def sign_in(request: HttpRequest, username: str, password: str) -> User:
     """The user these credentials belong to, or SignInRefused saying what to do."""
     address = client_address(request)
     username = username.strip()
-    wait = wait_before_next_attempt(username, address)
-    if wait > dt.timedelta(0):
-        record_event(
-            Actor.system(f"sign-in from {address}"),
+    wait, limit = wait_before_next_attempt(username, address)
+    if limit is not None:
+        _record_refusal(
             "accounts.sign_in.throttled",
-            target_type="username",
-            target_id=username[:64],
+            username,
+            address,
+            limit=limit.name,
+            wait_seconds=int(wait.total_seconds()),
         )
+        # The same words whichever limit applies, so a guesser learns nothing about which.
         raise SignInRefused(
             f"Too many failed attempts. Wait {_seconds(wait)} before you try again.", wait
         )
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
-        SignInAttempt.objects.create(username=username.lower(), ip_address=address)
-        record_event(
-            Actor.system(f"sign-in from {address}"),
-            "accounts.sign_in.failed",
-            target_type="username",
-            target_id=username[:64],
-        )
+        SignInAttempt.objects.create(username=_key(username), ip_address=address)
+        _record_refusal("accounts.sign_in.failed", username, address)
         raise SignInRefused("Enter a correct username and password")
-    SignInAttempt.objects.filter(username=username.lower(), ip_address=address).delete()
-    record_event(user, "accounts.user.signed_in", target_type="user", target_id=user.pk)
+    SignInAttempt.objects.filter(username=_key(username)).delete()
+    record_event(
+        user,
+        "accounts.user.signed_in",
+        target_type="user",
+        target_id=user.pk,
+        detail={"address": address},
+    )
     return user

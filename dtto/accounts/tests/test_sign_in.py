@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dtto.accounts.models import Role
-from dtto.accounts.signin import FREE_FAILURES
+from dtto.accounts.signin import FROM_ONE_ADDRESS
 from dtto.audit.models import AuditEvent
 from dtto.cases.tests.web import PASSWORD, make_user
 
@@ -41,7 +41,7 @@ def test_empty_fields_are_named_in_the_error_summary():
 def test_repeated_failures_are_slowed_down_even_with_the_right_password():
     make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
     client = Client()
-    for _ in range(FREE_FAILURES):
+    for _ in range(FROM_ONE_ADDRESS.free_failures):
         _sign_in(client, "cm", "wrong")
     response = _sign_in(client, "cm", PASSWORD)
     assert response.status_code == 429

@@ -8,6 +8,7 @@ import pytest
 
 from dtto.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from dtto.cases import services
+from dtto.cases.errors import RecordInvalid
 from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_a_signed_in_user_is_recorded_as_the_actor(django_user_model) -> None:
 def test_refused_change_writes_no_event() -> None:
     order = make_order()
     before = AuditEvent.objects.count()
-    with pytest.raises(Exception):  # noqa: B017 - the kind of error is tested elsewhere
+    with pytest.raises(RecordInvalid):
         services.give_warning(order, by=TEST_ACTOR, on=dt.date(2001, 1, 1), today=TODAY)
     assert AuditEvent.objects.count() == before
 

@@ -1,0 +1,44 @@
+"""Test set-up shared by every app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    # The same reading of the test as pytest-django's own (its _django_db_helper fixture).
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+    return by_marker or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Empty the audit trail after a transactional test, before Django's flush runs.
+
+    The database refuses to delete audit events or truncate a trail that has any
+    (dtto/audit/append_only.py); Django's flush deletes (SQLite) or truncates (PostgreSQL)
+    every table. So, exactly as an owner of the database could and no application code
+    does, drop the triggers, empty the two tables and put the triggers back: the flush
+    then finds the trail empty, and the next test finds the triggers in place.
+    """
+    if not _is_transactional(request):
+        yield
+        return
+    # Requested here so that this fixture's teardown runs before the flush in its teardown.
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection, transaction
+
+    from dtto.audit import append_only
+
+    with transaction.atomic():
+        append_only.remove(connection)
+        with connection.cursor() as cursor:
+            for table in (append_only.EVENTS, append_only.HEAD):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+        append_only.install(connection)
