@@ -8,8 +8,8 @@ import pytest
 
 from dtto.audit.models import AuditEvent, AuditTrailIsAppendOnly
 from dtto.cases import services
-from dtto.cases.errors import RecordInvalid
 from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
+from dtto.standards.errors import RecordInvalid
 
 pytestmark = pytest.mark.django_db
 

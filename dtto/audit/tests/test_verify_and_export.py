@@ -26,7 +26,7 @@ from dtto.audit import append_only
 from dtto.audit.chain import GENESIS, ChainHeadMissing, event_hash, stamp
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor, record_event
-from dtto.cases.casefile import import_case_document
+from dtto.cases.importing import import_case_document
 
 pytestmark = pytest.mark.django_db
 
