@@ -27,8 +27,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/bootstrap --dev installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        pytest.fail("Debian's chromium is not installed (scripts/bootstrap --dev installs it)")
+    from playwright import sync_api
+
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the
     # test body are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

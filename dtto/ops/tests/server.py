@@ -30,7 +30,9 @@ def production_env(sqlite_path: Path, **overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DTTO_") and key != "DATABASE_URL"
+        # The browser tests allow Django's async-unsafe calls in this process; a production
+        # server must not inherit that (check --deploy says async.E001).
+        if not key.startswith("DTTO_") and key not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
         PYTHONPATH=str(CHECKOUT),
