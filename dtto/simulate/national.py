@@ -13,7 +13,8 @@ from typing import Any
 
 from dtto.caseformat import FORMAT
 
-from .model import Simulation, financial_year
+from .calendar import financial_year
+from .model import Simulation
 from .parameters import Parameters, load_parameters
 
 

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .model import OrderSummary, Simulation
+from .model import Simulation
+from .order_run import OrderSummary
 from .parameters import Parameters, load_parameters
 
 SCENARIOS_DIR = Path(__file__).with_name("scenarios")

@@ -11,5 +11,5 @@ from dtto.reports.tests.factories import TODAY
 def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reports count what was final by 'today' by default: pin it so hand-worked answers
     stay right."""
-    monkeypatch.setattr("dtto.reports.measures.timezone.localdate", lambda: TODAY)
+    monkeypatch.setattr("dtto.reports.measures.common.timezone.localdate", lambda: TODAY)
     assert isinstance(TODAY, dt.date)

@@ -66,7 +66,7 @@ def test_the_area_by_month_rollup_gives_the_same_figures_as_the_order_months(mon
     ]
     from_rollup = [_months(s, p) for s, p in whole_months]
     # The same questions asked of the Order-month rows (a period that is not whole months).
-    monkeypatch.setattr("dtto.reports.measures._whole_months", lambda period: False)
+    monkeypatch.setattr("dtto.reports.measures.drug_tests._whole_months", lambda period: False)
     assert from_rollup == [_months(s, p) for s, p in whole_months]
     assert from_rollup[2][0]["opiate"]["tests_negative"]["denominator"] == 3
 

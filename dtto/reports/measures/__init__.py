@@ -1,0 +1,110 @@
+"""The report functions: one per question the audit asked, each returning plain data.
+
+Every function takes a :class:`~dtto.reports.queries.Scope` and a
+:class:`~dtto.reports.queries.Period` and aggregates in the database over the per-Order
+summaries (``dtto.reports.models``), plus a few event tables counted directly (breaches,
+convictions, referrals). None walks events in Python. Rates are fractions with Wilson
+intervals (``statistics.rate``), None when the denominator is 0. Each measure's numerator,
+denominator, exclusions and censoring are defined in docs/reports.md.
+
+One module per question (``orders``, ``referrals``, ``national_standard``, ``time_on_order``,
+``drug_tests``, ``spending``, ``reoffending``, ``comparison``; what they share in ``common``);
+this package puts them together as one report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from dtto.reports import results
+from dtto.reports.queries import Period, Scope, financial_year_of
+
+from .common import (
+    COMPLIANCE_MEASURES,
+    RECONVICTION_WINDOWS,
+    REFERENCE_GROUPS,
+    RETENTION_DAYS,
+    _today,
+    shared_passes,
+)
+from .comparison import area_comparison, sentencer_summary
+from .drug_tests import drug_use
+from .national_standard import compliance
+from .orders import breaches, commencements, terminations
+from .referrals import ASSESSED, STAGES, reach, referral_funnel
+from .reoffending import reconviction
+from .spending import costs
+from .time_on_order import retention
+
+__all__ = [
+    "ASSESSED",
+    "COMPLIANCE_MEASURES",
+    "RECONVICTION_WINDOWS",
+    "REFERENCE_GROUPS",
+    "RETENTION_DAYS",
+    "STAGES",
+    "area_comparison",
+    "breaches",
+    "commencements",
+    "compliance",
+    "costs",
+    "drug_use",
+    "reach",
+    "reconviction",
+    "referral_funnel",
+    "report",
+    "retention",
+    "sentencer_summary",
+    "shared_passes",
+    "terminations",
+]
+
+# --- Everything at once ----------------------------------------------------------------------
+
+
+def report(
+    scope: Scope,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    sample_per_area: int | None = None,
+    seed: int = 2003,
+) -> results.Report[int]:
+    """The whole dashboard as one document (the JSON contract of issue 5, and more)."""
+    with shared_passes():
+        return _report(
+            scope, period, as_of=_today(as_of), sample_per_area=sample_per_area, seed=seed
+        )
+
+
+def _report(
+    scope: Scope, period: Period, *, as_of: dt.date, sample_per_area: int | None, seed: int
+) -> results.Report[int]:
+    end = period.end or as_of
+    out: dict[str, Any] = {
+        "format": "dtto-report/1",
+        "scope": scope.to_json(),
+        "period": period.to_json(),
+        "as_of": as_of.isoformat(),
+        "commencements": commencements(scope, period, as_of=as_of),
+        "referrals": referral_funnel(scope, period, as_of=as_of),
+        "terminations": terminations(scope, period, as_of=as_of),
+        "breaches": breaches(scope, period, as_of=as_of),
+        "compliance": compliance(scope, period, as_of=as_of),
+        "retention": retention(scope, period, as_of=as_of),
+        "retention_by_intensity": retention(scope, period, by="intensity", as_of=as_of),
+        "drug_use": drug_use(scope, period, as_of=as_of),
+        "reach": reach(scope, period, as_of=as_of),
+        "costs": costs(scope, financial_year_of(end), as_of=as_of)
+        if scope.kind in ("national", "area")
+        else None,
+        "reconviction": reconviction(scope, period, as_of=as_of),
+    }
+    if scope.kind == "national":
+        out["areas"] = area_comparison(period, as_of=as_of)
+    if sample_per_area is not None:
+        out["compliance_sample"] = compliance(
+            scope, period, as_of=as_of, sample_per_area=sample_per_area, seed=seed
+        )
+    return cast(results.Report[int], out)
