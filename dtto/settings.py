@@ -79,6 +79,18 @@ DATABASES = {
         conn_max_age=envint("DTTO_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait their turn rather than fail with "database is locked" (issue 13,
+    # docs/setup.md). Each transaction takes the write lock when it begins (IMMEDIATE), so
+    # one that read first never has to upgrade a read lock, which SQLite refuses at once
+    # instead of waiting; the timeout is how long a writer waits for the lock. WAL lets pages
+    # read while one write is under way, and NORMAL syncs at checkpoints, safe in WAL mode.
+    # An in-memory database (the tests') keeps its own journal and ignores the WAL pragma.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": envint("DTTO_SQLITE_TIMEOUT", 20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
