@@ -233,3 +233,30 @@ def test_ten_appointments_posted_at_once_to_one_order_are_all_saved(tmp_path: Pa
     assert counted.returncode == 0, counted.stderr
     # Each of the ten tokens recorded its appointment once; none was lost or refused.
     assert json.loads(counted.stdout) == {"appointments": WRITERS, "submissions": WRITERS}
+
+
+def test_a_sqlite_file_is_written_ahead_and_waits_the_configured_seconds_for_the_lock(
+    tmp_path: Path,
+) -> None:
+    env = _migrated(tmp_path)
+    env["DTTO_SQLITE_TIMEOUT"] = "7"
+    probe = python_code(
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    for pragma in ('journal_mode', 'synchronous', 'busy_timeout'):\n"
+        "        cursor.execute(f'PRAGMA {pragma}')\n"
+        "        print(cursor.fetchone()[0])\n",
+        env,
+    )
+    assert probe.returncode == 0, probe.stderr
+    # synchronous 1 is NORMAL; the busy timeout is in milliseconds.
+    assert probe.stdout.split() == ["wal", "1", "7000"]
+
+
+def test_a_sqlite_timeout_under_a_second_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    env = production_env(tmp_path / "dtto.sqlite3", DTTO_SQLITE_TIMEOUT="0")
+    refused = dtto_command("migrate", "--verbosity", "0", env=env)
+    assert refused.returncode != 0
+    assert "DTTO_SQLITE_TIMEOUT: expected at least 1 second, got 0" in refused.stderr
+    assert not (tmp_path / "dtto.sqlite3").exists()
