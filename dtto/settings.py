@@ -8,7 +8,16 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
-from dtto.lib.env import envbool, envchoice, envheader, envint, envlist, envorigins, envstr
+from dtto.lib.env import (
+    SettingError,
+    envbool,
+    envchoice,
+    envheader,
+    envint,
+    envlist,
+    envorigins,
+    envstr,
+)
 
 # Lets model and admin classes be written with their type parameters (ModelAdmin[Area]).
 django_stubs_ext.monkeypatch()
@@ -79,6 +88,22 @@ DATABASES = {
         conn_max_age=envint("DTTO_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers wait their turn rather than fail with "database is locked" (issue 13,
+    # docs/setup.md). Each transaction takes the write lock when it begins (IMMEDIATE), so
+    # one that read first never has to upgrade a read lock, which SQLite refuses at once
+    # instead of waiting; the timeout is how long a writer waits for the lock. WAL lets pages
+    # read while one write is under way, and NORMAL syncs at checkpoints, safe in WAL mode.
+    # An in-memory database (the tests') keeps its own journal and ignores the WAL pragma.
+    SQLITE_TIMEOUT = envint("DTTO_SQLITE_TIMEOUT", 20)
+    if SQLITE_TIMEOUT < 1:
+        # Zero would mean never wait: the failures this setting exists to prevent.
+        raise SettingError(f"DTTO_SQLITE_TIMEOUT: expected at least 1 second, got {SQLITE_TIMEOUT}")
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
