@@ -98,17 +98,22 @@ def _locked_head() -> Any:
     # locks) the database's write lock, so the head read next cannot be stale.
     if AuditChainHead.objects.filter(pk=HEAD_KEY).update(sequence=F("sequence")):
         return AuditChainHead.objects.get(pk=HEAD_KEY)
-    if AuditEvent.objects.exists():
-        raise ChainHeadMissing(
-            "the audit chain head is missing though the trail has events: run dtto audit verify"
-        )
+    # No head yet: start the chain. The head is created before the trail is looked at, because
+    # another writer may be starting it at this moment: its events are not a missing head.
     try:
         with transaction.atomic():
-            return AuditChainHead.objects.create(pk=HEAD_KEY, sequence=0, hash=GENESIS)
+            head = AuditChainHead.objects.create(pk=HEAD_KEY, sequence=0, hash=GENESIS)
     except IntegrityError:
         # Another writer started the chain first; queue behind it.
         AuditChainHead.objects.filter(pk=HEAD_KEY).update(sequence=F("sequence"))
         return AuditChainHead.objects.get(pk=HEAD_KEY)
+    # This writer holds the only head, so no one else is linking events: any event already in
+    # the trail was linked to a head that someone has since removed.
+    if AuditEvent.objects.exists():
+        raise ChainHeadMissing(
+            "the audit chain head is missing though the trail has events: run dtto audit verify"
+        )
+    return head
 
 
 @contextmanager
