@@ -428,7 +428,7 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                     False,
                     url,
                     "Record the hearing or decision",
-                    None,
+                    "breach_decision",
                 )
             )
         if (
@@ -445,6 +445,6 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                     True,
                     url,
                     "Record its execution",
-                    None,
+                    "warrant",
                 )
             )

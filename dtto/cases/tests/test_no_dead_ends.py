@@ -89,6 +89,9 @@ def test_the_area_manager_is_offered_no_recording_link_on_the_team_queue(world):
     users, running = world
     ref = running.case.reference
     recording = {
+        # The breach page is readable by the area manager, but its queue action is recording
+        # the hearing or decision, which they may not do.
+        reverse("cases:breach", kwargs={"reference": ref, "pk": running.breach.pk}),
         reverse("cases:test-new", args=[ref]),
         reverse("cases:appointment-new", args=[ref]),
         reverse("cases:assessment", args=["WEB-0002"]),
