@@ -210,6 +210,11 @@ def can_record(user: AnyUser, what: str) -> bool:
     return False
 
 
+def recording_actions_for(user: AnyUser) -> frozenset[str]:
+    """Every kind of thing the user may record: the links a page offers them, and no others."""
+    return frozenset(a for a in RECORDING_ACTIONS if can_record(user, a))
+
+
 def case_managers_of(area_id: int) -> QuerySet[User]:
     """Who may be given an Order of this area to manage: its active case managers."""
     return User.objects.filter(area_id=area_id, role=Role.CASE_MANAGER, is_active=True)

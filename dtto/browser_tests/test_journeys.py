@@ -247,3 +247,21 @@ def test_court_user_records_a_review_and_decides_a_breach(
     assert "Decision recorded" in page.content()
     running.breach.refresh_from_db()
     assert running.breach.decided_on == running.today
+
+
+def test_refused_and_missing_pages_are_accessible_with_a_way_home(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
+    make_user("tw", Role.TREATMENT_WORKER, password=PASSWORD)
+    sign_in(page, live_server, "tw")
+    for url, heading, status in [
+        ("/team/", "You do not have permission to see this page", 403),
+        ("/no-such-page/", "Page not found", 404),
+    ]:
+        response = page.goto(f"{live_server.url}{url}")
+        assert response is not None and response.status == status, url
+        assert page.locator("h1").inner_text() == heading
+        assert_accessible(page)
+        page.click("a:text-is('Go to your home page')")
+        page.wait_for_load_state()
+        assert page.url == f"{live_server.url}/"

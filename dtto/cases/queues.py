@@ -54,6 +54,9 @@ class QueueItem:
     overdue: bool
     url: str
     action: str
+    # The recording action (permissions.RECORDING_ACTIONS) the link's page records, or None
+    # when it is a page to read: the link is offered only to a user who may record it.
+    needs: str | None
 
 
 @dataclass
@@ -155,6 +158,7 @@ def build_queue(
                         False,
                         _case_url(ref, "cases:test-new"),
                         "Record a test",
+                        "test",
                     )
                 )
             if "contact" in wanted and current.contact_met is False:
@@ -173,6 +177,7 @@ def build_queue(
                         False,
                         _case_url(ref, "cases:appointment-new"),
                         "Arrange an appointment",
+                        "appointment",
                     )
                 )
         _enforcement(order, ev, today, wanted, found)
@@ -224,6 +229,7 @@ def _assessments(cases: QuerySet[Case], today: dt.date) -> list[QueueItem]:
                 due < today,
                 _case_url(case.reference, "cases:assessment"),
                 "Record the assessment",
+                "assessment",
             )
         )
     return items
@@ -256,6 +262,7 @@ def _first_appointments(
                     finding.met is False,
                     _case_url(ref, "cases:appointment-new") + f"?with_whom={with_}",
                     "Arrange it",
+                    "appointment",
                 )
             )
     return items
@@ -274,24 +281,28 @@ def _enforcement(
         if failure.met is True:
             continue
         if failure.required == "breach":
-            key, what, action, url = (
+            key, what, action, url, needs = (
                 "breach_required",
                 f"Unacceptable failure number {failure.number} in {window} months, on "
                 f"{failure.on:%-d %B %Y}: breach action must be taken",
                 "Instigate breach action",
                 _case_url(ref, "cases:breach-new") + f"?failure={failure.on.isoformat()}",
+                "breach",
             )
         else:
-            key, what, action, url = (
+            key, what, action, url, needs = (
                 "failures",
                 f"Unacceptable failure on {failure.on:%-d %B %Y}: give a formal warning "
                 "or take breach action",
                 "Decide",
                 _case_url(ref, "cases:warning-new") + f"?failure={failure.on.isoformat()}",
+                "warning",
             )
         if key in wanted:
             found[key].append(
-                QueueItem(ref, name, what, failure.deadline, failure.met is False, url, action)
+                QueueItem(
+                    ref, name, what, failure.deadline, failure.met is False, url, action, needs
+                )
             )
 
 
@@ -322,6 +333,7 @@ def _reviews(order: Order, ev: Evaluation, today: dt.date) -> list[QueueItem]:
                 review.met is False,
                 _case_url(ref, "cases:review-report", due=review.due.isoformat()),
                 "Open the review report",
+                None,
             )
         )
     return items
@@ -337,7 +349,16 @@ def _ending(order: Order, today: dt.date) -> list[QueueItem]:
     else:
         return []
     return [
-        QueueItem(ref, name, what, last, overdue, _case_url(ref, "cases:terminate"), "Terminate")
+        QueueItem(
+            ref,
+            name,
+            what,
+            last,
+            overdue,
+            _case_url(ref, "cases:terminate"),
+            "Terminate",
+            "termination",
+        )
     ]
 
 
@@ -360,6 +381,7 @@ def _outcomes(by_id: dict[int, Order], today: dt.date, only: str | None) -> list
                 a.on < today,
                 reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk}),
                 "Record the outcome",
+                "attendance",
             )
         )
     return items
@@ -382,6 +404,7 @@ def _provider_views(by_id: dict[int, Order]) -> list[QueueItem]:
                 False,
                 _case_url(ref, "cases:review-report", due=report.review_due.isoformat()),
                 "Add your view",
+                None,
             )
         )
     return items
@@ -405,6 +428,7 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                     False,
                     url,
                     "Record the hearing or decision",
+                    "breach_decision",
                 )
             )
         if (
@@ -421,5 +445,6 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                     True,
                     url,
                     "Record its execution",
+                    "warrant",
                 )
             )

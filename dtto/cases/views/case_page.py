@@ -14,7 +14,7 @@ from django.urls import reverse
 from dtto.accounts import permissions
 from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
-from dtto.cases.models import Case, Order
+from dtto.cases.models import Case, DrugTestResult, Order
 from dtto.cases.timeline import timeline_for_order
 from dtto.cases.views.common import (
     record_anchor,
@@ -36,7 +36,9 @@ class TimelineEntry:
     link_text: str = ""
 
 
-def _timeline(case: Case, order: Order | None, sections: frozenset[str]) -> list[TimelineEntry]:
+def _timeline(
+    case: Case, order: Order | None, sections: frozenset[str], may_record: frozenset[str]
+) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     ref = case.reference
     if "referral" in sections:
@@ -69,7 +71,11 @@ def _timeline(case: Case, order: Order | None, sections: frozenset[str]) -> list
         for a in order.appointments.select_related("outcome", "kind"):
             outcome = a.outcome.label if a.outcome else "outcome not recorded"
             kind = f" ({a.kind.label.lower()})" if a.kind else ""
-            can = a.on <= today() and (a.outcome is None or a.outcome.meaning == "not_recorded")
+            can = (
+                "attendance" in may_record
+                and a.on <= today()
+                and (a.outcome is None or a.outcome.meaning == "not_recorded")
+            )
             entries.append(
                 TimelineEntry(
                     a.on,
@@ -94,9 +100,30 @@ def _timeline(case: Case, order: Order | None, sections: frozenset[str]) -> list
                 detail = "admitted use of " + ", ".join(c.label.lower() for c in t.admitted.all())
             else:
                 detail = "refused"
+            # A positive the laboratory has not yet confirmed or refuted links to where its
+            # answer is recorded, one result at a time, for those who may record it.
+            awaiting = next(
+                (
+                    r
+                    for r in t.results.all()
+                    if r.result == DrugTestResult.Result.POSITIVE and r.confirmed is None
+                ),
+                None,
+            )
+            confirm_url, confirm_text = "", ""
+            if awaiting is not None and "test_confirmation" in may_record:
+                confirm_url = reverse(
+                    "cases:confirm-result", kwargs={"reference": ref, "pk": awaiting.pk}
+                )
+                confirm_text = f"Record the laboratory result for {awaiting.substance.label}"
             entries.append(
                 TimelineEntry(
-                    t.on, "Drug test", record_anchor(t), detail or t.get_outcome_display()
+                    t.on,
+                    "Drug test",
+                    record_anchor(t),
+                    detail or t.get_outcome_display(),
+                    confirm_url,
+                    confirm_text,
                 )
             )
     if "enforcement" in sections:
@@ -208,7 +235,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     day = today()
     compliance = _compliance(order, day) if order is not None else None
     viewed(request, case, "case")
-    actions = {a: permissions.can_record(user, a) for a in permissions.RECORDING_ACTIONS}
+    may_record = permissions.recording_actions_for(user)
+    actions = {a: a in may_record for a in permissions.RECORDING_ACTIONS}
     context = {
         "case": case,
         "person": case.person,
@@ -216,7 +244,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "sections": sections,
         "can": actions,
         "compliance": compliance,
-        "timeline": _timeline(case, order, sections),
+        "timeline": _timeline(case, order, sections, may_record),
         "assessment": getattr(case, "assessment", None),
         "assessment_due": ASSESSMENT_DEADLINE.due_by(case.referred_on),
         "breaches": list(order.breaches.select_related("outcome")) if order else [],

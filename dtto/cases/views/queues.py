@@ -41,7 +41,15 @@ def home(request: HttpRequest) -> HttpResponse:
     queue = queues.build_queue(
         scope.orders, today(), sections=_SECTIONS[scope.kind], cases=scope.cases
     )
-    return render(request, "cases/queue.html", {"queue": queue, "title": scope.title})
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "queue": queue,
+            "title": scope.title,
+            "may_record": permissions.recording_actions_for(user),
+        },
+    )
 
 
 @login_required
@@ -51,7 +59,16 @@ def team_queue(request: HttpRequest) -> HttpResponse:
     if scope is None:
         raise PermissionDenied
     queue = queues.build_queue(scope.orders, today(), cases=scope.cases)
-    return render(request, "cases/queue.html", {"queue": queue, "title": scope.title, "team": True})
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "queue": queue,
+            "title": scope.title,
+            "team": True,
+            "may_record": permissions.recording_actions_for(user),
+        },
+    )
 
 
 @login_required
