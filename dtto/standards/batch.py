@@ -149,6 +149,7 @@ class _Pool:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
+            self.pool = None
 
 
 def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _Pool, output: _Output) -> None:
