@@ -1,16 +1,21 @@
 """Evaluate 100,000 one-year cases of about 150 events each from one case file.
 
 Generates the file with a small deterministic generator (not the simulator: just enough
-variety to exercise every rule), then times ``dtto.standards.batch.evaluate_files``, the
-function behind ``dtto evaluate``, writing its output to a file. Environment variables:
+variety to exercise every rule), then times parsing the file alone (``json.loads`` of each
+case line, with the same number of processes, each reading its own byte ranges) beside
+``dtto.standards.batch.evaluate_files``, the function behind ``dtto evaluate``, writing its
+output to a file, and reports the peak memory of the largest process. Environment variables:
 ``BENCH_CASES`` (default 100000), ``BENCH_WORKERS`` (default: every CPU), ``BENCH_DIR``.
 """
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
 import platform
 import random
+import resource
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,8 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from dtto.caseformat import write_document
-from dtto.standards.batch import available_cpus, evaluate_files
+from dtto.caseformat import line_ranges, write_document
+from dtto.standards.batch import CHUNK_BYTES, available_cpus, evaluate_files
 
 AS_OF = date(2006, 1, 1)
 _APPOINTMENT_OUTCOMES = (
@@ -109,6 +114,40 @@ def write_case_file(path: Path, cases: int, seed: int = 2004) -> int:
     return events
 
 
+def _parse_range(task: tuple[str, int, int]) -> int:
+    """Parse the case lines from byte ``start`` to ``end``; return how many there were."""
+    path, start, end = task
+    parsed = 0
+    with open(path, "rb") as f:
+        f.seek(start)
+        for line in f.read(end - start).split(b"\n"):
+            line = line.strip()
+            if line:
+                json.loads(line[:-1] if line.endswith(b",") else line)
+                parsed += 1
+    return parsed
+
+
+def parse_file(path: Path, workers: int) -> int:
+    """Parse every case line of ``path`` with ``workers`` processes, as ``dtto evaluate``
+    would split it; return the number of cases (nothing else is done with them)."""
+    size = path.stat().st_size
+    ranges = line_ranges(path, max(workers * 8, size // CHUNK_BYTES))
+    assert ranges is not None, "the benchmark writes the canonical layout"
+    tasks = [(str(path), a, b) for a, b, _ in ranges]
+    if workers == 1:
+        return sum(_parse_range(task) for task in tasks)
+    with multiprocessing.Pool(workers) as pool:
+        return sum(pool.imap(_parse_range, tasks))
+
+
+def peak_memory_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, child
+
+
 def main() -> None:
     cases = int(os.environ.get("BENCH_CASES", "100000"))
     workers = int(os.environ.get("BENCH_WORKERS", str(available_cpus())))
@@ -123,6 +162,15 @@ def main() -> None:
         f"generated {cases:,} cases, {events:,} events ({events / cases:.0f} a case), "
         f"{size / 1e6:,.0f} MB in {generated:.1f} s"
     )
+    before = peak_memory_mb()
+    started = time.perf_counter()
+    parsed = parse_file(case_file, workers)
+    parsing = time.perf_counter() - started
+    print(
+        f"parsed {parsed:,} cases (json.loads a line) with {workers} process(es) in "
+        f"{parsing:.1f} s; peak memory so far {before[0]:,.0f} MB (this process), "
+        f"{peak_memory_mb()[1]:,.0f} MB (largest child)"
+    )
     started = time.perf_counter()
     with out_file.open("w") as out:
         evaluated = evaluate_files([str(case_file)], AS_OF, out, workers=workers)
@@ -130,6 +178,12 @@ def main() -> None:
     print(
         f"evaluated {evaluated:,} cases with {workers} worker(s) in {elapsed:.1f} s "
         f"({evaluated / elapsed:,.0f} cases/s); output {out_file.stat().st_size / 1e6:,.0f} MB"
+    )
+    own, child = peak_memory_mb()
+    print(
+        f"evaluation / parsing: {elapsed / parsing:.2f}x; peak memory {own:,.0f} MB (this "
+        f"process), {child:,.0f} MB (largest child); load average "
+        + " ".join(f"{load:.2f}" for load in os.getloadavg())
     )
     print(f"python {platform.python_version()}, {available_cpus()} CPUs; files in {directory}")
     if not os.environ.get("BENCH_KEEP"):

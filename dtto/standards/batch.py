@@ -14,7 +14,9 @@ import gc
 import json
 import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -26,6 +28,9 @@ from .errors import Checker
 from .validation import check_reference
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+# Input a worker reads at a time: its parsed cases take about ten times as much memory.
+CHUNK_BYTES = 4 * 1024 * 1024
+_COPY_CHARS = 1024 * 1024
 _CASE_PREFIX = "@"  # stands for "cases[<global index>]" until the chunk's offset is known
 
 
@@ -37,11 +42,11 @@ def available_cpus() -> int:
 
 
 def _evaluate_cases(
-    cases: Iterable[Any], as_of: date, evidence: bool
-) -> tuple[int, list[str], tuple[int, str, str] | None, list[str]]:
-    """Evaluate case objects; return (cases read, serialised evaluations, error if any,
-    the references read, so that the caller can find one given twice across chunks)."""
-    pieces: list[str] = []
+    cases: Iterable[Any], as_of: date, evidence: bool, emit: Callable[[str], Any]
+) -> tuple[int, tuple[int, str, str] | None, list[str]]:
+    """Evaluate case objects, giving each serialised evaluation to ``emit`` as soon as it is
+    made; return (cases read, error if any, the references read, so that the caller can find
+    one given twice across chunks)."""
     seen: set[str] = set()
     references: list[str] = []
     read = 0
@@ -56,52 +61,112 @@ def _evaluate_cases(
                 timeline = timeline_from_case(case, _CASE_PREFIX, seen=seen)
             except CaseFileError as error:
                 failure = (read, error.path[len(_CASE_PREFIX) :], error.message)
-                return read, pieces, failure, references
+                return read, failure, references
             references.append(case["reference"])
             read += 1
             if timeline is not None:
-                pieces.append(dumps(evaluate(timeline, as_of).to_json(evidence)))
+                emit(dumps(evaluate(timeline, as_of).to_json(evidence)))
     finally:
         if collecting:
             gc.enable()
-    return read, pieces, None, references
+    return read, None, references
 
 
-def _work(task: tuple[str, int, int, bool, date, bool]) -> Any:
+_ChunkResult = tuple[int, list[str], tuple[int, str, str] | None, list[str]]
+
+
+def _work(task: tuple[str, int, int, bool, date, bool]) -> _ChunkResult | None:
+    """One byte range's cases, evaluated: (cases read, evaluations, error, references)."""
     path, start, end, last_chunk, as_of, evidence = task
     gc.disable()  # a worker process: parsing makes many acyclic objects
     cases = read_line_range(path, start, end, last_chunk)
     if cases is None:
         return None
-    return _evaluate_cases(cases, as_of, evidence)
+    pieces: list[str] = []
+    read, error, references = _evaluate_cases(cases, as_of, evidence, pieces.append)
+    return read, pieces, error, references
 
 
-class _LazyPool:
+class _Output:
+    """The evaluations written so far, one a line with the separators the document needs.
+
+    They go to an anonymous temporary file, not to the caller's writer, so that a case
+    refused late in the input still means nothing at all is written; the file is copied to
+    the writer once every case was read. Memory stays flat whatever the output's size.
+    """
+
+    def __init__(self) -> None:
+        # Closed by close(), which evaluate_files calls in its finally.
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+        self.count = 0
+
+    def add(self, piece: str) -> None:
+        if self.count:
+            self.file.write(",\n")
+        self.file.write(piece)
+        self.count += 1
+
+    def mark(self) -> tuple[int, int]:
+        return self.file.tell(), self.count
+
+    def back_to(self, mark: tuple[int, int]) -> None:
+        """Forget what was added since ``mark`` (a file found not to be one case a line)."""
+        self.file.seek(mark[0])
+        self.file.truncate()
+        self.count = mark[1]
+
+    def copy_to(self, out: Writer, head: str) -> None:
+        out.write(head + ', "cases": [\n')
+        self.file.seek(0)
+        while block := self.file.read(_COPY_CHARS):
+            out.write(block)
+        out.write("\n]}\n" if self.count else "]}\n")
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Pool:
+    """Worker processes, started only for a file large enough to need them."""
+
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool: Any = None
 
-    def imap(self, function: Any, tasks: list[Any]) -> Any:
+    def results(self, tasks: Iterable[Any]) -> Iterator[Any]:
+        """``_work`` over ``tasks``, in order, with at most a few chunks in flight: the parent
+        writes each chunk's text as it arrives and never holds more than those."""
         if self.pool is None:
             self.pool = multiprocessing.Pool(self.workers)
-        return self.pool.imap(function, tasks)
+        pending: deque[Any] = deque()
+        for task in tasks:
+            pending.append(self.pool.apply_async(_work, (task,)))
+            if len(pending) >= 2 * self.workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
+            self.pool = None
 
 
-def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> list[str]:
+def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _Pool, output: _Output) -> None:
     ranges = None
-    if pool.workers > 1 and os.path.getsize(path) >= PARALLEL_MIN_BYTES:
-        ranges = line_ranges(path, pool.workers * 8)
+    size = os.path.getsize(path)
+    if pool.workers > 1 and size >= PARALLEL_MIN_BYTES:
+        # Enough chunks to share the work evenly, each small enough that its parsed cases
+        # stay well within the memory bound.
+        ranges = line_ranges(path, max(pool.workers * 8, size // CHUNK_BYTES))
     if ranges is not None:
-        tasks = [(path, a, b, last, as_of, evidence) for a, b, last in ranges]
-        pieces: list[str] = []
+        tasks = ((path, a, b, last, as_of, evidence) for a, b, last in ranges)
+        mark = output.mark()
         read = 0
         seen: set[str] = set()
-        for result in pool.imap(_work, tasks):
+        for result in pool.results(tasks):
             if result is None:
+                output.back_to(mark)
                 break  # not line layout after all
             count, chunk_pieces, error, references = result
             _check_unique(seen, references, read)
@@ -109,14 +174,14 @@ def _evaluate_file(path: str, as_of: date, evidence: bool, pool: _LazyPool) -> l
                 index, rest, message = error
                 raise CaseFileError(f"cases[{read + index}]{rest}", message)
             read += count
-            pieces.extend(chunk_pieces)
+            for piece in chunk_pieces:
+                output.add(piece)
         else:
-            return pieces
-    _, pieces, error, _ = _evaluate_cases(iter_cases(path), as_of, evidence)
+            return
+    _, error, _ = _evaluate_cases(iter_cases(path), as_of, evidence, output.add)
     if error is not None:
         index, rest, message = error
         raise CaseFileError(f"cases[{index}]{rest}", message)
-    return pieces
 
 
 def _check_unique(seen: set[str], references: list[str], first_index: int) -> None:
@@ -151,25 +216,25 @@ def evaluate_files(
 ) -> int:
     """Write one ``dtto-evaluation/1`` document for every case in ``paths``; return the count.
 
-    The document has one case per line. Nothing is written if any file cannot be read.
+    The document has one case per line. Nothing is written if any file cannot be read or any
+    case is refused: the evaluations are kept in a temporary file until every case was read,
+    so memory stays flat whatever the size of the files.
     """
     workers = available_cpus() if workers is None else workers
-    pieces: list[str] = []
-    pool = _LazyPool(workers)
+    pool = _Pool(workers)
+    output = _Output()
     try:
         for path in paths:
             try:
-                pieces.extend(_evaluate_file(path, as_of, evidence, pool))
+                _evaluate_file(path, as_of, evidence, pool, output)
             except CaseFileError as error:
                 raise FileError(path, str(error)) from None
             except OSError as error:
                 raise FileError(path, f"cannot read: {error.strerror or error}") from None
+        pool.close()
+        head = json.dumps({"format": EVALUATION_FORMAT, "as_of": as_of.isoformat()})[:-1]
+        output.copy_to(out, head)
+        return output.count
     finally:
         pool.close()
-    head = json.dumps({"format": EVALUATION_FORMAT, "as_of": as_of.isoformat()})[:-1]
-    out.write(head + ', "cases": [\n')
-    for i, piece in enumerate(pieces):
-        out.write(piece)
-        out.write(",\n" if i < len(pieces) - 1 else "\n")
-    out.write("]}\n")
-    return len(pieces)
+        output.close()

@@ -340,40 +340,50 @@ def _weeks(
     levels = sorted((c.on.toordinal(), c.level) for c in timeline.contact_levels if c.on <= as_of)
     level_days = [d for d, _ in levels]
 
+    # What each contact level asks, worked out once rather than for each of the 52 weeks.
+    asks = {
+        level: (minimum, float(minimum.hours), minimum.days)
+        for level, minimum in (("full", rules.contact_phase1), ("reduced", rules.contact_phase2))
+    }
+    phase1_weeks = rules.phase1_weeks
+    from_ordinal = date.fromordinal
     result = []
     for k in range(1, count + 1):
         start_ord = base + 7 * (k - 1)
-        phase = 1 if k <= rules.phase1_weeks else 2
+        phase = 1 if k <= phase1_weeks else 2
         if phase == 1:
             level = "full"
         else:
             i = bisect_right(level_days, start_ord) - 1
             level = "full" if i >= 0 and levels[i][1] == "full" else "reduced"
-        minimum = rules.contact_phase1 if level == "full" else rules.contact_phase2
+        minimum, hours_required, days_required = asks[level]
         tests_required = rules.tests_phase1 if phase == 1 else rules.tests_phase2
         week_hours = round(hours[k], 4)
         contact_days = len(days[k])
         excluded = k in excluded_by
+        # Positional, in the order of WeekSummary's fields: week, starts_on, ends_on, phase,
+        # excluded, contact_level, tests, tests_required, tests_met, hours, hours_required,
+        # contact_days, contact_days_required, contact_met, excluded_by, evidence.
         result.append(
             WeekSummary(
-                week=k,
-                starts_on=date.fromordinal(start_ord),
-                ends_on=date.fromordinal(start_ord + 6),
-                phase=phase,
-                excluded=excluded,
-                contact_level=level,
-                tests=tests[k],
-                tests_required=tests_required,
-                tests_met=None if excluded else tests[k] >= tests_required,
-                hours=week_hours,
-                hours_required=float(minimum.hours),
-                contact_days=contact_days,
-                contact_days_required=minimum.days,
-                contact_met=None
+                k,
+                from_ordinal(start_ord),
+                from_ordinal(start_ord + 6),
+                phase,
+                excluded,
+                level,
+                tests[k],
+                tests_required,
+                None if excluded else tests[k] >= tests_required,
+                week_hours,
+                hours_required,
+                contact_days,
+                days_required,
+                None
                 if excluded
-                else (week_hours + _EPSILON >= minimum.hours and contact_days >= minimum.days),
-                excluded_by=tuple(excluded_by.get(k, ())),
-                evidence=tuple(evidence[k]),
+                else (week_hours + _EPSILON >= minimum.hours and contact_days >= days_required),
+                tuple(excluded_by[k]) if excluded else (),
+                tuple(evidence[k]),
             )
         )
     return tuple(result)

@@ -9,7 +9,9 @@ dated after it are ignored. The rules are in docs/national-standard.md.
 A case a user could not have recorded (a 5-month Order, an event after the termination, an
 unknown event type or reason, a reference given twice...: docs/case-format.md, "What is
 refused") is refused, not judged: the error names the file and the field, and nothing is
-printed, as ``dtto import`` writes nothing from a file with one bad case.
+printed, as ``dtto import`` writes nothing from a file with one bad case. Until every case
+was read, the evaluations wait in a temporary file (in ``$TMPDIR``, about 1.1 times the size
+of the input), so memory stays flat whatever the size of the files.
 """
 
 from __future__ import annotations
