@@ -179,18 +179,16 @@ def rebuild_drug_test_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> 
         .annotate(**drug_test_sums())
         .order_by()
     )
-    created = DrugTestRollup.objects.bulk_create(
-        (
-            DrugTestRollup(
-                area_id=r["summary__area_id"],
-                made_month=r["made_month"],
-                month=r["month"],
-                **{f: r[f"{f}_sum"] for f in DRUG_TEST_SUMS},
-            )
-            for r in rows
-        ),
-        batch_size=2000,
-    )
+    created = [
+        DrugTestRollup(
+            area_id=r["summary__area_id"],
+            made_month=r["made_month"],
+            month=r["month"],
+            **{f: r[f"{f}_sum"] for f in DRUG_TEST_SUMS},
+        )
+        for r in rows
+    ]
+    _insert_instances(DrugTestRollup, created)
     return len(created)
 
 
@@ -407,8 +405,8 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
             ) in rows
         ]
         with transaction.atomic():
-            ReferralSummary.objects.filter(pk__in=batch).delete()
-            ReferralSummary.objects.bulk_create(summaries, batch_size=1000)
+            ReferralSummary.objects.filter(pk__in=batch)._raw_delete(connection.alias)
+            _insert_instances(ReferralSummary, summaries)
         done += len(summaries)
     return done
 
