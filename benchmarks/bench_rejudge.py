@@ -8,7 +8,7 @@ one Order alone (what a recorded appointment costs within its request).
 Environment: ``BENCH_REJUDGE_ORDERS`` (default 2000), ``BENCH_DB`` (SQLite file, default
 ``dtto-bench-rejudge.db`` in the temporary directory, replaced), ``DATABASE_URL`` for
 PostgreSQL (name a new, empty database), ``BENCH_PROFILE=1`` to print the 25 costliest
-functions of the second pass (``cProfile``, cumulative).
+functions of the second pass (``cProfile``, by own time).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def main() -> None:
             flush=True,
         )
         if profile is not None and label.startswith("full"):
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     one = ids[len(ids) // 2]
     best = min(_timed(refresh_summaries, [one]) for _ in range(5))
     print(f"one Order re-judged (best of 5): {best * 1000:.1f} ms")
