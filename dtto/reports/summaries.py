@@ -272,23 +272,28 @@ def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int
                 **_folded(dated),
             )
         )
+    drug_counts = tuple(c for c in MONTH_COLUMNS if c not in ("summary_id", "month", "ends_day"))
     months = [
-        OrderMonthSummary(
-            summary_id=order_id,
-            month=month,
-            ends_day=month_ends_day(made[order_id], month),
-            **counts,
-        )
+        (order_id, month, month_ends_day(made[order_id], month), *(counts[c] for c in drug_counts))
         for (order_id, month), counts in _drug_months(list(made), made).items()
     ]
     _delete_summaries(order_ids)
     _insert_instances(OrderSummary, summaries)
     _insert_rows(OrderFinding, FINDING_COLUMNS, findings)
-    _insert_instances(OrderMonthSummary, months)
+    _insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
     return len(summaries)
 
 
 FINDING_COLUMNS = ("summary_id", "kind", "phase", "number", "met", "final_on", "final_day")
+MONTH_COLUMNS = (
+    "summary_id",
+    "month",
+    "ends_day",
+    "opiate_tests",
+    "opiate_negative",
+    "cocaine_tests",
+    "cocaine_negative",
+)
 
 
 def _delete_summaries(order_ids: Sequence[int]) -> None:
