@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import AutoField, Count, F, Model, Q, Sum
 
 from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order, Person
 from dtto.cases.timeline import timelines_for_orders
@@ -179,18 +179,16 @@ def rebuild_drug_test_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> 
         .annotate(**drug_test_sums())
         .order_by()
     )
-    created = DrugTestRollup.objects.bulk_create(
-        (
-            DrugTestRollup(
-                area_id=r["summary__area_id"],
-                made_month=r["made_month"],
-                month=r["month"],
-                **{f: r[f"{f}_sum"] for f in DRUG_TEST_SUMS},
-            )
-            for r in rows
-        ),
-        batch_size=2000,
-    )
+    created = [
+        DrugTestRollup(
+            area_id=r["summary__area_id"],
+            made_month=r["made_month"],
+            month=r["month"],
+            **{f: r[f"{f}_sum"] for f in DRUG_TEST_SUMS},
+        )
+        for r in rows
+    ]
+    _insert_instances(DrugTestRollup, created)
     return len(created)
 
 
@@ -274,33 +272,72 @@ def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int
                 **_folded(dated),
             )
         )
+    drug_counts = tuple(c for c in MONTH_COLUMNS if c not in ("summary_id", "month", "ends_day"))
     months = [
-        OrderMonthSummary(
-            summary_id=order_id,
-            month=month,
-            ends_day=month_ends_day(made[order_id], month),
-            **counts,
-        )
+        (order_id, month, month_ends_day(made[order_id], month), *(counts[c] for c in drug_counts))
         for (order_id, month), counts in _drug_months(list(made), made).items()
     ]
-    OrderSummary.objects.filter(pk__in=order_ids).delete()
-    OrderSummary.objects.bulk_create(summaries, batch_size=500)
-    _insert_findings(findings)
-    OrderMonthSummary.objects.bulk_create(months, batch_size=1000)
+    _delete_summaries(order_ids)
+    _insert_instances(OrderSummary, summaries)
+    _insert_rows(OrderFinding, FINDING_COLUMNS, findings)
+    _insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
     return len(summaries)
 
 
 FINDING_COLUMNS = ("summary_id", "kind", "phase", "number", "met", "final_on", "final_day")
+MONTH_COLUMNS = (
+    "summary_id",
+    "month",
+    "ends_day",
+    "opiate_tests",
+    "opiate_negative",
+    "cocaine_tests",
+    "cocaine_negative",
+)
 
 
-def _insert_findings(rows: list[tuple[int, str, int, int, bool, dt.date, int]]) -> None:
-    """Insert ``OrderFinding`` rows with one ``executemany``: some 100 rows per Order, where
-    building a model instance for each made ``bulk_create`` most of the cost of a refresh."""
-    table = connection.ops.quote_name(OrderFinding._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in FINDING_COLUMNS)
-    marks = ", ".join(["%s"] * len(FINDING_COLUMNS))
+def _delete_summaries(order_ids: Sequence[int]) -> None:
+    """Delete these Orders' summaries and the rows hanging off them with one ``DELETE`` a
+    table: Django's cascade would first read every summary back to collect its children."""
+    for model in (OrderFinding, OrderMonthSummary):
+        model.objects.filter(summary_id__in=order_ids)._raw_delete(connection.alias)
+    OrderSummary.objects.filter(pk__in=order_ids)._raw_delete(connection.alias)
+
+
+def _insert_instances(model: type[Model], instances: Sequence[Model]) -> None:
+    """Insert unsaved instances whose every column is set (no database default, no
+    automatic key), with their attributes as they are: plain ints, strings, dates and
+    booleans, which both drivers adapt themselves."""
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
+    _insert_rows(
+        model,
+        tuple(f.column for f in fields),
+        [tuple(getattr(i, f.attname) for f in fields) for i in instances],
+    )
+
+
+def _insert_rows(
+    model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert rows of plain values: ``COPY`` on PostgreSQL (psycopg 3, on the connection of
+    the open transaction), one ``executemany`` on SQLite. Building a model instance and
+    preparing each value through its field made ``bulk_create`` most of a refresh's cost."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def refresh_summaries(order_ids: Iterable[int]) -> int:
@@ -373,8 +410,8 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
             ) in rows
         ]
         with transaction.atomic():
-            ReferralSummary.objects.filter(pk__in=batch).delete()
-            ReferralSummary.objects.bulk_create(summaries, batch_size=1000)
+            ReferralSummary.objects.filter(pk__in=batch)._raw_delete(connection.alias)
+            _insert_instances(ReferralSummary, summaries)
         done += len(summaries)
     return done
 
