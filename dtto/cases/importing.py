@@ -873,8 +873,8 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, count],
             )
             return [row[0] for row in cursor.fetchall()]
         # AUTOINCREMENT never reuses an id, even a deleted row's: start above both.
