@@ -62,7 +62,7 @@ def child(orders: int) -> None:
         finally:
             in_writes[0] += time.perf_counter() - started
 
-    importing._write_cases = timed_write_cases  # type: ignore[assignment]
+    importing._write_cases = timed_write_cases
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

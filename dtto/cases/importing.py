@@ -755,8 +755,8 @@ def _import_transaction() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        if not atomic.__exit__(*sys.exc_info()):
-            raise
+        atomic.__exit__(*sys.exc_info())  # rolls the import back
+        raise
     else:
         atomic.__exit__(None, None, None)
 
@@ -897,14 +897,14 @@ def _write_rows(
     thousands of rows cost more than writing them (docs/performance.md, "Importing").
     """
     ops = connection.ops
-    columns = [model._meta.get_field(name) for name in fields]
+    columns: list[Any] = [model._meta.get_field(name) for name in fields]
     table = ops.quote_name(model._meta.db_table)
-    names = ", ".join(ops.quote_name(column.column) for column in columns)  # type: ignore[union-attr]
+    names = ", ".join(ops.quote_name(column.column) for column in columns)
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         # psycopg 3 adapts dates, decimals, booleans and None itself, in the same transaction.
         raw = connection.connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
