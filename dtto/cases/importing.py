@@ -3,14 +3,18 @@
 Import is all-or-nothing per document: every case is checked first (the schema, then the
 pure checks of dtto.standards.validation, which the services and ``dtto evaluate`` use too)
 and nothing is written unless all pass. A case whose reference is already recorded is left
-exactly as it is and reported as unchanged.
+exactly as it is and reported as unchanged. The checked rows are then written in one
+transaction at the database's bulk speed (COPY on PostgreSQL, batched inserts on SQLite),
+and imports are serialised so that two at once never fail halfway (:func:`_import_transaction`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,7 +22,7 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
-from django.db import connection, models, transaction
+from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
 
 from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
@@ -278,8 +282,8 @@ def import_case_document(
     if dry_run:
         result.created = [p.source["reference"] for p in planned]
         return result
-    with transaction.atomic():
-        # Checked again under the transaction: another import may have added a case meanwhile.
+    with _import_transaction():
+        # Checked again under the transaction and the import lock: another import may have added a case meanwhile.
         raced = Case.objects.filter(reference__in=[p.source["reference"] for p in planned])
         if raced.exists():
             raise RecordInvalid.one(
@@ -701,7 +705,7 @@ def _check_breach(
     return "breach", fields, {"hearings": [h for h in hearings if h is not None]}
 
 
-_EVENT_MODELS: dict[str, type[Any]] = {
+_EVENT_MODELS: dict[str, type[models.Model]] = {
     "appointment": Appointment,
     "test": DrugTest,
     "warning": FormalWarning,
@@ -709,15 +713,66 @@ _EVENT_MODELS: dict[str, type[Any]] = {
     "review": CourtReview,
     "contact_level": ContactLevelChange,
     "suspension": Suspension,
+    "termination": Termination,
+    "conviction": Conviction,
 }
+
+# Imports are serialised: two at once would race on the case references and on the reports'
+# rollup rows (an IntegrityError mid-write). On PostgreSQL the second waits for this
+# transaction-scoped advisory lock; on SQLite the write lock is taken when the transaction
+# begins, and a second import that cannot get it within the busy timeout is refused.
+_IMPORT_LOCK_KEY = 0x4454544F  # "DTTO"
+
+
+class ImportBusy(RecordInvalid):
+    """Another import (or a change) held the database's write lock for too long."""
+
+
+@contextmanager
+def _import_transaction() -> Iterator[None]:
+    """One transaction for the whole write, holding the import lock from its first statement."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
+            yield
+        return
+    connection.ensure_connection()
+    mode = connection.transaction_mode  # type: ignore[attr-defined]
+    # BEGIN IMMEDIATE takes SQLite's write lock at once. A deferred transaction that read
+    # first and wrote later could fail with "database is locked" halfway through instead.
+    connection.transaction_mode = "IMMEDIATE"  # type: ignore[attr-defined]
+    atomic = transaction.atomic()
+    try:
+        atomic.__enter__()
+    except OperationalError as exc:
+        raise ImportBusy.one(
+            "cases",
+            "another import or change is writing to the database; nothing was imported: "
+            "import the file again when it has finished",
+        ) from exc
+    finally:
+        connection.transaction_mode = mode  # type: ignore[attr-defined]
+    try:
+        yield
+    except BaseException:
+        atomic.__exit__(*sys.exc_info())  # rolls the import back
+        raise
+    else:
+        atomic.__exit__(None, None, None)
 
 
 def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> None:
     people = Person.objects.bulk_create(Person(**p.person) for p in planned)
-    Person.other_drugs.through.objects.bulk_create(
-        Person.other_drugs.through(person_id=person.pk, code_id=code.pk)
-        for person, plan in zip(people, planned, strict=True)
-        for code in plan.other_drugs
+    _write_rows(
+        Person.other_drugs.through,
+        ["person", "code"],
+        (
+            (person.pk, code.pk)
+            for person, plan in zip(people, planned, strict=True)
+            for code in plan.other_drugs
+        ),
     )
     cases = Case.objects.bulk_create(
         Case(
@@ -748,55 +803,44 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
         )
         for case, plan in with_orders
     )
-    order_by_case = {order.case_id: order for order in orders}
+    order_by_case = {order.case_id: order.pk for order in orders}
     result.order_ids.extend(o.pk for o in orders)
-    rows: dict[str, list[Any]] = {kind: [] for kind in _EVENT_MODELS}
-    appointment_rows: list[tuple[Any, ...]] = []
-    test_extras: list[dict[str, Any]] = []
-    breach_extras: list[dict[str, Any]] = []
-    terminations: list[Termination] = []
-    convictions: list[Conviction] = []
+    # Events are written as plain rows, never model instances: they are most of the file.
+    events: dict[str, list[tuple[int, dict[str, Any], dict[str, Any]]]] = {
+        kind: [] for kind in _EVENT_MODELS
+    }
     for case, plan in zip(cases, planned, strict=True):
-        order = order_by_case.get(case.pk)
         for kind, fields, extras in plan.events:
-            if kind == "conviction":
-                convictions.append(Conviction(case=case, **fields))
-            elif kind == "termination":
-                terminations.append(Termination(order=order, **fields))
-            elif kind == "appointment":
-                appointment_rows.append(
-                    (
-                        order.pk,  # type: ignore[union-attr]
-                        fields["on"],
-                        fields["hours"],
-                        fields["with_whom"],
-                        fields["kind"].pk if fields["kind"] else None,
-                        fields["outcome"].pk if fields["outcome"] else None,
-                    )
-                )
-            else:
-                rows[kind].append(_EVENT_MODELS[kind](order=order, **fields))
-                if kind == "test":
-                    test_extras.append(extras)
-                elif kind == "breach":
-                    breach_extras.append(extras)
-    _insert_rows(
-        Appointment, ["order", "on", "hours", "with_whom", "kind", "outcome"], appointment_rows
-    )
+            owner = case.pk if kind == "conviction" else order_by_case[case.pk]
+            events[kind].append((owner, fields, extras))
     for kind, model in _EVENT_MODELS.items():
-        if kind == "appointment":
-            continue
-        created = model.objects.bulk_create(rows[kind], batch_size=2000)
-        if kind == "test":
-            _write_test_details(created, test_extras)
-        elif kind == "breach":
-            BreachHearing.objects.bulk_create(
-                BreachHearing(breach=breach, on=day)
-                for breach, extras in zip(created, breach_extras, strict=True)
-                for day in extras["hearings"]
+        owner_field = "case" if kind == "conviction" else "order"
+        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        values = [name for name in names if name != owner_field]
+        # Drug tests and breaches have rows of their own (results, hearings) that need their
+        # ids, so theirs are taken from the table's sequence before they are written.
+        ids = _reserve_ids(model, len(events[kind])) if kind in ("test", "breach") else None
+        _write_rows(
+            model,
+            (["id"] if ids is not None else []) + [owner_field, *values],
+            (
+                ((ids[i],) if ids is not None else ())
+                + (owner, *(_plain(fields[name]) for name in values))
+                for i, (owner, fields, _) in enumerate(events[kind])
+            ),
+        )
+        if kind == "test" and ids is not None:
+            _write_test_details(ids, [extras for _, _, extras in events[kind]])
+        elif kind == "breach" and ids is not None:
+            _write_rows(
+                BreachHearing,
+                ["breach", "on"],
+                (
+                    (breach_id, day)
+                    for breach_id, (_, _, extras) in zip(ids, events[kind], strict=True)
+                    for day in extras["hearings"]
+                ),
             )
-    Termination.objects.bulk_create(terminations)
-    Conviction.objects.bulk_create(convictions)
     actor = as_actor(by)
     AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -815,20 +859,58 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
     result.case_ids.extend(case.pk for case in cases)
 
 
-def _insert_rows(model: type[Any], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """Plain inserts for the two largest tables, appointments and test results.
+def _plain(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Ids for rows about to be written, which no other writer can take.
+
+    On PostgreSQL they come from the table's own sequence; on SQLite the import holds the
+    write lock (:func:`_import_transaction`), so the ids above the highest ever used are free.
+    """
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # AUTOINCREMENT never reuses an id, even a deleted row's: start above both.
+        cursor.execute(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0),"
+            f" COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))",
+            [table],
+        )
+        highest = int(cursor.fetchone()[0])
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def _write_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Write checked rows at the database's own bulk speed: COPY on PostgreSQL, batched
+    multi-row inserts on SQLite, inside the import's one transaction.
 
     The rows were checked above; building a Django model instance for each of hundreds of
     thousands of rows cost more than writing them (docs/performance.md, "Importing").
-    Values go through the backend's own adapters, as the ORM's would.
     """
     ops = connection.ops
-    columns = [model._meta.get_field(name) for name in fields]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        ops.quote_name(model._meta.db_table),
-        ", ".join(ops.quote_name(column.column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    columns: list[Any] = [model._meta.get_field(name) for name in fields]
+    table = ops.quote_name(model._meta.db_table)
+    names = ", ".join(ops.quote_name(column.column) for column in columns)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        # psycopg 3 adapts dates, decimals, booleans and None itself, in the same transaction.
+        raw = connection.connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(table, names, ", ".join(["%s"] * len(columns)))
     adapters = [_adapter(column) for column in columns]
     pending = iter(rows)
     with connection.cursor() as cursor:
@@ -850,18 +932,22 @@ def _adapter(field: Any) -> Any:
     return lambda value: value
 
 
-def _write_test_details(tests: list[DrugTest], extras: list[dict[str, Any]]) -> None:
-    _insert_rows(
+def _write_test_details(test_ids: list[int], extras: list[dict[str, Any]]) -> None:
+    _write_rows(
         DrugTestResult,
         ["test", "substance", "result", "confirmed"],
         (
-            (test.pk, code.pk, result, confirmed)
-            for test, extra in zip(tests, extras, strict=True)
+            (test_id, code.pk, result, confirmed)
+            for test_id, extra in zip(test_ids, extras, strict=True)
             for code, result, confirmed in extra["results"]
         ),
     )
-    DrugTest.admitted.through.objects.bulk_create(
-        DrugTest.admitted.through(drugtest_id=test.pk, code_id=code.pk)
-        for test, extra in zip(tests, extras, strict=True)
-        for code in extra["admitted"]
+    _write_rows(
+        DrugTest.admitted.through,
+        ["drugtest", "code"],
+        (
+            (test_id, code.pk)
+            for test_id, extra in zip(test_ids, extras, strict=True)
+            for code in extra["admitted"]
+        ),
     )
