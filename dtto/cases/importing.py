@@ -11,7 +11,6 @@ and imports are serialised so that two at once never fail halfway (:func:`_impor
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -53,6 +52,7 @@ from dtto.cases.services.order import check_order_case_manager
 from dtto.cases.services.referral import assessment_reason_lists
 from dtto.cases.signals import orders_changed, referrals_changed
 from dtto.cases.validation import CodeBook
+from dtto.lib.bulk import insert_rows
 from dtto.lib.dates import add_months
 from dtto.standards.errors import Checker, FieldError, RecordInvalid
 from dtto.standards.validation import (
@@ -765,7 +765,7 @@ def _import_transaction() -> Iterator[None]:
 
 def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> None:
     people = Person.objects.bulk_create(Person(**p.person) for p in planned)
-    _write_rows(
+    insert_rows(
         Person.other_drugs.through,
         ["person", "code"],
         (
@@ -820,7 +820,7 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
         # Drug tests and breaches have rows of their own (results, hearings) that need their
         # ids, so theirs are taken from the table's sequence before they are written.
         ids = _reserve_ids(model, len(events[kind])) if kind in ("test", "breach") else None
-        _write_rows(
+        insert_rows(
             model,
             (["id"] if ids is not None else []) + [owner_field, *values],
             (
@@ -832,7 +832,7 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
         if kind == "test" and ids is not None:
             _write_test_details(ids, [extras for _, _, extras in events[kind]])
         elif kind == "breach" and ids is not None:
-            _write_rows(
+            insert_rows(
                 BreachHearing,
                 ["breach", "on"],
                 (
@@ -889,51 +889,8 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
-def _write_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]
-) -> None:
-    """Write checked rows at the database's own bulk speed: COPY on PostgreSQL, batched
-    multi-row inserts on SQLite, inside the import's one transaction.
-
-    The rows were checked above; building a Django model instance for each of hundreds of
-    thousands of rows cost more than writing them (docs/performance.md, "Importing").
-    """
-    ops = connection.ops
-    columns: list[Any] = [model._meta.get_field(name) for name in fields]
-    table = ops.quote_name(model._meta.db_table)
-    names = ", ".join(ops.quote_name(column.column) for column in columns)
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        # psycopg 3 adapts dates, decimals, booleans and None itself, in the same transaction.
-        raw = connection.connection
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(table, names, ", ".join(["%s"] * len(columns)))
-    adapters = [_adapter(column) for column in columns]
-    pending = iter(rows)
-    with connection.cursor() as cursor:
-        while batch := list(itertools.islice(pending, 5000)):
-            cursor.executemany(
-                sql,
-                [tuple(adapt(v) for adapt, v in zip(adapters, row, strict=True)) for row in batch],
-            )
-
-
-def _adapter(field: Any) -> Any:
-    ops = connection.ops
-    if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
-    if isinstance(field, models.DecimalField):
-        return lambda value: ops.adapt_decimalfield_value(
-            value, field.max_digits, field.decimal_places
-        )
-    return lambda value: value
-
-
 def _write_test_details(test_ids: list[int], extras: list[dict[str, Any]]) -> None:
-    _write_rows(
+    insert_rows(
         DrugTestResult,
         ["test", "substance", "result", "confirmed"],
         (
@@ -942,7 +899,7 @@ def _write_test_details(test_ids: list[int], extras: list[dict[str, Any]]) -> No
             for code, result, confirmed in extra["results"]
         ),
     )
-    _write_rows(
+    insert_rows(
         DrugTest.admitted.through,
         ["drugtest", "code"],
         (

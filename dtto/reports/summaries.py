@@ -21,6 +21,7 @@ from django.db.models import AutoField, Count, F, Model, Q, Sum
 
 from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order, Person
 from dtto.cases.timeline import timelines_for_orders
+from dtto.lib.bulk import insert_rows
 from dtto.lib.dates import add_months
 from dtto.reports.models import (
     DrugTestRollup,
@@ -279,8 +280,8 @@ def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int
     ]
     _delete_summaries(order_ids)
     _insert_instances(OrderSummary, summaries)
-    _insert_rows(OrderFinding, FINDING_COLUMNS, findings)
-    _insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
+    insert_rows(OrderFinding, FINDING_COLUMNS, findings)
+    insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
     return len(summaries)
 
 
@@ -309,35 +310,11 @@ def _insert_instances(model: type[Model], instances: Sequence[Model]) -> None:
     automatic key), with their attributes as they are: plain ints, strings, dates and
     booleans, which both drivers adapt themselves."""
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
-    _insert_rows(
+    insert_rows(
         model,
-        tuple(f.column for f in fields),
+        tuple(f.attname for f in fields),
         [tuple(getattr(i, f.attname) for f in fields) for i in instances],
     )
-
-
-def _insert_rows(
-    model: type[Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    """Insert rows of plain values: ``COPY`` on PostgreSQL (psycopg 3, on the connection of
-    the open transaction), one ``executemany`` on SQLite. Building a model instance and
-    preparing each value through its field made ``bulk_create`` most of a refresh's cost."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        connection.ensure_connection()
-        with (
-            connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def refresh_summaries(order_ids: Iterable[int]) -> int:

@@ -1,0 +1,66 @@
+"""Writing many rows at the database's own bulk speed, inside the caller's transaction.
+
+The importer and the reports' summaries write hundreds of thousands of checked rows; building
+a Django model instance and preparing each value through its field cost more than writing
+them (docs/performance.md). Here they go as plain tuples: ``COPY`` on PostgreSQL (psycopg 3,
+on the connection of the open transaction), batched ``executemany`` on SQLite.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+SQLITE_BATCH = 5000
+
+
+def insert_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` (plain values in the order of ``names``: field names, or a foreign
+    key's ``*_id``) into ``model``'s table; the caller has checked them."""
+    fields = _fields(model, names)
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(field.column) for field in fields)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        # psycopg 3 adapts dates, decimals, booleans and None itself, in the same transaction.
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    adapters = [_adapter(field) for field in fields]
+    pending = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(pending, SQLITE_BATCH)):
+            cursor.executemany(
+                sql,
+                [tuple(adapt(v) for adapt, v in zip(adapters, row, strict=True)) for row in batch],
+            )
+
+
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[Any]:
+    by_name: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        by_name[field.name] = field
+        by_name[field.attname] = field
+    return [by_name[name] for name in names]
+
+
+def _adapter(field: Any) -> Callable[[Any], Any]:
+    ops = connection.ops
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return lambda value: value
