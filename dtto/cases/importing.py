@@ -738,11 +738,8 @@ def _import_transaction() -> Iterator[None]:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_KEY])
             yield
         return
-    connection.ensure_connection()
-    mode = connection.transaction_mode  # type: ignore[attr-defined]
-    # BEGIN IMMEDIATE takes SQLite's write lock at once. A deferred transaction that read
-    # first and wrote later could fail with "database is locked" halfway through instead.
-    connection.transaction_mode = "IMMEDIATE"  # type: ignore[attr-defined]
+    # SQLite transactions begin IMMEDIATE (dtto/settings.py), taking the write lock at once: an
+    # import that cannot have it within the busy timeout is refused before it writes anything.
     atomic = transaction.atomic()
     try:
         atomic.__enter__()
@@ -752,8 +749,6 @@ def _import_transaction() -> Iterator[None]:
             "another import or change is writing to the database; nothing was imported: "
             "import the file again when it has finished",
         ) from exc
-    finally:
-        connection.transaction_mode = mode  # type: ignore[attr-defined]
     try:
         yield
     except BaseException:
