@@ -7,6 +7,10 @@ appointments on two Orders at the same moment (through the services, one connect
 while a reader pages through the feed with a small page; the run happens in a child process
 on a new database of the suite's kind (a SQLite file, or PostgreSQL when the suite runs
 there), as the in-memory test database cannot be shared between threads.
+
+The services also take the audit chain's head, which orders them too; the second test's
+writers take no other lock, so it alone shows the events head doing the work (numbered by
+the table's PostgreSQL sequence instead, it fails: its reader missed events).
 """
 
 from __future__ import annotations
