@@ -18,7 +18,7 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Empty the audit trail after a transactional test, before Django's flush runs.
+    """Empty the audit trail and the event feed after a transactional test, before the flush.
 
     The database refuses to delete audit events or truncate a trail that has any
     (dtto/audit/append_only.py); Django's flush deletes (SQLite) or truncates (PostgreSQL)
@@ -35,10 +35,13 @@ def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterato
     from django.db import connection, transaction
 
     from dtto.audit import append_only
+    from dtto.events import append_only as events_append_only
 
+    # The domain event feed (dtto/events/append_only.py) refuses deletion the same way.
     with transaction.atomic():
-        append_only.remove(connection)
-        with connection.cursor() as cursor:
-            for table in (append_only.EVENTS, append_only.HEAD):
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-        append_only.install(connection)
+        for trail in (append_only, events_append_only):
+            trail.remove(connection)
+            with connection.cursor() as cursor:
+                for table in (trail.EVENTS, trail.HEAD):
+                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            trail.install(connection)

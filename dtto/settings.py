@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dtto.accounts",
     "dtto.audit",
     "dtto.cases",
+    "dtto.events",
     "dtto.reports",
     "dtto.simulate",
     "dtto.ops",

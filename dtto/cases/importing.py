@@ -52,6 +52,7 @@ from dtto.cases.services.order import check_order_case_manager
 from dtto.cases.services.referral import assessment_reason_lists
 from dtto.cases.signals import orders_changed, referrals_changed
 from dtto.cases.validation import CodeBook
+from dtto.events import case_events
 from dtto.lib.bulk import insert_rows
 from dtto.lib.dates import add_months
 from dtto.standards.errors import Checker, FieldError, RecordInvalid
@@ -292,6 +293,13 @@ def import_case_document(
             )
         for chunk_start in range(0, len(planned), 500):
             _write_cases(planned[chunk_start : chunk_start + 500], by, result)
+        if result.created:
+            # One event for the batch, not one per historical record (docs/decisions/0008).
+            case_events.cases_imported(
+                cases=len(result.created),
+                orders=len(result.order_ids),
+                records=sum(len(plan.events) for plan in planned),
+            )
         if result.order_ids:
             orders_changed.send(sender=Order, order_ids=result.order_ids)
         referrals_changed.send(sender=Case, case_ids=result.case_ids)

@@ -463,10 +463,10 @@ def _failures(
     made_on = timeline.order.made_on
     by_day: dict[date, list[str]] = {}
     for a in timeline.appointments:
-        if a.outcome in ("unacceptable_absence", "failed_to_comply") and made_on <= a.on <= end:
+        if a.unacceptable and made_on <= a.on <= end:
             by_day.setdefault(a.on, []).append(_ref(a.ref, "appointment", a.on))
     for t in timeline.tests:
-        if t.outcome == "refused" and made_on <= t.on <= end:
+        if t.unacceptable and made_on <= t.on <= end:
             by_day.setdefault(t.on, []).append(_ref(t.ref, "test", t.on))
     if not by_day:
         return ()

@@ -20,6 +20,10 @@ APPOINTMENT_OUTCOMES = (
     "not_recorded",
     "cancelled_by_service",
 )
+# Figure 21 of the source: what makes a day an unacceptable failure. Missing appointments
+# without reasonable excuse, or failing to comply at one, and refusing a sample (always).
+UNACCEPTABLE_OUTCOMES = frozenset({"unacceptable_absence", "failed_to_comply"})
+UNACCEPTABLE_TEST_OUTCOMES = frozenset({"refused"})
 TEST_OUTCOMES = ("sample", "admission", "refused")
 TEST_RESULTS = ("positive", "negative")
 BREACH_OUTCOMES = ("pending", "continued", "revoked")
@@ -57,7 +61,7 @@ class Appointment:
 
     @property
     def unacceptable(self) -> bool:
-        return self.outcome in ("unacceptable_absence", "failed_to_comply")
+        return self.outcome in UNACCEPTABLE_OUTCOMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,10 @@ class DrugTest:
     def counts(self) -> bool:
         """A sample given, or a written admission standing in for it (DOMAIN.md, Figure 21)."""
         return self.outcome in ("sample", "admission")
+
+    @property
+    def unacceptable(self) -> bool:
+        return self.outcome in UNACCEPTABLE_TEST_OUTCOMES
 
     @property
     def result_map(self) -> dict[str, str]:

@@ -17,6 +17,7 @@ from dtto.cases.services.common import (
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
+from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import check_appointment, check_outcome_day, coerce_date
 
@@ -69,6 +70,7 @@ def record_appointment(
             kind=kind_code,
             outcome=outcome_code,
         ),
+        publish=case_events.appointment_arranged,
     )
 
 
@@ -93,5 +95,6 @@ def record_attendance(
             order.case,
             outcome=checked(outcome_code),
         )
+        case_events.appointment_outcome_recorded(appointment)
         announce_changed(order)
     return appointment

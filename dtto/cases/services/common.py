@@ -99,11 +99,13 @@ def add_to_order(
     today: dt.date,
     check_record: Callable[[Checker, OrderWindow], T],
     build: Callable[[Order, T], M],
+    publish: Callable[[M], None] | None = None,
 ) -> M:
     """Add one dated record to an Order: under the Order's lock, checked against its dates.
 
     ``check_record`` is the record's pure check, given the locked Order's window; what it
-    returns (the checked values) is handed to ``build`` with the locked Order.
+    returns (the checked values) is handed to ``build`` with the locked Order. ``publish``
+    writes the record's domain event (dtto/events/case_events.py) after the audit event.
     """
     with transaction.atomic():
         order = locked_order(order)
@@ -111,6 +113,8 @@ def add_to_order(
         check.raise_if_any()
         record = build(order, checked_values)
         audit_record(by, action, record, order.case, after=snapshot(record))
+        if publish is not None:
+            publish(record)
         announce_changed(order)
     return record
 

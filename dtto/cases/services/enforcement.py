@@ -18,6 +18,7 @@ from dtto.cases.services.common import (
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
+from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import (
     check_breach_dates,
@@ -44,6 +45,7 @@ def give_warning(
         build=lambda locked, _: FormalWarning.objects.create(
             order=locked, on=checked(day), reason=text
         ),
+        publish=case_events.warning_given,
     )
 
 
@@ -65,6 +67,7 @@ def instigate_breach(
         build=lambda locked, _: Breach.objects.create(
             order=locked, on=checked(day), reason=text, outcome=checked(pending)
         ),
+        publish=case_events.breach_instigated,
     )
 
 
@@ -96,6 +99,7 @@ def decide_breach(
             decided_on=day,
             outcome=checked(outcome_code),
         )
+        case_events.breach_decided(breach)
         announce_changed(order)
     return breach
 

@@ -18,6 +18,7 @@ from dtto.cases.services.common import (
     snapshot,
     today_or_now,
 )
+from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import StaffMember, check_case_manager, check_order, check_text
 
@@ -98,6 +99,7 @@ def make_order(
             natural_end_on=Order.natural_end(made, length),
         )
         audit_record(by, "cases.order.made", order, case, after=snapshot(order))
+        case_events.order_made(order)
         announce_changed(order)
     return order
 

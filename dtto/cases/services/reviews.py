@@ -18,6 +18,7 @@ from dtto.cases.services.common import (
     snapshot,
     today_or_now,
 )
+from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import (
     check_contact_level,
@@ -57,6 +58,7 @@ def record_review(
             sat="\n".join(name for name in names if name),
             notes=text,
         ),
+        publish=case_events.review_held,
     )
 
 

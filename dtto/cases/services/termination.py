@@ -30,6 +30,7 @@ from dtto.cases.services.common import (
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
+from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import check_conviction, check_termination, check_text, coerce_date
 
@@ -98,6 +99,7 @@ def terminate_order(
         audit_record(
             by, "cases.order.terminated", termination, order.case, after=snapshot(termination)
         )
+        case_events.order_terminated(termination)
         announce_changed(order)
     return termination
 

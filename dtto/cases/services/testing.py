@@ -19,6 +19,7 @@ from dtto.cases.services.common import (
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
+from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import check_confirmable, check_test, coerce_date
 
@@ -68,6 +69,7 @@ def record_test(
             "admitted": admitted_codes,
         }
         audit_record(by, "cases.test.recorded", test, order.case, after=after)
+        case_events.drug_test_recorded(test)
         announce_changed(order)
     return test
 
@@ -80,5 +82,6 @@ def confirm_test_result(result: DrugTestResult, *, by: By, confirmed: bool) -> D
     with transaction.atomic():
         order = locked_order(result.test.order)
         save_change(by, "cases.test.result_confirmed", result, order.case, confirmed=confirmed)
+        case_events.drug_test_result_confirmed(result.test)
         announce_changed(order)
     return result
