@@ -56,14 +56,28 @@ def _server_url() -> str:
     return f"postgres://{quote(settings['USER'])}{password}@{settings['HOST']}:{settings['PORT'] or 5432}"
 
 
+def _server(statement: str) -> None:
+    """Run a statement on the server outside any transaction (a test's is open meanwhile)."""
+    import psycopg
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as server:
+        server.execute(statement)
+
+
 def _create_database(name: str, template: str | None = None) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    _server(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
 
 
 def _drop_database(name: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _server(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module")
