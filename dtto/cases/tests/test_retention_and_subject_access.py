@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import stat
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def _built_case() -> dict[str, Any]:
         reference="SAR-1", name="Jane Example", date_of_birth=dt.date(1975, 4, 2), area="dorset"
     )
     order = make_order(case, made_on=dt.date(2003, 2, 3))
-    by = {"by": TEST_ACTOR, "today": TODAY}
+    by: dict[str, Any] = {"by": TEST_ACTOR, "today": TODAY}
     appointment = services.record_appointment(
         order, on=dt.date(2003, 2, 4), hours="2", with_whom="probation", outcome="ATTC", **by
     )
@@ -115,9 +116,7 @@ def test_subject_access_bundle_holds_every_record_of_the_case(tmp_path: Path) ->
     made = _built_case()
     make_case(reference="OTHER-1", name="Someone Else")  # not Jane's: must not appear
     out = tmp_path / "sar.json"
-    call_command(
-        "subject-access", "--case", "SAR-1", "--out", str(out), stderr=open(os.devnull, "w")
-    )
+    call_command("subject-access", "--case", "SAR-1", "--out", str(out), stderr=StringIO())
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     bundle = json.loads(out.read_text())
 
@@ -196,8 +195,6 @@ def test_nothing_is_due_on_the_last_day_kept() -> None:
 
 
 def _run(*argv: str) -> str:
-    from io import StringIO
-
     out = StringIO()
     call_command("retention", "apply", *argv, stdout=out)
     return out.getvalue()
