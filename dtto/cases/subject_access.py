@@ -21,7 +21,7 @@ from dtto.audit.chain import canonical_content
 from dtto.audit.models import AuditEvent
 from dtto.cases.export import iter_exported_cases
 from dtto.cases.models import Case, Person
-from dtto.ops.backup import _encoder, label
+from dtto.ops.backup import value_encoder, label
 
 FORMAT = "dtto-subject-access/1"
 
@@ -29,7 +29,7 @@ FORMAT = "dtto-subject-access/1"
 def _row(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     fields = {field.attname: field for field in model._meta.concrete_fields}
     return {
-        name: None if value is None else _encoder(fields[name])(value)
+        name: None if value is None else value_encoder(fields[name])(value)
         for name, value in values.items()
     }
 

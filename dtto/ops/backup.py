@@ -128,7 +128,7 @@ def schema_version() -> dict[str, list[str]]:
 # --- values, written the same way on every database -------------------------------------
 
 
-def _encoder(field: Any) -> Callable[[Any], Any]:
+def value_encoder(field: Any) -> Callable[[Any], Any]:
     kind = field.get_internal_type()
     if kind == "DateTimeField":
         return lambda v: v.astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -145,7 +145,7 @@ def _encoder(field: Any) -> Callable[[Any], Any]:
     return lambda v: v
 
 
-def _decoder(field: Any) -> Callable[[Any], Any]:
+def value_decoder(field: Any) -> Callable[[Any], Any]:
     kind = field.get_internal_type()
     if kind == "DateTimeField":
         return dt.datetime.fromisoformat
@@ -187,7 +187,7 @@ def _lines() -> Iterator[tuple[str, bytes]]:
     yield "", _line({"format": FORMAT, "schema": schema_version(), "tables": len(chosen)})
     for model in chosen:
         fields = _columns(model)
-        encoders = [_encoder(f) for f in fields]
+        encoders = [value_encoder(f) for f in fields]
         rows = model._base_manager.order_by("pk")
         yield (
             label(model),
@@ -327,7 +327,7 @@ def _table_rows(
     reader: _Reader, model: type[models.Model], columns: list[str], count: int
 ) -> Iterator[tuple[Any, ...]]:
     fields = _columns(model)
-    decoders = [_decoder(f) for f in fields]
+    decoders = [value_decoder(f) for f in fields]
     for _ in range(count):
         row = reader.next(f"a row of {label(model)}")
         if not isinstance(row, list) or len(row) != len(columns):
