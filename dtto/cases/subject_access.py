@@ -21,7 +21,7 @@ from dtto.audit.chain import canonical_content
 from dtto.audit.models import AuditEvent
 from dtto.cases.export import iter_exported_cases
 from dtto.cases.models import Case, Person
-from dtto.ops.backup import value_encoder, label
+from dtto.ops.backup import label, value_encoder
 
 FORMAT = "dtto-subject-access/1"
 
