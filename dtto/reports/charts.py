@@ -34,6 +34,7 @@ def _label_text(x: float, y: float, lines: list[str], anchor: str = "end") -> st
     )
     return f'<text x="{x}" y="{y}" text-anchor="{anchor}">{spans}</text>'
 
+
 COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f")
 DASHES = ("", "6 3", "2 2", "8 2 2 2", "1 3", "4 4")
 

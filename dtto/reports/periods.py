@@ -210,23 +210,19 @@ def financial_period(year: int, quarter: str = "") -> Period:
 
 
 def previous(period: Period) -> Period | None:
-    """The period of the same length just before, for a trend; None for an open period."""
-    if period.start is None or period.end is None:
+    """The period of the same length just before, for a trend; None for an open period.
+
+    Whole calendar months (a month, a quarter, a financial year) are compared with the same
+    number of whole months before, not a span of days (months differ in length)."""
+    start, end = period.start, period.end
+    if start is None or end is None:
         return None
-    if period == Period.financial_year(period.start.year) or _is_quarter(period):
-        # A financial year or quarter is compared with the one before it, not a span of days
-        # (a leap year would shift it by one).
-        months = 12 if period.end.year > period.start.year else 3
-        start = add_months(period.start, -months)
-        return Period(start, add_months(start, months) - dt.timedelta(days=1))
-    days = (period.end - period.start).days + 1
-    return Period(period.start - dt.timedelta(days=days), period.start - dt.timedelta(days=1))
-
-
-def _is_quarter(period: Period) -> bool:
-    assert period.start is not None
-    year = financial_year_of(period.start)
-    return any(financial_period(year, q) == period for q in QUARTERS)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if start.day == 1 and end + dt.timedelta(days=1) == add_months(start, months):
+        before = add_months(start, -months)
+        return Period(before, start - dt.timedelta(days=1))
+    days = (end - start).days + 1
+    return Period(start - dt.timedelta(days=days), start - dt.timedelta(days=1))
 
 
 def query_without(query: QueryDict, *names: str) -> str:
