@@ -60,7 +60,8 @@ def _rate(
         id=id_,
         label=label,
         value=rate_pct(now),
-        interval=ci(now),
+        # No interval beside a withheld rate or one with nothing to divide by.
+        interval=ci(now) if _rate_value(now) is not None else "",
         section=section,
         previous="" if before is None else rate_pct(before),
         change="" if before is None else _compare(_rate_value(now), _rate_value(before)),
