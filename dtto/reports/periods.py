@@ -88,8 +88,9 @@ class PeriodForm:
 
     @property
     def described(self) -> str:
-        """The period in words, for a heading."""
-        return describe(self.period)
+        """The period in words, for a heading (and the day it is as of, if not today)."""
+        words = describe(self.period)
+        return words if self.as_of is None else f"{words}, as of {self.as_of:%-d %B %Y}"
 
 
 def describe(period: Period) -> str:

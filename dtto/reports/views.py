@@ -13,7 +13,10 @@ published figures only (``statistics.publish``: counts under 5 withheld with wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from dtto.accounts.models import Area, Court, Team
 from dtto.accounts.permissions import report_areas_for
@@ -188,7 +192,20 @@ def _context(request: HttpRequest, asked: Asked, **extra: object) -> dict[str, o
     }
 
 
+def _varies_by_accept(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The same address gives a page or a download by the ``Accept`` header: caches must know."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    return wrapped
+
+
 @login_required
+@_varies_by_accept
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The headline page of a scope: a few figures with their intervals and trend."""
     asked = _asked(request)
@@ -269,6 +286,7 @@ def _headline_page(request: HttpRequest, asked: Asked) -> HttpResponse:
 
 
 @login_required
+@_varies_by_accept
 def section(request: HttpRequest, section_id: str) -> HttpResponse:
     """One section of a scope's report: its chart, its table and notes, and its CSV."""
     asked = _asked(request)
@@ -444,6 +462,7 @@ def courts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@_varies_by_accept
 def sentencers(request: HttpRequest, court: str) -> HttpResponse:
     areas = _allowed(request)
     found = Court.objects.filter(code=court).first()

@@ -359,6 +359,7 @@ def test_format_pdf_returns_a_pdf_and_so_does_asking_for_one():
         assert response["Content-Type"] == "application/pdf", url
         assert response.content.startswith(b"%PDF"), url
         assert "attachment" in response["Content-Disposition"]
+        assert "Accept" in response.get("Vary", ""), url
     page = analyst.get("/reports/", headers={"Accept": "text/html,application/pdf"})
     assert page["Content-Type"].startswith("text/html")
     assert analyst.get("/reports/?format=docx").status_code == 400
