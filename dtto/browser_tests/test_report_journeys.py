@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dtto.accounts.models import Area, Role
+from dtto.accounts.models import Area, Court, Role
 from dtto.browser_tests.conftest import assert_accessible
 from dtto.cases.tests.web import PASSWORD, make_user
 from dtto.reports.tests.factories import case, ended, load
@@ -141,8 +141,50 @@ def test_an_analyst_reads_the_reports_picks_a_year_and_corrects_a_period(
         ):
             page.goto(f"{live_server.url}{url}")
             _fits(page)
+    court = Court.objects.filter(area__code="dorset").order_by("code").first()
+    assert court is not None, "the reference data has courts in Dorset"
+    for url in (
+        "/reports/courts/",
+        f"/reports/courts/{court.code}/",
+        "/accessibility/",
+        "/privacy/",
+    ):
+        page.goto(f"{live_server.url}{url}")
+        _fits(page)
+        assert page.locator("h1").count() == 1, url
+        assert_accessible(page)
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server.url}/reports/?year=2004")
     assert_accessible(page)
     page.screenshot(path=str(shots / "reports-headline-375.png"), full_page=True)
     assert Area.objects.filter(code="kent").exists()
+
+
+def test_the_sorting_script_runs_under_the_content_security_policy(
+    browser: Any, live_server: Any, reference_data: None
+) -> None:
+    _orders()
+    make_user("analyst", Role.NATIONAL_ANALYST, None, password=PASSWORD)
+    # A context that keeps the CSP (the shared page fixture bypasses it for axe-core).
+    context = browser.new_context(locale="en-GB", timezone_id="Europe/London")
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.fill("#id_username", "analyst")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/reports/areas/?year=2004")
+    # The script swapped each sort link for a button and sorts in place without a new page.
+    page.click("th[data-sort-key=terminations] button")
+    assert page.url.endswith("/reports/areas/?year=2004")
+    names = page.locator("table[data-dtto-sortable] tbody th").all_inner_texts()
+    assert names[:2] == ["Dorset", "Kent"]  # 12 and 6 Orders ended
+    assert refused == []
+    context.close()

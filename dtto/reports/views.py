@@ -320,7 +320,7 @@ def section(request: HttpRequest, section_id: str) -> HttpResponse:
     return render(
         request,
         "reports/section.html",
-        _context(request, asked, section=found, title=f"{heading}: {asked.scope.label()}"),
+        _context(request, asked, section=found, title=heading),
     )
 
 
