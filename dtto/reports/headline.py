@@ -34,6 +34,11 @@ class Headline:
     previous: str = ""
     change: str = ""  # "higher", "lower", "the same" or "" (no comparison possible)
     note: str = ""
+    # The same figures as numbers, for the CSV (None where withheld or nothing to divide by).
+    number: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    previous_number: float | None = None
 
 
 def _compare(now: float | None, before: float | None) -> str:
@@ -66,6 +71,10 @@ def _rate(
         previous="" if before is None else rate_pct(before),
         change="" if before is None else _compare(_rate_value(now), _rate_value(before)),
         note=note,
+        number=_rate_value(now),
+        ci_low=None if now.get("suppressed") else now["ci_low"],
+        ci_high=None if now.get("suppressed") else now["ci_high"],
+        previous_number=None if before is None else _rate_value(before),
     )
 
 
@@ -101,6 +110,8 @@ def headlines(data: PublishedReport, before: PublishedReport | None) -> list[Hea
                 None if made is None else float(made),
                 None if made_before is None else float(made_before),
             ),
+            number=made,
+            previous_number=made_before,
         ),
         _rate(
             "not-found-suitable",
@@ -128,6 +139,8 @@ def headlines(data: PublishedReport, before: PublishedReport | None) -> list[Hea
             previous=still_on_before,
             change=_compare(still_on_value, still_on_before_value),
             note="Kaplan-Meier estimate, running Orders counted for as long as they have run",
+            number=still_on_value,
+            previous_number=still_on_before_value,
         ),
         _rate(
             "enforcement",

@@ -255,11 +255,12 @@ def _headline_section(asked: Asked) -> Section:
         {
             "figure": h.id,
             "label": h.label,
-            "value": h.value,
-            "interval_95": h.interval,
+            "value": h.number,
+            "ci_low": h.ci_low,
+            "ci_high": h.ci_high,
             "previous_period_from": previous_from,
             "previous_period_to": previous_to,
-            "previous_value": h.previous,
+            "previous_value": h.previous_number,
         }
         for h in figures
     ]

@@ -474,3 +474,25 @@ def test_the_period_before_is_the_same_whole_months_or_the_same_number_of_days()
     # 10 days from 5 May: the 10 days before.
     assert previous(Period(d(2004, 5, 5), d(2004, 5, 14))) == Period(d(2004, 4, 25), d(2004, 5, 4))
     assert previous(Period(None, d(2004, 5, 14))) is None
+
+
+@pytest.mark.django_db
+def test_the_headline_csv_gives_each_figure_as_numbers_with_the_period_before():
+    _data()
+    text = (
+        _client(Role.AREA_MANAGER, "dorset")
+        .get("/reports/?area=dorset&year=2004&format=csv")
+        .content.decode()
+    )
+    rows = {r["figure"]: r for r in csv.DictReader(io.StringIO(text[1:]))}
+    made = rows["orders-made"]
+    assert (made["value"], made["previous_value"]) == ("10", "5")
+    assert (made["previous_period_from"], made["previous_period_to"]) == (
+        "2003-04-01",
+        "2004-03-31",
+    )
+    done = rows["successful-completion"]
+    # 6 of 10 (Wilson 0.3127 to 0.8318), the year before 0 of 5.
+    assert (done["value"], done["previous_value"]) == ("0.6", "0.0")
+    assert round(float(done["ci_low"]), 4) == 0.3127
+    assert round(float(done["ci_high"]), 4) == 0.8318
