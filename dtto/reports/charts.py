@@ -7,10 +7,34 @@ user units so the SVG scales with the page.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from html import escape
 
 WIDTH = 640
+# Characters of a bar's label that fit a line of its 210-unit column at 13px, and the lines
+# a label may take; a longer label ends in an ellipsis here and is whole in the table beside.
+LABEL_CHARS = 30
+LABEL_LINES = 3
+LINE_HEIGHT = 15
+
+
+def wrap_label(label: str, chars: int = LABEL_CHARS, lines: int = LABEL_LINES) -> list[str]:
+    """A label in lines that fit, never cut mid-word; the last line ends "..." if it had to
+    be shortened."""
+    return textwrap.wrap(label, chars, max_lines=lines, placeholder="\N{HORIZONTAL ELLIPSIS}") or [
+        ""
+    ]
+
+
+def _label_text(x: float, y: float, lines: list[str], anchor: str = "end") -> str:
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if i == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x}" y="{y}" text-anchor="{anchor}">{spans}</text>'
+
+
 COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f")
 DASHES = ("", "6 3", "2 2", "8 2 2 2", "1 3", "4 4")
 
@@ -21,7 +45,8 @@ def _svg(height: int, title: str, body: list[str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{label}" class="dtto-chart">'
         f"<title>{label}</title>"
-        f"<style>text{{font:13px sans-serif;fill:#0b0c0c}}</style>{''.join(body)}</svg>"
+        f"<style>text{{font:13px sans-serif;fill:#0b0c0c}}"
+        f".dtto-chart-point{{font-size:10px}}</style>{''.join(body)}</svg>"
     )
 
 
@@ -38,14 +63,18 @@ def bar_chart(
     """Horizontal bars, one a row; None draws no bar and says why, from ``missing`` (one text
     a bar: withheld, or nothing to divide by), "no figure" when not given."""
     left, right, row = 210, 70, 24
-    height = row * len(bars) + 30
+    wrapped = [wrap_label(label) for label, _ in bars]
+    # Each bar's row is tall enough for its label's lines.
+    heights = [max(row, LINE_HEIGHT * len(lines) + 9) for lines in wrapped]
+    tops = [10 + sum(heights[:i]) for i in range(len(bars))]
+    height = sum(heights) + 30
     values = [v for _, v in bars if v is not None]
     top = 1.0 if percent else max([*values, reference or 0, 1e-9]) * 1.1
     scale = (WIDTH - left - right) / top
     body = []
-    for i, (label, value) in enumerate(bars):
-        y = 10 + i * row
-        body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>')
+    for i, (_, value) in enumerate(bars):
+        y = tops[i] + (heights[i] - row) / 2  # the bar sits level with its label's middle
+        body.append(_label_text(left - 6, tops[i] + 15, wrapped[i]))
         if value is None:
             why = escape(missing[i] if missing is not None else "no figure")
             body.append(f'<text x="{left + 4}" y="{y + 15}" fill="#505a5f">{why}</text>')
@@ -170,8 +199,13 @@ def funnel_plot(
             )
     for label, n, rate in points:
         cx, cy = xy(n, rate).split(",")
+        # Each point is named beside it (to its left near the right edge, so it stays inside).
+        right_half = float(cx) > WIDTH * 0.7
+        tx = float(cx) + (-7 if right_half else 7)
         body.append(
             f'<circle cx="{cx}" cy="{cy}" r="4" fill="{COLOURS[0]}"><title>'
             f"{escape(label)}: {rate:.0%} of {n}</title></circle>"
+            f'<text x="{tx:.1f}" y="{float(cy) + 4:.1f}" class="dtto-chart-point" '
+            f'text-anchor="{"end" if right_half else "start"}">{escape(label)}</text>'
         )
     return _svg(height, title, body)

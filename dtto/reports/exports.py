@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.sections import Section
 
 FORMATS = ("json", "csv", "html", "pdf")
 # Long lists that belong in JSON and on charts, not in a flat table.
@@ -58,3 +59,61 @@ def to_csv(data: PublishedReport | PublishedSummary) -> str:
     for path, value in _flatten(data, ""):
         writer.writerow([path, "" if value is None else value])
     return out.getvalue()
+
+
+# --- One tidy table a section, for the pages' downloads --------------------------------------
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a
+# name typed into the reference data must open as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"  # so a spreadsheet opens the file as UTF-8 ("Ynys Môn", "£")
+# Columns every section's table starts with: which unit and period a row is about.
+SCOPE_COLUMNS = ["scope", "scope_code", "scope_name", "period_from", "period_to", "as_of"]
+
+
+def neutralise_cell(value: object) -> str:
+    """A cell as text a spreadsheet will not run: a leading formula character is quoted.
+
+    Numbers are written as themselves (a negative number is a number, not a formula).
+    TODO(lead): fold into the shared ``dtto.lib`` helper another helper is adding.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def section_csv(data: PublishedReport, section: Section) -> str:
+    """One section as a tidy table: one row per unit (area, group, reason ...) and period,
+    the scope and period in the first columns, raw numbers (an empty cell is a figure
+    withheld or with nothing to divide by; ``withheld`` says which for rates). Columns are
+    documented in docs/reports.md, "Downloads"."""
+    scope, period = data["scope"], data["period"]
+    prefix = [
+        scope.get("kind"),
+        scope.get("code"),
+        scope.get("label"),
+        period.get("from"),
+        period.get("to"),
+        data["as_of"],
+    ]
+    if section.records:
+        columns = list(section.records[0])
+        rows = [[record.get(c) for c in columns] for record in section.records]
+    else:
+        columns = [_column_name(c) for c in section.columns]
+        rows = [list(row) for row in section.rows]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(SCOPE_COLUMNS + columns)
+    for row in rows:
+        writer.writerow([neutralise_cell(c) for c in prefix + row])
+    return BOM + out.getvalue()
+
+
+def _column_name(heading: str) -> str:
+    return "_".join(heading.lower().replace("%", "pct").split()) or "item"

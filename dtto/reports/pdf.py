@@ -8,8 +8,10 @@ given as its table only. A court's summary for sentencers fits one page.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
@@ -20,7 +22,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dtto.reports.charts import COLOURS
+from dtto.reports.charts import COLOURS, wrap_label
 from dtto.reports.results import PublishedReport, PublishedSummary
 from dtto.reports.sections import DISCLOSURE_NOTE, Figure, Section, document_sections
 
@@ -34,11 +36,12 @@ def _bars(figure: Figure) -> Drawing | None:
     scale = 100 if figure.percent else 1
     # reportlab draws the first category at the bottom: reverse to read top-down as the table.
     bars = list(reversed(figure.bars))
-    height = 13 * len(bars) + 24
+    height = 20 * len(bars) + 24
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 62 * mm, 16, WIDTH - 66 * mm, height - 22
     chart.data = [[0 if v is None else v * scale for _, v in bars]]
-    chart.categoryAxis.categoryNames = [label[:40] for label, _ in bars]
+    # Two short lines a label; the table below has it whole.
+    chart.categoryAxis.categoryNames = ["\n".join(wrap_label(label, 38, 2)) for label, _ in bars]
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.labels.fontSize = 7
@@ -105,8 +108,10 @@ def chart_drawing(figure: Figure | None) -> Drawing | None:
 def _table(section: Section, style: Any) -> Table:
     cell = style["BodyText"].clone("cell", fontSize=7.5, leading=9)
     head = style["BodyText"].clone("head", fontSize=7.5, leading=9, fontName="Helvetica-Bold")
-    rows = [[Paragraph(c, head) for c in section.columns]]
-    rows += [[Paragraph(str(c), cell) for c in row] for row in section.rows]
+    # Paragraph reads its text as markup: a name with "<" or "&" (reference data an
+    # administrator typed) must print as itself, not break the PDF.
+    rows = [[Paragraph(escape(c), head) for c in section.columns]]
+    rows += [[Paragraph(escape(str(c)), cell) for c in row] for row in section.rows]
     table = Table(rows, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -119,29 +124,42 @@ def _table(section: Section, style: Any) -> Table:
     return table
 
 
-def to_pdf(data: PublishedReport | PublishedSummary, title: str) -> bytes:
+def _day(iso: str | None, otherwise: str) -> str:
+    return otherwise if not iso else f"{dt.date.fromisoformat(iso):%-d %B %Y}"
+
+
+def to_pdf(
+    data: PublishedReport | PublishedSummary,
+    title: str,
+    *,
+    sections: list[Section] | None = None,
+) -> bytes:
+    """The report (or the ``sections`` given, e.g. one page's) as a PDF."""
     style = getSampleStyleSheet()
-    sections = document_sections(data)
+    if sections is None:
+        sections = document_sections(data)
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, title=title, author="dtto"
     )
     period = data["period"]
     story: list[Any] = [
-        Paragraph(title, style["Title"]),
+        Paragraph(escape(title), style["Title"]),
         Paragraph(
-            f"Period: {period.get('from') or 'the start'} to {period.get('to') or 'today'}. "
-            + DISCLOSURE_NOTE,
+            escape(
+                f"Period: {_day(period.get('from'), 'the start')} to "
+                f"{_day(period.get('to'), 'today')}. {DISCLOSURE_NOTE}"
+            ),
             style["BodyText"],
         ),
     ]
     for section in sections:
-        story += [Spacer(1, 4 * mm), Paragraph(section.heading, style["Heading2"])]
+        story += [Spacer(1, 4 * mm), Paragraph(escape(section.heading), style["Heading2"])]
         drawing = chart_drawing(section.figure)
         if drawing is not None:
             story.append(drawing)
         if section.rows:
             story.append(_table(section, style))
-        story += [Paragraph(note, style["BodyText"]) for note in section.notes]
+        story += [Paragraph(escape(note), style["BodyText"]) for note in section.notes]
     doc.build(story)
     return out.getvalue()

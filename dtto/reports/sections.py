@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from dtto.reports import charts
+from dtto.reports.labels import Labels
 from dtto.reports.results import (
     AreaComparison,
     Breaches,
@@ -56,15 +57,12 @@ MEASURE_LABELS = {
     "reviews": "Court reviews held when due",
     "enforcement": "Enforcement action taken when required",
 }
-REASON_LABELS = {
-    "completed": "Completed full term",
-    "early_good_progress": "Ended early for good progress",
-    "revoked_non_compliance": "Revoked for failure to comply",
-    "revoked_conviction": "Revoked on conviction",
-    "ill_health": "Ill health",
-    "death": "Death",
-    "other": "Other",
-}
+# A financial year in words, like the page's period picker.
+NO_TARGET = "no target set"
+
+
+def financial_year(year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}"
 
 
 @dataclass
@@ -88,6 +86,9 @@ class Section:
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     figure: Figure | None = None
+    # The same figures as a tidy table for the CSV: one dict a row, raw numbers (None where
+    # withheld or nothing to divide by), keys documented in docs/reports.md.
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 NO_FIGURE = "no figure"  # a chart's bar with nothing to divide by (the table shows a dash)
@@ -104,9 +105,15 @@ def _bar_chart(
     title: str,
     *,
     withheld: Sequence[bool],
+    missing_text: Sequence[str | None] | None = None,
     **options: Any,
 ) -> None:
-    s.chart = charts.bar_chart(bars, title, missing=_missing(withheld), **options)
+    """A bar chart; a missing bar says why: withheld, nothing to divide by, or the text given
+    for it in ``missing_text``."""
+    missing = _missing(withheld)
+    if missing_text is not None:
+        missing = [text or why for text, why in zip(missing_text, missing, strict=True)]
+    s.chart = charts.bar_chart(bars, title, missing=missing, **options)
     s.figure = Figure("bar", title, bars=list(bars), percent=options.get("percent", True))
 
 
@@ -185,18 +192,23 @@ def _interval(r: Rate[Count]) -> tuple[float | None, float | None]:
     return r["ci_low"], r["ci_high"]
 
 
-def document_sections(document: PublishedReport | PublishedSummary) -> list[Section]:
+def document_sections(
+    document: PublishedReport | PublishedSummary, labels: Labels | None = None
+) -> list[Section]:
     """The sections of a whole report, or of a court's one page for sentencers."""
     if "court" in document:
         return sentencer_sections(cast(PublishedSummary, document))
-    return report_sections(cast(PublishedReport, document))
+    return report_sections(cast(PublishedReport, document), labels)
 
 
-def report_sections(data: PublishedReport) -> list[Section]:
+def report_sections(data: PublishedReport, labels: Labels | None = None) -> list[Section]:
+    """Every section of a report, its codes in words (``labels``, read from the code lists
+    and reference data when not given)."""
+    words = Labels.load() if labels is None else labels
     out = [
-        _commencements(data["commencements"]),
-        _funnel(data["referrals"]),
-        _terminations(data["terminations"]),
+        _commencements(data["commencements"], words),
+        _funnel(data["referrals"], words),
+        _terminations(data["terminations"], words),
         _breaches(data["breaches"]),
         _compliance(data["compliance"], "compliance", "National Standard compliance, every case"),
     ]
@@ -207,23 +219,30 @@ def report_sections(data: PublishedReport) -> list[Section]:
             )
         )
     out += [
-        _retention(data["retention_by_intensity"]),
+        _retention(data["retention_by_intensity"], words),
         _drug_use(data["drug_use"]),
-        *_reach(data["reach"]),
+        *_reach(data["reach"], words),
     ]
     if data["costs"] is not None:
-        out.append(_costs(data["costs"]))
+        out.append(_costs(data["costs"], words))
     out.append(_reconviction(data["reconviction"]))
     if "areas" in data:
-        out += _areas(data["areas"])
+        out += _areas(data["areas"], words)
     return out
 
 
-def _commencements(c: CommencementsResult[Count]) -> Section:
+def _share_of_target(commencements: Count, target: int | None, share: float | None) -> str:
+    """A zero or absent target is said in words: it is not a withheld figure."""
+    if not target:
+        return NO_TARGET
+    return derived(share, "{:.1%}", commencements)
+
+
+def _commencements(c: CommencementsResult[Count], words: Labels) -> Section:
     s = Section("commencements", "Commencements against targets")
     bars = [
         (
-            f"{r['financial_year']}-{(r['financial_year'] + 1) % 100:02d} {r['intensity']}",
+            f"{financial_year(r['financial_year'])} {words.intensity(r['intensity']).lower()}",
             r["share_of_target"],
         )
         for r in c["by_year"]
@@ -232,19 +251,30 @@ def _commencements(c: CommencementsResult[Count]) -> Section:
         s,
         bars,
         "Commencements as a share of target",
-        withheld=[r["commencements"] is None for r in c["by_year"]],
+        withheld=[bool(r["target"]) and r["commencements"] is None for r in c["by_year"]],
         reference=1.0,
         reference_label="target",
+        missing_text=[NO_TARGET if not r["target"] else None for r in c["by_year"]],
     )
     s.columns = ["Financial year", "Intensity", "Commencements", "Target", "Share of target"]
     s.rows = [
         [
-            f"{r['financial_year']}-{(r['financial_year'] + 1) % 100:02d}",
-            r["intensity"],
+            financial_year(r["financial_year"]),
+            words.intensity(r["intensity"]),
             count(r["commencements"]),
-            DASH if r["target"] is None else f"{r['target']:,}",
-            derived(r["share_of_target"], "{:.1%}", r["commencements"]),
+            NO_TARGET if not r["target"] else f"{r['target']:,}",
+            _share_of_target(r["commencements"], r["target"], r["share_of_target"]),
         ]
+        for r in c["by_year"]
+    ]
+    s.records = [
+        {
+            "financial_year": financial_year(r["financial_year"]),
+            "intensity": r["intensity"],
+            "commencements": r["commencements"],
+            "target": r["target"],
+            "share_of_target": r["share_of_target"],
+        }
         for r in c["by_year"]
     ]
     s.notes = [f"Orders made in the period: {count(c['total'])}."]
@@ -254,14 +284,17 @@ def _commencements(c: CommencementsResult[Count]) -> Section:
     if low:
         s.notes.append(
             "Areas under 80% of target: "
-            + ", ".join(
-                f"{r['area']} {r['financial_year']} ({pct(r['share_of_target'])})" for r in low
+            + "; ".join(
+                f"{words.area(r['area'])}, {financial_year(r['financial_year'])} "
+                f"{words.intensity(r['intensity']).lower()} ({pct(r['share_of_target'])})"
+                for r in low
             )
+            + "."
         )
     return s
 
 
-def _funnel(f: ReferralFunnel[Count]) -> Section:
+def _funnel(f: ReferralFunnel[Count], words: Labels) -> Section:
     s = Section("referrals", "From referral to Order (Figure 9)")
     stages: list[tuple[str, Count]] = [
         ("Referred", f["referred"]),
@@ -280,11 +313,14 @@ def _funnel(f: ReferralFunnel[Count]) -> Section:
     )
     s.columns = ["Stage", "Reason", "People"]
     s.rows = [[label, "", count(n)] for label, n in stages]
-    for stage, reasons in (
-        ("Not assessed", f["not_assessed"]),
-        ("Assessed unsuitable", f["unsuitable"]),
+    s.records = [{"stage": label, "reason": "", "people": n} for label, n in stages]
+    for stage, reasons, list_name in (
+        ("Not assessed", f["not_assessed"], "not_assessed_reason"),
+        ("Assessed unsuitable", f["unsuitable"], "unsuitable_reason"),
     ):
-        s.rows += [[stage, reason, count(n)] for reason, n in reasons["by_reason"].items()]
+        for reason, n in reasons["by_reason"].items():
+            s.rows.append([stage, words.code(list_name, reason), count(n)])
+            s.records.append({"stage": stage, "reason": words.code(list_name, reason), "people": n})
     wait = f["days_referral_to_order"]
 
     def days(value: int | None) -> str:
@@ -299,18 +335,31 @@ def _funnel(f: ReferralFunnel[Count]) -> Section:
     return s
 
 
-def _terminations(t: Terminations[Count]) -> Section:
+def _rate_record(r: Rate[Count]) -> dict[str, Any]:
+    return {
+        "numerator": r["numerator"],
+        "denominator": r["denominator"],
+        "rate": r["rate"],
+        "ci_low": r["ci_low"],
+        "ci_high": r["ci_high"],
+        "withheld": bool(r.get("suppressed")),
+    }
+
+
+def _terminations(t: Terminations[Count], words: Labels) -> Section:
     s = Section("terminations", "Terminations and successful completion")
     shares = t["by_reason_share"]
+    reasons = {r: words.code("termination_reason", r) for r in shares}
     _bar_chart(
         s,
-        [(REASON_LABELS[r], shares[r]["rate"]) for r in REASON_LABELS],
+        [(reasons[r], shares[r]["rate"]) for r in shares],
         "Terminations by reason",
-        withheld=[bool(shares[r].get("suppressed")) for r in REASON_LABELS],
-        intervals=[_interval(shares[r]) for r in REASON_LABELS],
+        withheld=[bool(shares[r].get("suppressed")) for r in shares],
+        intervals=[_interval(shares[r]) for r in shares],
     )
     s.columns = ["Reason", "Orders", "Terminations", "Share", "95% interval"]
-    s.rows = [[REASON_LABELS[r], *_rate_cells(shares[r])] for r in REASON_LABELS]
+    s.rows = [[reasons[r], *_rate_cells(shares[r])] for r in shares]
+    s.records = [{"reason": reasons[r], **_rate_record(shares[r])} for r in shares]
     done = t["successful_completion"]
     s.notes = [
         f"Successful completions (completed or ended early for good progress, not in breach): "
@@ -349,6 +398,18 @@ def _breaches(b: Breaches[Count]) -> Section:
         ],
         ["95% interval", ci(b["revoked_rate"])],
     ]
+    s.records = [
+        {
+            "instigated": b["instigated"],
+            "commencements": b["commencements"],
+            "per_100_commencements": b["per_100_commencements"],
+            "decided": b["decided"],
+            "revoked": b["revoked"],
+            "revoked_share": b["revoked_share"],
+            "revoked_ci_low": b["revoked_rate"]["ci_low"],
+            "revoked_ci_high": b["revoked_rate"]["ci_high"],
+        }
+    ]
     return s
 
 
@@ -357,13 +418,17 @@ def _compliance(c: Compliance[Count], id_: str, heading: str) -> Section:
     rates = compliance_rates(c)
     _bar_chart(
         s,
-        [(MEASURE_LABELS[m][:30], r["rate"]) for m, r in rates.items()],
+        [(MEASURE_LABELS[m], r["rate"]) for m, r in rates.items()],
         heading,
         withheld=[bool(r.get("suppressed")) for r in rates.values()],
         intervals=[_interval(r) for r in rates.values()],
     )
     s.columns = ["Measure", "Met", "Judged", "Rate", "95% interval"]
     s.rows = [[MEASURE_LABELS[m], *_rate_cells(r)] for m, r in rates.items()]
+    s.records = [
+        {"measure": m, "measure_label": MEASURE_LABELS[m], **_rate_record(r)}
+        for m, r in rates.items()
+    ]
     s.notes = [
         "A case counts only where the Standard could be judged (for example, a first "
         "appointment not yet due is not counted).",
@@ -379,12 +444,16 @@ def _compliance(c: Compliance[Count], id_: str, heading: str) -> Section:
     return s
 
 
-def _retention(r: Retention[Count]) -> Section:
+def _group_name(group: str, words: Labels) -> str:
+    return "All Orders" if group == "all" else words.intensity(group)
+
+
+def _retention(r: Retention[Count], words: Labels) -> Section:
     s = Section("retention", "Time on the Order (Kaplan-Meier)")
     _line_chart(
         s,
         {
-            g: [(t / 30.44, v) for t, v in d["curve"]]
+            _group_name(g, words): [(t / 30.44, v) for t, v in d["curve"]]
             for g, d in r["groups"].items()
             if not d.get("suppressed")
         },
@@ -404,14 +473,29 @@ def _retention(r: Retention[Count]) -> Section:
     ]
     s.rows = []
     for g, d in r["groups"].items():
-        if d.get("suppressed"):
+        withheld = bool(d.get("suppressed"))
+        s.records.append(
+            {
+                "group": _group_name(g, words),
+                "orders": d["n"],
+                "ended": d["ended"],
+                "running": d["running"],
+                "median_days": None if withheld else d["median_days"],
+                "still_on_3_months": None if withheld else d["still_on"]["3_months"],
+                "still_on_6_months": None if withheld else d["still_on"]["6_months"],
+                "still_on_12_months": None if withheld else d["still_on"]["12_months"],
+                "withheld": withheld,
+            }
+        )
+        if withheld:
             s.rows.append(
-                [g, count(d["n"]), count(d["ended"]), count(d["running"])] + 4 * [NOT_PUBLISHED]
+                [_group_name(g, words), count(d["n"]), count(d["ended"]), count(d["running"])]
+                + 4 * [NOT_PUBLISHED]
             )
             continue
         s.rows.append(
             [
-                g,
+                _group_name(g, words),
                 count(d["n"]),
                 count(d["ended"]),
                 count(d["running"]),
@@ -421,7 +505,10 @@ def _retention(r: Retention[Count]) -> Section:
                 pct(d["still_on"]["12_months"]),
             ]
         )
-    s.notes = [f"Running Orders are censored at the days they had run by {r['as_of']}."]
+    s.notes = [
+        "Running Orders are counted for as long as they had run by "
+        f"{dt.date.fromisoformat(r['as_of']):%-d %B %Y} (censored)."
+    ]
     return s
 
 
@@ -457,17 +544,31 @@ def _drug_use(d: DrugUse[Count]) -> Section:
         ]
         for m in d["months"]
     ]
+    s.records = [
+        {
+            "month_on_order": m["month"],
+            "opiate_tests_negative": m["opiate"]["tests_negative"]["numerator"],
+            "opiate_tests": m["opiate"]["tests_negative"]["denominator"],
+            "opiate_negative_rate": m["opiate"]["tests_negative"]["rate"],
+            "opiate_people": m["opiate"]["people"],
+            "cocaine_tests_negative": m["cocaine"]["tests_negative"]["numerator"],
+            "cocaine_tests": m["cocaine"]["tests_negative"]["denominator"],
+            "cocaine_negative_rate": m["cocaine"]["tests_negative"]["rate"],
+            "cocaine_people": m["cocaine"]["people"],
+        }
+        for m in d["months"]
+    ]
     return s
 
 
-def _reach(r: Reach[Count]) -> list[Section]:
+def _reach(r: Reach[Count], words: Labels) -> list[Section]:
     out = []
     titles = {"age_band": "age", "sex": "sex", "ethnic_group": "ethnic group"}
     for dimension, groups in r["dimensions"].items():
         s = Section(f"reach-{dimension}", f"Who is reached: {titles[dimension]}")
         _bar_chart(
             s,
-            [(g, v["commenced"]["rate"]) for g, v in groups.items()],
+            [(words.group(dimension, g), v["commenced"]["rate"]) for g, v in groups.items()],
             f"Share of referrals sentenced to the Order, by {titles[dimension]}",
             withheld=[bool(v["commenced"].get("suppressed")) for v in groups.values()],
             intervals=[_interval(v["commenced"]) for v in groups.values()],
@@ -484,7 +585,7 @@ def _reach(r: Reach[Count]) -> list[Section]:
 
         s.rows = [
             [
-                g,
+                words.group(dimension, g),
                 count(v["referred"]["count"]),
                 rate_pct(v["assessed"]),
                 rate_pct(v["commenced"]),
@@ -494,17 +595,34 @@ def _reach(r: Reach[Count]) -> list[Section]:
             ]
             for g, v in groups.items()
         ]
-        s.notes = [f"Reference group: {r['reference_groups'][dimension]}."]
+        s.records = [
+            {
+                "dimension": dimension,
+                "group": words.group(dimension, g),
+                "referred": v["referred"]["count"],
+                "assessed_rate": v["assessed"]["rate"],
+                "commenced": v["commenced"]["numerator"],
+                "commenced_rate": v["commenced"]["rate"],
+                "commenced_ci_low": v["commenced"]["ci_low"],
+                "commenced_ci_high": v["commenced"]["ci_high"],
+                "commenced_relative_rate": v["commenced"]["relative_rate"]["ratio"],
+                "successful_rate": v["successful"]["rate"],
+                "successful_relative_rate": v["successful"]["relative_rate"]["ratio"],
+            }
+            for g, v in groups.items()
+        ]
+        reference = words.group(dimension, r["reference_groups"][dimension])
+        s.notes = [f"Reference group: {reference}."]
         out.append(s)
     return out
 
 
-def _costs(c: Costs[Count]) -> Section:
+def _costs(c: Costs[Count], words: Labels) -> Section:
     year = c["financial_year"]
-    s = Section("costs", f"Costs {year}-{(year + 1) % 100:02d} (Figure 24)")
+    s = Section("costs", f"Costs {financial_year(year)} (Figure 24)")
     _bar_chart(
         s,
-        [(r["area"], r["cost_per_commencement"]) for r in c["areas"]],
+        [(words.area(r["area"]), r["cost_per_commencement"]) for r in c["areas"]],
         "Cost per commencement",
         withheld=[r["commencements"] is None for r in c["areas"]],
         percent=False,
@@ -519,7 +637,7 @@ def _costs(c: Costs[Count]) -> Section:
     ]
     s.rows = [
         [
-            r["area"],
+            words.area(r["area"]),
             money(r["budget"]),
             derived(r["cost_per_commencement"], "£{:,.2f}", r["commencements"]),
             derived(r["cost_per_successful_completion"], "£{:,.2f}", r["successful_completions"]),
@@ -528,8 +646,24 @@ def _costs(c: Costs[Count]) -> Section:
         ]
         for r in c["areas"]
     ]
+    s.records = [
+        {
+            "financial_year": financial_year(year),
+            "area": r["area"],
+            "area_name": words.area(r["area"]),
+            "budget": r["budget"],
+            "commencements": r["commencements"],
+            "cost_per_commencement": r["cost_per_commencement"],
+            "successful_completions": r["successful_completions"],
+            "cost_per_successful_completion": r["cost_per_successful_completion"],
+            "order_days": r["order_days"],
+            "cost_per_day": r["cost_per_day"],
+            "custody_day_cost": r["custody_day_cost"],
+        }
+        for r in c["areas"]
+    ]
     if not c["areas"]:
-        s.notes = ["No budgets recorded for this year."]
+        s.notes = [f"No budgets recorded for {financial_year(year)}."]
     return s
 
 
@@ -540,16 +674,32 @@ def _reconviction(r: Reconviction[Count]) -> Section:
         label = name.replace("_", " ")
         s.rows.append([label, "Everyone who started", *_rate_cells(w["all_starters"])])
         s.rows.append([label, "Successful completers", *_rate_cells(w["completers"])])
-    s.notes = [f"Only Orders made at least the whole window before {r['as_of']} are counted."]
+        for who, rate in (("everyone", w["all_starters"]), ("completers", w["completers"])):
+            s.records.append({"window": label, "who": who, **_rate_record(rate)})
+    as_of = dt.date.fromisoformat(r["as_of"])
+    s.notes = [f"Only Orders made at least the whole window before {as_of:%-d %B %Y} are counted."]
     return s
+
+
+# Where an area falls on the funnel plot (``statistics.funnel_position``), in words.
+POSITIONS = {
+    "within": "Within the limits",
+    "above_95": "Above the 95% limit",
+    "above_99.8": "Above the 99.8% limit",
+    "below_95": "Below the 95% limit",
+    "below_99.8": "Below the 99.8% limit",
+    "no_data": "No terminations",
+}
 
 
 def _position(funnel: str | None) -> str:
     """Where an area falls against the limits; a withheld area is not judged."""
-    return NOT_PUBLISHED if funnel is None else funnel.replace("_", " ")
+    if funnel is None:
+        return NOT_PUBLISHED
+    return POSITIONS.get(funnel, funnel.replace("_", " "))
 
 
-def _areas(a: AreaComparison[Count]) -> list[Section]:
+def _areas(a: AreaComparison[Count], words: Labels) -> list[Section]:
     funnel = Section("areas", "Successful completion by area (funnel plot)")
     points: list[tuple[str, int, float]] = []
     for x in a["areas"]:
@@ -557,7 +707,7 @@ def _areas(a: AreaComparison[Count]) -> list[Section]:
         n, rate = done["denominator"], done["rate"]
         # A withheld area is left off the plot as well as unjudged.
         if x["funnel"] is not None and n is not None and rate is not None:
-            points.append((x["area"], n, rate))
+            points.append((words.area(x["area"]), n, rate))
     overall = a["overall_rate"]
     if overall is not None:
         funnel.chart = charts.funnel_plot(
@@ -565,7 +715,17 @@ def _areas(a: AreaComparison[Count]) -> list[Section]:
         )
     funnel.columns = ["Area", "Successful", "Terminations", "Rate", "95% interval", "Position"]
     funnel.rows = [
-        [x["area"], *_rate_cells(x["successful_completion"]), _position(x["funnel"])]
+        [words.area(x["area"]), *_rate_cells(x["successful_completion"]), _position(x["funnel"])]
+        for x in a["areas"]
+    ]
+    funnel.records = [
+        {
+            "area": x["area"],
+            "area_name": words.area(x["area"]),
+            **_rate_record(x["successful_completion"]),
+            "position": x["funnel"],
+            "compliance_index": x["compliance_index"],
+        }
         for x in a["areas"]
     ]
     overall_text = NOT_PUBLISHED if overall is None and a["areas"] else pct(overall)
@@ -573,6 +733,16 @@ def _areas(a: AreaComparison[Count]) -> list[Section]:
     corr = Section("compliance-completion", "Compliance and completion across areas (Appendix 2)")
     corr.columns = ["Measure", "Areas", "Pearson r", "p", "Spearman rho"]
     for measure, c in a["correlation_with_completion"].items():
+        corr.records.append(
+            {
+                "measure": measure,
+                "measure_label": MEASURE_LABELS.get(measure, "Mean of all measures"),
+                "areas": c.get("n_areas", c["n"]),
+                "pearson_r": c["pearson_r"],
+                "pearson_p": c["pearson_p"],
+                "spearman_rho": c["spearman_rho"],
+            }
+        )
         corr.rows.append(
             [
                 MEASURE_LABELS.get(measure, "Mean of all measures"),

@@ -8,5 +8,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("areas/", views.areas, name="areas"),
+    path("sections/<slug:section_id>/", views.section, name="section"),
+    path("courts/", views.courts, name="courts"),
     path("courts/<slug:court>/", views.sentencers, name="sentencers"),
 ]

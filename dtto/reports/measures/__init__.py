@@ -18,7 +18,7 @@ import datetime as dt
 from typing import Any, cast
 
 from dtto.reports import results
-from dtto.reports.queries import Period, Scope, financial_year_of
+from dtto.reports.queries import Period, Scope
 
 from .common import (
     COMPLIANCE_MEASURES,
@@ -34,7 +34,7 @@ from .national_standard import compliance
 from .orders import breaches, commencements, terminations
 from .referrals import ASSESSED, STAGES, reach, referral_funnel
 from .reoffending import reconviction
-from .spending import costs
+from .spending import costs, costs_year
 from .time_on_order import retention
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "commencements",
     "compliance",
     "costs",
+    "costs_year",
     "drug_use",
     "reach",
     "reconviction",
@@ -81,7 +82,6 @@ def report(
 def _report(
     scope: Scope, period: Period, *, as_of: dt.date, sample_per_area: int | None, seed: int
 ) -> results.Report[int]:
-    end = period.end or as_of
     out: dict[str, Any] = {
         "format": "dtto-report/1",
         "scope": scope.to_json(),
@@ -96,7 +96,7 @@ def _report(
         "retention_by_intensity": retention(scope, period, by="intensity", as_of=as_of),
         "drug_use": drug_use(scope, period, as_of=as_of),
         "reach": reach(scope, period, as_of=as_of),
-        "costs": costs(scope, financial_year_of(end), as_of=as_of)
+        "costs": costs(scope, costs_year(period, as_of), as_of=as_of)
         if scope.kind in ("national", "area")
         else None,
         "reconviction": reconviction(scope, period, as_of=as_of),

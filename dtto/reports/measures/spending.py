@@ -9,16 +9,27 @@ import datetime as dt
 from decimal import Decimal
 from typing import cast
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Greatest, Least
 
 from dtto.accounts.models import Area, AreaBudget
 from dtto.reports import results
-from dtto.reports.queries import Period, Scope
+from dtto.reports.queries import Period, Scope, financial_year_of
 
 from .common import _today
 
 # --- 9. Costs -------------------------------------------------------------------------------
+
+
+def costs_year(period: Period, as_of: dt.date) -> int:
+    """The financial year a report's costs are for: the year of the period's end; for a period
+    with no end, the latest year up to ``as_of`` that has budgets (budgets are set a year at a
+    time and the current year's may not be recorded yet), else the year of ``as_of``."""
+    year = financial_year_of(period.end or as_of)
+    if period.end is not None:
+        return year
+    latest = AreaBudget.objects.filter(financial_year__lte=year).aggregate(y=Max("financial_year"))
+    return int(latest["y"]) if latest["y"] is not None else year
 
 
 def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) -> results.Costs[int]:

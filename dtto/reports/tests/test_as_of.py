@@ -139,4 +139,5 @@ def test_the_dashboard_counts_as_of_the_day_asked_for():
     after = client.get("/reports/", {"as_of": "2004-03-01", "format": "json"}).json()
     assert (after["commencements"]["total"], after["terminations"]["total"]) == (11, 6)
     page = client.get("/reports/", {"as_of": "2004-01-31"}).content.decode()
-    assert 'value="2004-01-31"' in page
+    assert "All records, as of 31 January 2004" in page
+    assert 'name="as_of-year" type="text" inputmode="numeric" value="2004"' in page

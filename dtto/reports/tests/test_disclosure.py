@@ -228,17 +228,17 @@ def test_csv_cells_of_withheld_figures_are_empty():
 
 def _check_html(page: str) -> None:
     areas = _table(page, "areas")
-    assert areas["dorset"] == [WITHHELD] * 5  # counts, rate, interval and no position
-    assert areas["kent"][-1] == "within"
+    assert areas["Dorset"] == [WITHHELD] * 5  # counts, rate, interval and no position
+    assert areas["Kent"][-1] == "Within the limits"
     reach = _table(page, "reach-sex")
-    assert reach["F"] == [WITHHELD] * 6
+    assert reach["Female"] == [WITHHELD] * 6
     enforcement = _table(page, "enforcement")
     assert enforcement["Breaches instigated"] == [WITHHELD]
     assert enforcement["Breaches per 100 commencements"] == [WITHHELD]
     retention = _table(page, "retention")
     # 4 Orders, 4 ended, none running (0 is published: it identifies nobody).
-    assert retention["lower"] == [WITHHELD, WITHHELD, "0"] + [WITHHELD] * 4
-    assert "above 95" not in page
+    assert retention["Lower intensity"] == [WITHHELD, WITHHELD, "0"] + [WITHHELD] * 4
+    assert "Above the 95% limit" not in page
     assert DISCLOSURE_NOTE in page
 
 
@@ -246,11 +246,15 @@ def _check_html(page: str) -> None:
 def test_html_document_and_dashboard_page_show_fewer_than_5_and_no_verdict():
     _data()
     _check_html(_report("--format", "html"))
-    page = _analyst().get("/reports/")
-    assert page.status_code == 200
-    _check_html(page.content.decode())
+    analyst = _analyst()
+    pages = [
+        analyst.get(f"/reports/sections/{section}/")
+        for section in ("areas", "reach-sex", "enforcement", "retention")
+    ]
+    assert [p.status_code for p in pages] == [200] * 4
+    _check_html("".join(p.content.decode() for p in pages))
     # Unsuppressed, Dorset's verdict is there to be found.
-    assert "above 95" in _report("--format", "html", "--no-suppress")
+    assert "Above the 95% limit" in _report("--format", "html", "--no-suppress")
 
 
 @pytest.mark.django_db
@@ -259,13 +263,19 @@ def test_pdf_draws_fewer_than_5_for_withheld_cells_and_no_verdict(tmp_path):
     out = tmp_path / "r.pdf"
     call_command("report", "--format", "pdf", "--out", str(out))
     strings = _pdf_strings(out.read_bytes())
-    assert _after(strings, "dorset", 5) == [WITHHELD] * 5
+    assert _after(strings, "Dorset", 5) == [WITHHELD] * 5
     assert _after(strings, "Breaches per 100 commencements", 1) == [WITHHELD]
-    assert _after(strings, "kent", 5)[-1] == "within"
-    assert "above 95" not in strings
+    assert _after(strings, "Kent", 5)[-1] == "Within the limits"
+    assert "Above the 95% limit" not in strings
     call_command("report", "--format", "pdf", "--out", str(out), "--no-suppress")
     internal = _pdf_strings(out.read_bytes())
-    assert _after(internal, "dorset", 5) == ["4", "4", "100.0%", "51.0% to 100.0%", "above 95"]
+    assert _after(internal, "Dorset", 5) == [
+        "4",
+        "4",
+        "100.0%",
+        "51.0% to 100.0%",
+        "Above the 95% limit",
+    ]
 
 
 @pytest.mark.django_db
