@@ -69,13 +69,13 @@ def create_client(
     if provider and provider_obj is None:
         check.add("provider", f"no treatment provider with code {provider!r}")
     if role in AREA_ROLES and not area:
-        check.add("area", f"a {role} client works for one area: give --area")
+        check.add("area", f"{_a(role)} client works for one area: give --area")
     if role in PROVIDER_ROLES and not provider:
-        check.add("provider", f"a {role} client works for one provider: give --provider")
+        check.add("provider", f"{_a(role)} client works for one provider: give --provider")
     if provider and role not in PROVIDER_ROLES:
-        check.add("provider", f"a {role} client has no provider")
+        check.add("provider", f"{_a(role)} client has no provider")
     if area and role not in AREA_ROLES | OPTIONAL_AREA_ROLES:
-        check.add("area", f"a {role} client has no area")
+        check.add("area", f"{_a(role)} client has no area")
     check.raise_if_any()
     token = new_token()
     with transaction.atomic():
@@ -136,6 +136,10 @@ def revoke_client(client: ApiClient, *, by: Actor) -> ApiClient:
             after=_described(client),
         )
     return client
+
+
+def _a(role: str) -> str:
+    return f"an {role}" if role[:1] in "aeiou" else f"a {role}"
 
 
 def raise_revoked(client: ApiClient) -> None:

@@ -102,7 +102,8 @@ class CaseOut(Schema):
 class AppointmentIn(Schema):
     case_reference: str = Field(pattern=REFERENCE)
     on: dt.date
-    hours: Decimal = Field(description="Contact hours, 0 to 12, as a number or text.")
+    # As sent (a number or text), so that the service's message quotes it as the client wrote it.
+    hours: float | str = Field(description="Contact hours, more than 0, at most 12, in hundredths.")
     kind: str | None = Field(None, pattern=CODE, description="appointment_kind code")
     outcome: str | None = Field(
         None, pattern=CODE, description="attendance_outcome code, once it has happened"

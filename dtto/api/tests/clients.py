@@ -62,12 +62,12 @@ def call(
     body: dict[str, Any] | None = None,
     **headers: str,
 ) -> Any:
-    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    sent = {name.replace("_", "-"): value for name, value in headers.items()}
     if token is not None:
-        extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        sent["Authorization"] = f"Bearer {token}"
     if method == "GET":
-        return http.get(path, body, **extra)
-    return http.post(path, json.dumps(body or {}), content_type="application/json", **extra)
+        return http.get(path, body, headers=sent)
+    return http.post(path, json.dumps(body or {}), content_type="application/json", headers=sent)
 
 
 def case_without_order(area: str = "leicestershire") -> Case:

@@ -68,7 +68,7 @@ def test_revoke_stops_the_token_and_is_audited(client: Client) -> None:
         (["--role", "laboratory"], "area: a laboratory client works for one area"),
         (["--role", "treatment-provider"], "provider: a treatment-provider client works for"),
         (["--role", "laboratory", "--area", "atlantis"], "area: no area with code 'atlantis'"),
-        (["--role", "events", "--area", "dorset"], "area: a events client has no area"),
+        (["--role", "events", "--area", "dorset"], "area: an events client has no area"),
         (["--role", "case-reader", "--provider", "dorset-treatment"], "provider: a case-reader"),
     ],
 )

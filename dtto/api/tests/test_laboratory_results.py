@@ -54,9 +54,9 @@ def test_a_confirmation_sent_later_updates_the_test(world: World, client: Client
     events = AuditEvent.objects.filter(
         action="cases.test.result_confirmed", target_id=str(opiates.pk)
     )
-    assert [(e.actor_label, e.before["confirmed"], e.after["confirmed"]) for e in events] == [
-        ("api-client:laboratory", None, True)
-    ]
+    assert [
+        (e.actor_label, (e.before or {})["confirmed"], (e.after or {})["confirmed"]) for e in events
+    ] == [("api-client:laboratory", None, True)]
 
 
 def test_confirming_a_negative_is_refused_naming_the_substance(
@@ -106,6 +106,7 @@ def test_changed_results_with_a_reason_correct_the_test_and_audit_before_and_aft
     }
     event = AuditEvent.objects.get(action="cases.test.corrected")
     assert event.actor_label == "api-client:laboratory"
+    assert event.before is not None and event.after is not None
     assert event.before["results"] == {"opiates": "positive", "cocaine": "negative"}
     assert event.after["results"] == {"opiates": "negative", "cocaine": "negative"}
     assert event.detail == {"reason": "Sample mislabelled at the laboratory"}
