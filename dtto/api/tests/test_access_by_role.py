@@ -213,3 +213,32 @@ def test_analytics_reads_an_evaluation_with_no_personal_details(
     path = f"/api/v1/cases/{world.reference}/evaluation"
     body = call(client, "GET", path, world.tokens["analytics"]).content.decode()
     assert "Robin" not in body and "Testperson" not in body and "1980-01-02" not in body
+
+
+def test_a_case_in_another_area_is_answered_exactly_as_one_that_does_not_exist(
+    world: World, client: Client
+) -> None:
+    token = world.tokens["kent-case-reader"]
+    elsewhere = call(client, "GET", f"/api/v1/cases/{world.reference}", token)
+    nowhere = call(client, "GET", "/api/v1/cases/NO-SUCH-CASE", token)
+    assert (elsewhere.status_code, nowhere.status_code) == (404, 404)
+    assert elsewhere.json() | {"detail": "", "instance": ""} == nowhere.json() | {
+        "detail": "",
+        "instance": "",
+    }
+    assert elsewhere.json()["detail"] == f"No case {world.reference!r} for this client."
+
+
+def test_the_event_feeds_check_lets_in_only_an_events_client(world: World) -> None:
+    from django.test import RequestFactory
+
+    from dtto.api.access import events_client
+    from dtto.api.problems import ApiProblem
+
+    request = RequestFactory().get("/api/v1/events")
+    request.auth = ApiClient.objects.get(name="events")  # type: ignore[attr-defined]
+    assert events_client(request).name == "events"
+    request.auth = ApiClient.objects.get(name="analytics")  # type: ignore[attr-defined]
+    with pytest.raises(ApiProblem) as refused:
+        events_client(request)
+    assert refused.value.status == 403
