@@ -18,7 +18,14 @@ from dtto.cases.timeline import evaluate_order
 from dtto.standards.engine import evaluation_document
 
 router = Router(tags=["cases"])
-REFUSALS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+REFUSALS: dict[int, Any] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    422: Problem,
+    429: Problem,
+}
 READERS = (ClientRole.CASE_READER, ClientRole.TREATMENT_PROVIDER)
 
 

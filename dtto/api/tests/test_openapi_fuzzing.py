@@ -18,10 +18,23 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.transport.prepare import get_exclude_headers
 
 from dtto.api.tests.clients import World
 from dtto.cases.models import Appointment
+
+# No server error, and every answer is one the document declares, in its declared shape.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 # Which client each operation is tried as: the role it is for.
 CLIENT_FOR = {
@@ -86,7 +99,7 @@ def _aimed_at_the_running_case(case: Any, world: World) -> None:
 def test_no_request_makes_a_server_error(case: Any, world: World) -> None:
     headers = {"Authorization": f"Bearer {world.tokens[CLIENT_FOR[case.operation.path]]}"}
     response = case.call(headers=headers)
-    case.validate_response(response, checks=[not_a_server_error])
+    case.validate_response(response, checks=CHECKS)
     # Each operation is tried as its own role, so only the cases schemathesis sends without
     # the Authorization header (its "missing parameter" cases) are refused for the token.
     without_token = "Authorization" in get_exclude_headers(case)
@@ -94,6 +107,6 @@ def test_no_request_makes_a_server_error(case: Any, world: World) -> None:
     assert response.status_code != 403
     _aimed_at_the_running_case(case, world)
     response = case.call(headers=headers)
-    case.validate_response(response, checks=[not_a_server_error])
+    case.validate_response(response, checks=CHECKS)
     assert (response.status_code == 401) is without_token
     assert response.status_code != 403

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from django.test import Client
 
 from dtto.api.tests.clients import World, call
@@ -107,3 +108,13 @@ def test_too_many_requests_from_one_client_are_refused_with_429_and_others_go_on
     assert other.status_code == 200
     assert limited["Content-Type"] == "application/problem+json"
     assert int(limited["Retry-After"]) > 0
+
+
+@pytest.mark.django_db
+def test_an_address_that_is_no_endpoint_is_a_problem_not_a_page(client: Client) -> None:
+    for address in ("/api/v1/appointments/null/attendance", "/api/v1/nothing", "/api/v2/cases"):
+        for answer in (client.get(address), client.post(address, {})):
+            assert (answer.status_code, answer["Content-Type"]) == (
+                404,
+                "application/problem+json",
+            )
