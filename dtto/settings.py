@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "dtto.reports",
     "dtto.simulate",
     "dtto.ops",
+    "dtto.api",
+    # For its reference page's scripts and styles, served from static (no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: it marks every page for a signed-in user no-store.
     "dtto.ops.security.SecurityHeadersMiddleware",
+    # Audits every API request with its client's name; API answers never cached.
+    "dtto.api.middleware.ApiRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -130,6 +136,12 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # e.g. "X-Forwarded-Proto: https", set only when a proxy always sets (or strips) that header.
 SECURE_PROXY_SSL_HEADER = envheader("DTTO_PROXY_SSL_HEADER")
 CSRF_TRUSTED_ORIGINS = envorigins("DTTO_CSRF_TRUSTED_ORIGINS")
+
+# Requests a client may make, "N/s", "N/min", "N/hour" or "N/day"; counted per server
+# process with the default cache (docs/api.md, "Rate limits").
+DTTO_API_RATE = envstr("DTTO_API_RATE", "600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", DTTO_API_RATE):
+    raise SettingError(f"DTTO_API_RATE: expected e.g. 600/min, got {DTTO_API_RATE!r}")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

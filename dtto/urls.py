@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("dtto.accounts.urls")),
     path("cases/", include("dtto.cases.urls")),
     path("reports/", include("dtto.reports.urls")),
+    path("api/", include("dtto.api.urls")),
     path("admin/", admin.site.urls),
     path(
         "accessibility/",

@@ -21,7 +21,7 @@ from dtto.cases.services.order import assign_case_manager, make_order
 from dtto.cases.services.referral import record_assessment, register_referral
 from dtto.cases.services.reviews import change_contact_level, record_review, suspend_standard
 from dtto.cases.services.termination import latest_event_day, record_conviction, terminate_order
-from dtto.cases.services.testing import confirm_test_result, record_test
+from dtto.cases.services.testing import confirm_test_result, correct_test, record_test
 
 __all__ = [
     "By",
@@ -29,6 +29,7 @@ __all__ = [
     "audit_record",
     "change_contact_level",
     "confirm_test_result",
+    "correct_test",
     "decide_breach",
     "give_warning",
     "instigate_breach",

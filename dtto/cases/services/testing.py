@@ -21,7 +21,7 @@ from dtto.cases.services.common import (
 from dtto.cases.validation import CodeBook
 from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
-from dtto.standards.validation import check_confirmable, check_test, coerce_date
+from dtto.standards.validation import check_confirmable, check_test, check_text, coerce_date
 
 
 def record_test(
@@ -85,3 +85,74 @@ def confirm_test_result(result: DrugTestResult, *, by: By, confirmed: bool) -> D
         case_events.drug_test_result_confirmed(result.test)
         announce_changed(order)
     return result
+
+
+def _results_snapshot(test: DrugTest) -> dict[str, object]:
+    results = list(test.results.select_related("substance"))
+    return {
+        "on": test.on.isoformat(),
+        "results": {r.substance.code: r.result for r in results},
+        "confirmed": {r.substance.code: r.confirmed for r in results if r.confirmed is not None},
+    }
+
+
+def correct_test(
+    test: DrugTest,
+    *,
+    by: By,
+    on: dt.date | str,
+    results: Mapping[str, str],
+    confirmed: Mapping[str, bool] | None = None,
+    reason: str,
+    today: dt.date | None = None,
+) -> DrugTest:
+    """Correct a sample's day and results as the laboratory now reports them, with the reason.
+
+    The results given replace the test's results whole; the audit event keeps them before
+    and after, and the reason.
+    """
+    today = today_or_now(today)
+    check = Checker()
+    codes = CodeBook()
+    day = coerce_date(check, "on", on)
+    why = check_text(check, "reason", reason, required=True)
+    if test.outcome != DrugTest.Outcome.SAMPLE:
+        check.add("results", f"a test with outcome {test.outcome!r} has no results to correct")
+    resolved, _ = check_test(
+        check,
+        day,
+        outcome=test.outcome,
+        results=results,
+        confirmed=confirmed or {},
+        admitted=[],
+        substances=codes.known("substance"),
+    )
+    with transaction.atomic():
+        order = locked_order(test.order)
+        test = DrugTest.objects.select_for_update().get(pk=test.pk)
+        order_window(order, today).check_day(check, "on", day)
+        check.raise_if_any()
+        before = _results_snapshot(test)
+        test.on = checked(day)
+        test.save(update_fields=["on"])
+        test.results.all().delete()
+        DrugTestResult.objects.bulk_create(
+            DrugTestResult(
+                test=test,
+                substance=checked(codes.get("substance", code)),
+                result=result,
+                confirmed=conf,
+            )
+            for code, result, conf in resolved
+        )
+        audit_record(
+            by,
+            "cases.test.corrected",
+            test,
+            order.case,
+            before=before,
+            after=_results_snapshot(test),
+            detail={"reason": why},
+        )
+        announce_changed(order)
+    return test
