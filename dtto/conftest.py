@@ -18,12 +18,12 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Empty the audit trail after a transactional test, before Django's flush runs.
+    """Empty the audit trail (and the test draws) after a transactional test, before the flush.
 
     The database refuses to delete audit events or truncate a trail that has any
     (dtto/audit/append_only.py); Django's flush deletes (SQLite) or truncates (PostgreSQL)
     every table. So, exactly as an owner of the database could and no application code
-    does, drop the triggers, empty the two tables and put the triggers back: the flush
+    does, drop the triggers, empty the tables and put the triggers back: the flush
     then finds the trail empty, and the next test finds the triggers in place.
     """
     if not _is_transactional(request):
@@ -35,10 +35,13 @@ def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterato
     from django.db import connection, transaction
 
     from dtto.audit import append_only
+    from dtto.scheduling import append_only as draws_append_only
 
     with transaction.atomic():
         append_only.remove(connection)
+        draws_append_only.remove(connection)
         with connection.cursor() as cursor:
-            for table in (append_only.EVENTS, append_only.HEAD):
+            for table in (append_only.EVENTS, append_only.HEAD, draws_append_only.DRAWS):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
         append_only.install(connection)
+        draws_append_only.install(connection)
