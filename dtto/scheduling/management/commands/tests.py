@@ -48,6 +48,10 @@ def _day(option: str, value: str | None) -> dt.date | None:
         raise CommandError(f"{option}: not a date (YYYY-MM-DD): {value[:20]!r}") from None
 
 
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
 def _key() -> bytes:
     try:
         return draw_key()
@@ -77,7 +81,7 @@ class Command(DocstringCommand):
 
     def _draw(self, first_day: dt.date | None, *, dry_run: bool) -> None:
         _key()
-        today = timezone.localdate()
+        today = _today()
         first_day = first_day or today
         if dry_run:
             orders = list(live_orders_for_week(first_day))
