@@ -98,4 +98,5 @@ class Command(DocstringCommand):
                 count = write_ndtms_csv(orders, handle, as_of=as_of)
             self.stderr.write(f"{out}: {count} treatment episode(s) written")
         else:
-            write_ndtms_csv(orders, sys.stdout, as_of=as_of)
+            self.stdout.ending = ""  # csv ends each row itself
+            write_ndtms_csv(orders, self.stdout, as_of=as_of)  # type: ignore[arg-type]
