@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -40,8 +41,8 @@ AS_OF = dt.date(2004, 6, 30)
 DOC = Path(__file__).parents[3] / "docs" / "ndtms-export.md"
 
 
-def _case(reference: str, name: str, **overrides: object) -> Order:
-    values: dict[str, object] = {
+def _case(reference: str, name: str, **overrides: Any) -> Order:
+    values: dict[str, Any] = {
         "area": "leicestershire",
         "date_of_birth": dt.date(1975, 8, 9),
         "sex": "M",
