@@ -258,3 +258,15 @@ def test_a_week_whose_days_have_all_gone_is_not_drawn():
 
     assert (record, made) == (None, False)
     assert not TestDraw.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_draws_are_refused_change_and_the_test_database_still_empties():
+    # Committed for real, as in production; the flush after this test must still empty the
+    # table (dtto/conftest.py drops and reinstalls the triggers around it).
+    order = _order("LEI-1")
+    draw_week(MADE_ON, today=DRAWN_ON)
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        TestDraw.objects.filter(order=order).update(week=9)
+    assert TestDraw.objects.get(order=order).week == 1
