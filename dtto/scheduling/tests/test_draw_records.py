@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -270,3 +271,15 @@ def test_committed_draws_are_refused_change_and_the_test_database_still_empties(
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         TestDraw.objects.filter(order=order).update(week=9)
     assert TestDraw.objects.get(order=order).week == 1
+
+
+def test_deploy_checks_refuse_the_demo_key_outside_debug(settings):
+    settings.DTTO_TEST_DRAW_KEY = settings.DEMO_TEST_DRAW_KEY
+    settings.DEBUG = False
+
+    refused = {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.DTTO_TEST_DRAW_KEY = KEY
+    accepted = {m.id for m in run_checks(include_deployment_checks=True)}
+
+    assert "dtto.E101" in refused
+    assert "dtto.E101" not in accepted
