@@ -283,3 +283,14 @@ def test_deploy_checks_refuse_the_demo_key_outside_debug(settings):
 
     assert "dtto.E101" in refused
     assert "dtto.E101" not in accepted
+
+
+def test_verify_names_a_draw_moved_to_a_week_past_the_orders_term():
+    order = _order("LEI-1", months=6)
+    draw_week(MADE_ON, today=DRAWN_ON)
+    _alter(order, week="40")
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 draw"):
+        call_command("tests", "verify-draw", stderr=err)
+    assert "week 40 starts after the Order's term ends" in err.getvalue()
