@@ -18,12 +18,12 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Empty the audit trail and the event feed after a transactional test, before the flush.
+    """Empty the audit trail, the event feed and the test draws after a transactional test.
 
     The database refuses to delete audit events or truncate a trail that has any
     (dtto/audit/append_only.py); Django's flush deletes (SQLite) or truncates (PostgreSQL)
     every table. So, exactly as an owner of the database could and no application code
-    does, drop the triggers, empty the two tables and put the triggers back: the flush
+    does, drop the triggers, empty the tables and put the triggers back: the flush
     then finds the trail empty, and the next test finds the triggers in place.
     """
     if not _is_transactional(request):
@@ -36,6 +36,7 @@ def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterato
 
     from dtto.audit import append_only
     from dtto.events import append_only as events_append_only
+    from dtto.scheduling import append_only as draws_append_only
 
     # The domain event feed (dtto/events/append_only.py) refuses deletion the same way.
     with transaction.atomic():
@@ -45,3 +46,7 @@ def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterato
                 for table in (trail.EVENTS, trail.HEAD):
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
             trail.install(connection)
+        draws_append_only.remove(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(draws_append_only.DRAWS)}")
+        draws_append_only.install(connection)

@@ -30,6 +30,12 @@ DEBUG = envbool("DTTO_DEBUG", False)
 # to start with it otherwise (dtto/ops/security.py); production sets DTTO_SECRET_KEY or _FILE.
 DEMO_SECRET_KEY = "dtto-demo-only-not-secret"
 SECRET_KEY = envstr("DTTO_SECRET_KEY", DEMO_SECRET_KEY)
+# The key of the weekly drug test draw (docs/decisions/0009-keyed-test-draw.md). Whoever holds
+# it can work out every day a person will be called, so it is kept like SECRET_KEY and is not
+# SECRET_KEY: rotating the session key must not make past draws unverifiable. The demo key is
+# refused outside DEBUG (dtto/scheduling/services.py), as the demo SECRET_KEY is.
+DEMO_TEST_DRAW_KEY = "dtto-demo-test-draw-key-not-secret"
+DTTO_TEST_DRAW_KEY = envstr("DTTO_TEST_DRAW_KEY", DEMO_TEST_DRAW_KEY)
 ALLOWED_HOSTS = envlist("DTTO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "dtto.api",
     # For its reference page's scripts and styles, served from static (no CDN).
     "ninja",
+    "dtto.scheduling",
 ]
 
 MIDDLEWARE = [

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from dtto.cases.models import Appointment, Breach, Case, Order, ReviewReport
+from dtto.cases.models import Appointment, Breach, Case, DrugTest, Order, ReviewReport
 from dtto.cases.timeline import timelines_for_orders
+from dtto.scheduling.queries import draws_calling_on
 from dtto.standards.engine import Evaluation, WeekSummary, evaluate
 from dtto.standards.rules import ASSESSMENT_DEADLINE, RULE_SETS_BY_ID
 
@@ -27,6 +28,7 @@ MISSED_REVIEW_LOOKBACK = dt.timedelta(days=56)
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("assessments", "Assessments due"),
     ("first_appointments", "First appointments due"),
+    ("called", "Drug tests called for today"),
     ("tests", "Drug tests due this week"),
     ("contact", "Contact hours short this week"),
     ("outcomes", "Attendance outcomes not recorded"),
@@ -188,6 +190,8 @@ def build_queue(
     if "ending" in wanted:
         for order in past_term_orders(orders, today).select_related("case", "case__person"):
             found["ending"] += _ending(order, today)
+    if "called" in wanted:
+        found["called"] = _called_today(by_id, today)
     if "outcomes" in wanted:
         only = "treatment" if "provider_views" in wanted else None
         found["outcomes"] = _outcomes(by_id, today, only)
@@ -360,6 +364,39 @@ def _ending(order: Order, today: dt.date) -> list[QueueItem]:
             "termination",
         )
     ]
+
+
+def _called_today(by_id: dict[int, Order], today: dt.date) -> list[QueueItem]:
+    """People the week's draw calls for a test today, until a test is recorded for today.
+
+    A call-in not answered is not a failure by itself: only a person recording it as one
+    (a refusal, or an unacceptable absence) makes it so.
+    """
+    called = draws_calling_on(today, by_id)
+    tested = set(
+        DrugTest.objects.filter(order_id__in=list(called), on=today).values_list(
+            "order_id", flat=True
+        )
+    )
+    items = []
+    for order_id, draw in called.items():
+        if order_id in tested:
+            continue
+        order = by_id[order_id]
+        ref = order.case.reference
+        items.append(
+            QueueItem(
+                ref,
+                order.case.person.name,
+                f"Drug test called for today (week {draw.week})",
+                today,
+                False,
+                _case_url(ref, "cases:test-new"),
+                "Record a test",
+                "test",
+            )
+        )
+    return items
 
 
 def _outcomes(by_id: dict[int, Order], today: dt.date, only: str | None) -> list[QueueItem]:

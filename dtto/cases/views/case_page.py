@@ -14,7 +14,7 @@ from django.urls import reverse
 from dtto.accounts import permissions
 from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
-from dtto.cases.models import Case, DrugTestResult, Order
+from dtto.cases.models import Case, DrugTest, DrugTestResult, Order
 from dtto.cases.timeline import timeline_for_order
 from dtto.cases.views.common import (
     record_anchor,
@@ -22,6 +22,7 @@ from dtto.cases.views.common import (
     today,
     viewed,
 )
+from dtto.scheduling.queries import is_called_on
 from dtto.standards.engine import Evaluation, evaluate
 from dtto.standards.rules import ASSESSMENT_DEADLINE
 
@@ -250,5 +251,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "breaches": list(order.breaches.select_related("outcome")) if order else [],
         "termination": getattr(order, "termination", None) if order else None,
         "today": day,
+        **_called_today(order, day, sections),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _called_today(order: Order | None, day: dt.date, sections: frozenset[str]) -> dict[str, bool]:
+    """Whether the week's test draw calls the person today, for those who see the tests."""
+    if order is None or order.terminated_on is not None or "tests" not in sections:
+        return {"called_today": False, "tested_today": False}
+    called = is_called_on(order.pk, day)
+    tested = called and DrugTest.objects.filter(order=order, on=day).exists()
+    return {"called_today": called, "tested_today": tested}

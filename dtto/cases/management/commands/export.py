@@ -1,19 +1,28 @@
-"""Export case records as a dtto-case/1 case file (docs/case-format.md).
+"""Export case records as a dtto-case/1 case file (docs/case-format.md), or as NDTMS-style CSV.
 
 Writes every case, or those of one area or with the given references, in reference order.
 Exporting what was imported gives the same bytes again.
+
+dtto export --ndtms [--provider CODE] [--as-of YYYY-MM-DD] --out FILE
+    Instead, the treatment-data CSV in the style of the National Drug Treatment Monitoring
+    System: one row per person per Order's treatment episode, with the criminal justice
+    referral source, start, end and discharge reason (docs/ndtms-export.md). --provider
+    keeps the Orders of one treatment provider, as that provider would submit them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 
-from dtto.accounts.models import Area
+from dtto.accounts.models import Area, TreatmentProvider
 from dtto.cases.export import write_case_file
-from dtto.cases.models import Case
+from dtto.cases.models import Case, Order
+from dtto.cases.ndtms import write_ndtms_csv
 from dtto.lib.commands import DocstringCommand
 from dtto.lib.files import open_private
 
@@ -29,10 +38,21 @@ class Command(DocstringCommand):
             "--reference", action="append", default=[], help="only this case (repeatable)"
         )
         parser.add_argument("--out", help="file to write (default: standard output)")
+        parser.add_argument(
+            "--ndtms", action="store_true", help="write NDTMS-style treatment episodes as CSV"
+        )
+        parser.add_argument(
+            "--provider", help="with --ndtms: only Orders of this treatment provider (its code)"
+        )
+        parser.add_argument(
+            "--as-of", metavar="YYYY-MM-DD", help="with --ndtms: as known on this day (today)"
+        )
 
     def handle(
         self, *args: Any, area: str | None, reference: list[str], out: str | None, **options: Any
     ) -> None:
+        if not options["ndtms"] and (options["provider"] or options["as_of"]):
+            raise CommandError("--provider and --as-of go with --ndtms")
         cases = Case.objects.all()
         if area:
             if not Area.objects.filter(code=area).exists():
@@ -45,9 +65,38 @@ class Command(DocstringCommand):
             if missing:
                 raise CommandError(f"--reference: no case {', '.join(sorted(missing))}")
             cases = cases.filter(reference__in=reference)
+        if options["ndtms"]:
+            self._ndtms(cases, out, options["provider"], options["as_of"])
+            return
         if out:
             with open_private(out, "w") as handle:
                 count = write_case_file(cases, handle)
             self.stderr.write(f"{out}: {count} case(s) written")
         else:
             write_case_file(cases, sys.stdout)
+
+    def _ndtms(
+        self, cases: Any, out: str | None, provider: str | None, as_of_text: str | None
+    ) -> None:
+        orders = Order.objects.filter(case__in=cases)
+        if provider:
+            if not TreatmentProvider.objects.filter(code=provider).exists():
+                raise CommandError(f"--provider: unknown treatment provider {provider!r}")
+            orders = orders.filter(treatment_provider__code=provider)
+        as_of = timezone.localdate()
+        if as_of_text is not None:
+            try:
+                if len(as_of_text) != 10:
+                    raise ValueError
+                as_of = dt.date.fromisoformat(as_of_text)
+            except ValueError:
+                raise CommandError(
+                    f"--as-of: not a date (YYYY-MM-DD): {as_of_text[:20]!r}"
+                ) from None
+        if out:
+            with open_private(out, "w") as handle:
+                count = write_ndtms_csv(orders, handle, as_of=as_of)
+            self.stderr.write(f"{out}: {count} treatment episode(s) written")
+        else:
+            self.stdout.ending = ""  # csv ends each row itself
+            write_ndtms_csv(orders, self.stdout, as_of=as_of)  # type: ignore[arg-type]
