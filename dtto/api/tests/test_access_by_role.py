@@ -66,6 +66,10 @@ def _leicestershire(world: World) -> tuple[str, str, None]:
     return "GET", "/api/v1/reports/areas/leicestershire", None
 
 
+def _events(world: World) -> tuple[str, str, None]:
+    return "GET", "/api/v1/events?after=0", None
+
+
 ENDPOINTS: dict[str, Request] = {
     "cases": _cases,
     "case": _case,
@@ -75,6 +79,7 @@ ENDPOINTS: dict[str, Request] = {
     "drug-test": _drug_test,
     "national-report": _national,
     "area-report": _leicestershire,
+    "events": _events,
 }
 
 # (endpoint, client, expected status). The running case is in Leicestershire, its Order
@@ -130,6 +135,11 @@ EXPECTED: list[tuple[str, str, int]] = [
     ("area-report", "laboratory", 403),
     ("area-report", "treatment-provider", 403),
     ("area-report", "events", 403),
+    ("events", "events", 200),
+    ("events", "analytics", 403),
+    ("events", "case-reader", 403),
+    ("events", "laboratory", 403),
+    ("events", "treatment-provider", 403),
 ]
 
 

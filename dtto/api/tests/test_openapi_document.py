@@ -22,6 +22,7 @@ OPERATIONS = {
     ("post", "/api/v1/drug-tests"),
     ("get", "/api/v1/reports/national"),
     ("get", "/api/v1/reports/areas/{area}"),
+    ("get", "/api/v1/events"),
 }
 
 
