@@ -17,6 +17,27 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_as_migrated(request: pytest.FixtureRequest) -> None:
+    """Give a transactional test the reference data its migrations wrote.
+
+    Django empties every table after a transactional test, the areas and code lists that
+    migrations `accounts/0002` and `cases/0002` wrote included; the next transactional test
+    would find no areas. The same loaders the migrations run put them back (they update or
+    create, so a database that still has them is unchanged).
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from dtto.accounts.reference import load_areas
+    from dtto.cases.codelists import load_code_lists
+
+    load_areas(apps)
+    load_code_lists(apps)
+
+
+@pytest.fixture(autouse=True)
 def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Empty the audit trail, the event feed and the test draws after a transactional test.
 

@@ -13,7 +13,7 @@ National Standard engine understands (for example every AA* code means
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class CodeSeed(NamedTuple):
@@ -210,3 +210,20 @@ DEFAULT_ATTENDANCE_CODE = {
     "acceptable_absence": "AAOT",
     "cancelled_by_service": "RSSR",
 }
+
+
+def load_code_lists(apps: Any) -> None:
+    """Write every code list's codes, in order, into the Code table (migration 0002 and tests)."""
+    code_model = apps.get_model("cases", "Code")
+    for list_name, seeds in CODE_LISTS.items():
+        for position, seed in enumerate(seeds):
+            code_model.objects.update_or_create(
+                list_name=list_name,
+                code=seed.code,
+                defaults={
+                    "label": seed.label,
+                    "meaning": seed.meaning,
+                    "group": seed.group,
+                    "sort_order": position,
+                },
+            )

@@ -6,21 +6,9 @@ from django.db import migrations
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    from dtto.cases.codelists import CODE_LISTS
+    from dtto.cases.codelists import load_code_lists
 
-    code_model = apps.get_model("cases", "Code")
-    for list_name, seeds in CODE_LISTS.items():
-        for position, seed in enumerate(seeds):
-            code_model.objects.update_or_create(
-                list_name=list_name,
-                code=seed.code,
-                defaults={
-                    "label": seed.label,
-                    "meaning": seed.meaning,
-                    "group": seed.group,
-                    "sort_order": position,
-                },
-            )
+    load_code_lists(apps)
 
 
 class Migration(migrations.Migration):

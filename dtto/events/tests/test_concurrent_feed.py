@@ -106,7 +106,11 @@ print(json.dumps({{
 def test_a_reader_polling_during_concurrent_writes_sees_every_event_once_in_order(
     suite_database: dict[str, str],
 ) -> None:
-    run = python_code(_RUN.format(writers=WRITERS, each=EACH, page=PAGE), suite_database)
+    # SQLite's waiting writers are not queued in turn: each retries the lock after a sleep,
+    # so on a loaded machine one can lose it to the others for longer than the default 20
+    # seconds. That limit is a setting (DTTO_SQLITE_TIMEOUT), and not what this test is about.
+    env = {**suite_database, "DTTO_SQLITE_TIMEOUT": "300"}
+    run = python_code(_RUN.format(writers=WRITERS, each=EACH, page=PAGE), env)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.splitlines()[-1])
     assert result["outcomes"] == ["saved"] * WRITERS

@@ -21,6 +21,7 @@ import dtto
 CHECKOUT = Path(dtto.__file__).resolve().parent.parent
 # Long and random-looking enough for Django's own secret-key check.
 PRODUCTION_KEY = "test-only-3mQ8vZ1pK7rX2wN9cT4yB6hJ0dF5gL8sA1eU7iO3qW2zR9xV4nM6bC0"
+PRODUCTION_DRAW_KEY = "test-only-draw-Yt5Lq2Wm8Rz1Kc7Pv4Nx9Bd3Hg6Sf0Ja2Ue5Io8"
 START_SECONDS = 60
 STOP_SECONDS = 15
 
@@ -39,6 +40,7 @@ def production_env(sqlite_path: Path, **overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="dtto.settings",
         DTTO_SQLITE_PATH=str(sqlite_path),
         DTTO_SECRET_KEY=PRODUCTION_KEY,
+        DTTO_TEST_DRAW_KEY=PRODUCTION_DRAW_KEY,
         DTTO_DEBUG="false",
     )
     env.update(overrides)

@@ -29,6 +29,14 @@ def test_deploy_check_fails_on_the_demo_key_naming_the_variable(tmp_path: Path) 
     assert "(dtto.E001) DTTO_SECRET_KEY is not set" in checked.stderr
 
 
+def test_deploy_check_fails_on_the_demo_draw_key_naming_the_variable(tmp_path: Path) -> None:
+    env = production_env(tmp_path / "dtto.sqlite3", **PRODUCTION)
+    del env["DTTO_TEST_DRAW_KEY"]
+    checked = dtto_command("check", "--deploy", env=env)
+    assert checked.returncode == 1
+    assert "(dtto.E101) DTTO_TEST_DRAW_KEY is not set" in checked.stderr
+
+
 def test_deploy_check_warns_without_hsts_or_ssl_redirect(tmp_path: Path) -> None:
     env = production_env(
         tmp_path / "dtto.sqlite3",

@@ -91,9 +91,9 @@ def _python(env: dict[str, str], *argv: str) -> str:
     return done.stdout.strip()
 
 
-# Serialized rollback: the reference data (areas, codes) is put back if an earlier
-# transactional test's flush emptied it; the runs need it on PostgreSQL.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The reference data (areas, codes) the runs need is put back by dtto/conftest.py if an
+# earlier transactional test's flush emptied it.
+@pytest.mark.django_db(transaction=True)
 def test_overlapping_draw_runs_draw_the_week_once(
     shared_database: dict[str, str], tmp_path: Path
 ) -> None:

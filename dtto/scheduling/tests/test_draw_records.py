@@ -262,7 +262,7 @@ def test_a_week_whose_days_have_all_gone_is_not_drawn():
     assert not TestDraw.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_committed_draws_are_refused_change_and_the_test_database_still_empties():
     # Committed for real, as in production; the flush after this test must still empty the
     # table (dtto/conftest.py drops and reinstalls the triggers around it).
