@@ -43,7 +43,8 @@ def client_of(request: HttpRequest, *roles: ClientRole) -> ApiClient:
     assert isinstance(client, ApiClient)
     if client.role not in roles:
         allowed = ", ".join(str(r) for r in roles)
-        raise forbidden(f"A {client.role} client may not do this; it is for: {allowed}.")
+        article = "An" if client.role[0] in "aeiou" else "A"
+        raise forbidden(f"{article} {client.role} client may not do this; it is for: {allowed}.")
     return client
 
 

@@ -57,3 +57,14 @@ def test_a_negative_cursor_is_refused_naming_after(world: World, client: Client)
     assert answer.status_code == 422
     assert answer["Content-Type"].startswith("application/problem+json")
     assert [error["field"] for error in answer.json()["errors"]] == ["after"]
+
+
+def test_an_events_client_asking_for_a_case_is_told_which_roles_may(
+    world: World, client: Client
+) -> None:
+    answer = call(client, "GET", f"/api/v1/cases/{world.reference}", world.tokens["events"])
+    assert answer.status_code == 403
+    # Written out from the access table: cases are read by case readers and providers.
+    assert answer.json()["detail"] == (
+        "An events client may not do this; it is for: case-reader, treatment-provider."
+    )
