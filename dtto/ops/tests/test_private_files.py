@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -55,3 +56,16 @@ def test_a_world_readable_file_written_over_becomes_0600(tmp_path: Path) -> None
         handle.write("new")
     assert _mode(out) == 0o600
     assert out.read_text() == "new"
+
+
+def test_a_symbolic_link_in_place_of_the_file_is_refused_and_its_target_untouched(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "someone-elses.txt"
+    target.write_text("theirs")
+    link = tmp_path / "export.json"
+    link.symlink_to(target)
+    with pytest.raises(OSError) as refused:
+        open_private(link, "w")
+    assert refused.value.errno == errno.ELOOP
+    assert target.read_text() == "theirs"

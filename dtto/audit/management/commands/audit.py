@@ -17,7 +17,6 @@ dtto audit export --out FILE [--from YYYY-MM-DD] [--to YYYY-MM-DD]
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from dtto.audit.chain import canonical_content, canonical_json, verify_trail
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor, record_event
 from dtto.lib.commands import DocstringCommand
+from dtto.lib.files import open_private
 
 EXPORT_BATCH = 2000
 HEX = "0123456789abcdef"
@@ -53,12 +53,9 @@ def _noted(value: str) -> tuple[int, str]:
 def _private_file(path: Path) -> Any:
     """The file opened for writing, created (or cut back to empty) readable by its owner only."""
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        return open_private(path, "w")
     except OSError as error:
         raise CommandError(f"--out: cannot write {path}: {error.strerror}") from None
-    # An existing file keeps its old mode through O_CREAT: narrow it before writing.
-    os.fchmod(descriptor, 0o600)
-    return os.fdopen(descriptor, "w", encoding="ascii")
 
 
 class Command(DocstringCommand):
