@@ -6,7 +6,7 @@ order of the NDTMS core data set CSV as far as dtto's record can fill them; what
 supply is left blank and said so (docs/ndtms-export.md, which a test keeps in step with
 :data:`COLUMNS`). Everything the export maps is here, as data: the column list, the code
 mappings (sex, ethnic category, drug, referral source) and the rule from a termination to a
-discharge reason. ``dtto export --ndtms`` writes it; the API can serve the same rows.
+discharge reason. ``dtto export --ndtms`` writes it; ``GET /api/v1/exports/ndtms`` serves it.
 """
 
 from __future__ import annotations

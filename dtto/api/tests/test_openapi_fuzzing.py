@@ -46,6 +46,7 @@ CLIENT_FOR = {
     "/api/v1/drug-tests": "laboratory",
     "/api/v1/reports/national": "analytics",
     "/api/v1/reports/areas/{area}": "analytics",
+    "/api/v1/exports/ndtms": "treatment-provider",
 }
 # Eight operations, two requests an example: about 20 s on an idle machine, a minute on
 # a busy one.
