@@ -25,7 +25,7 @@ from dtto.api.clients import client_actor
 from dtto.api.models import ClientRole
 from dtto.audit.services import record_event
 from dtto.cases.models import Order
-from dtto.cases.ndtms import write_ndtms_csv
+from dtto.cases.ndtms import known_on, write_ndtms_csv
 
 router = Router(tags=["exports"])
 
@@ -61,9 +61,7 @@ def ndtms_export(request: HttpRequest, filters: Query[schemas.ExportQuery]) -> H
         detail={
             "as_of": as_of.isoformat(),
             "episodes": count,
-            "references": list(
-                orders.order_by("case__reference").values_list("case__reference", flat=True)
-            ),
+            "references": list(known_on(orders, as_of).values_list("case__reference", flat=True)),
         },
     )
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type=CSV_CONTENT_TYPE)

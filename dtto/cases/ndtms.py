@@ -221,9 +221,14 @@ _ATTENDED_TREATMENT = Q(
 )
 
 
+def known_on(orders: QuerySet[Order], as_of: dt.date) -> QuerySet[Order]:
+    """The Orders that have a row as known on ``as_of``: those made by then, by reference."""
+    return orders.filter(made_on__lte=as_of).order_by("case__reference")
+
+
 def episodes(orders: QuerySet[Order], as_of: dt.date, chunk_size: int = 500) -> Iterator[Episode]:
     """The export's rows for these Orders, in case reference order, as known on ``as_of``."""
-    ids = list(orders.order_by("case__reference").values_list("pk", flat=True))
+    ids = list(known_on(orders, as_of).values_list("pk", flat=True))
     for start in range(0, len(ids), chunk_size):
         yield from _chunk(ids[start : start + chunk_size], as_of)
 
