@@ -41,8 +41,8 @@ def _reference_data_as_migrated(request: pytest.FixtureRequest) -> None:
 def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
     """Empty the audit trail, the event feed and the test draws after a transactional test.
 
-    The database refuses to delete audit events or truncate a trail that has any
-    (dtto/audit/append_only.py); Django's flush deletes (SQLite) or truncates (PostgreSQL)
+    The database refuses to delete their rows or truncate a table that has any
+    (dtto/lib/append_only.py); Django's flush deletes (SQLite) or truncates (PostgreSQL)
     every table. So, exactly as an owner of the database could and no application code
     does, drop the triggers, empty the tables and put the triggers back: the flush
     then finds the trail empty, and the next test finds the triggers in place.
@@ -55,19 +55,14 @@ def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterato
     yield
     from django.db import connection, transaction
 
-    from dtto.audit import append_only
-    from dtto.events import append_only as events_append_only
-    from dtto.scheduling import append_only as draws_append_only
+    from dtto.audit.append_only import TRAIL
+    from dtto.events.append_only import FEED
+    from dtto.scheduling.append_only import RECORDED_DRAWS
 
-    # The domain event feed (dtto/events/append_only.py) refuses deletion the same way.
     with transaction.atomic():
-        for trail in (append_only, events_append_only):
-            trail.remove(connection)
+        for kept in (TRAIL, FEED, RECORDED_DRAWS):
+            kept.remove(connection)
             with connection.cursor() as cursor:
-                for table in (trail.EVENTS, trail.HEAD):
+                for table in kept.tables:
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-            trail.install(connection)
-        draws_append_only.remove(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(draws_append_only.DRAWS)}")
-        draws_append_only.install(connection)
+            kept.install(connection)

@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
-from dtto.api import cases, events, recording, reports
+from dtto.api import cases, events, exports, recording, reports
 from dtto.api.access import ClientToken
 from dtto.api.problems import HANDLERS, PROBLEM_CONTENT_TYPE
 from dtto.api.throttling import PerClientThrottle
@@ -54,3 +54,4 @@ api.add_router("", cases.router)
 api.add_router("", recording.router)
 api.add_router("", reports.router)
 api.add_router("", events.router)
+api.add_router("", exports.router)

@@ -12,21 +12,30 @@ the other: the second finds the first's answer (docs/decisions/0007-*.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Schema
 
 from dtto.api.models import ApiClient, IdempotentAnswer
 from dtto.api.problems import KEY_REUSED, ApiProblem, FieldProblem
+from dtto.audit.services import Actor, record_event
+from dtto.standards.errors import RecordInvalid
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 Work = Callable[[], tuple[int, Schema]]
+
+# A client retries a post within minutes or, after an outage, days: an answer younger than
+# this is never pruned, so that a late retry still finds it and records nothing twice.
+MIN_KEEP_DAYS = 30
 
 
 def _request_hash(request: HttpRequest) -> str:
@@ -76,3 +85,45 @@ def _reused(key: str) -> ApiProblem:
         type=KEY_REUSED,
         errors=[FieldProblem(field=HEADER, location="header", message=message)],
     )
+
+
+@dataclass(frozen=True)
+class Pruned:
+    created_before: dt.datetime
+    count: int
+    applied: bool
+
+
+def prune_answers(
+    *, by: Actor, older_than_days: int, now: dt.datetime | None = None, dry_run: bool = False
+) -> Pruned:
+    """Forget the answers kept more than ``older_than_days`` days; their keys become new.
+
+    A post sent again with a forgotten key is recorded again, so the period is at least
+    :data:`MIN_KEEP_DAYS`. A laboratory's result sent again is still recognised by its
+    sample id (``LaboratorySample`` is never pruned). One audit event a pruning.
+    """
+    if older_than_days < MIN_KEEP_DAYS:
+        raise RecordInvalid.one(
+            "older_than_days",
+            f"must be at least {MIN_KEEP_DAYS} days, so that a late retry still finds its"
+            f" answer; got {older_than_days}",
+        )
+    created_before = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    with transaction.atomic():
+        old = IdempotentAnswer.objects.filter(created_at__lt=created_before)
+        count = old.count()
+        if not dry_run:
+            old.delete()
+            record_event(
+                by,
+                "api.idempotency.pruned",
+                target_type="idempotentanswer",
+                target_id="",
+                detail={
+                    "older_than_days": older_than_days,
+                    "created_before": created_before.isoformat(),
+                    "count": count,
+                },
+            )
+    return Pruned(created_before, count, applied=not dry_run)

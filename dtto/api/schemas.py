@@ -156,3 +156,9 @@ class CaseQuery(Schema):
     running_on: dt.date | None = Field(None, ge=EARLIEST, le=LATEST)
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class ExportQuery(Schema):
+    as_of: dt.date | None = Field(
+        None, ge=EARLIEST, le=LATEST, description="The record as known on this day (today)."
+    )

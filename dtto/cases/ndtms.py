@@ -6,7 +6,7 @@ order of the NDTMS core data set CSV as far as dtto's record can fill them; what
 supply is left blank and said so (docs/ndtms-export.md, which a test keeps in step with
 :data:`COLUMNS`). Everything the export maps is here, as data: the column list, the code
 mappings (sex, ethnic category, drug, referral source) and the rule from a termination to a
-discharge reason. ``dtto export --ndtms`` writes it; the API can serve the same rows.
+discharge reason. ``dtto export --ndtms`` writes it; ``GET /api/v1/exports/ndtms`` serves it.
 """
 
 from __future__ import annotations
@@ -221,9 +221,14 @@ _ATTENDED_TREATMENT = Q(
 )
 
 
+def known_on(orders: QuerySet[Order], as_of: dt.date) -> QuerySet[Order]:
+    """The Orders that have a row as known on ``as_of``: those made by then, by reference."""
+    return orders.filter(made_on__lte=as_of).order_by("case__reference")
+
+
 def episodes(orders: QuerySet[Order], as_of: dt.date, chunk_size: int = 500) -> Iterator[Episode]:
     """The export's rows for these Orders, in case reference order, as known on ``as_of``."""
-    ids = list(orders.order_by("case__reference").values_list("pk", flat=True))
+    ids = list(known_on(orders, as_of).values_list("pk", flat=True))
     for start in range(0, len(ids), chunk_size):
         yield from _chunk(ids[start : start + chunk_size], as_of)
 

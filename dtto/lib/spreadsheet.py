@@ -4,7 +4,9 @@ A cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is 
 Excel, LibreOffice and Google Sheets as a formula (or the start of one), so a name or a
 free-text field typed as ``=HYPERLINK(...)`` could act when a CSV export is opened. Such a
 cell gets a leading apostrophe, the convention those programs read as "this is text"
-(OWASP, "CSV Injection"). Numbers and dates written by dtto itself never begin with these.
+(OWASP, "CSV Injection"). Numbers and dates written by dtto itself never begin with these,
+except a negative number: a number (an ``int`` or ``float``) is written as itself, since a
+spreadsheet reads ``-1`` as the number it is, not as a formula.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(value: object) -> str:
     """The text of a CSV cell, with a leading apostrophe if it would start a formula."""
-    text = "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

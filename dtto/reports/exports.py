@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from dtto.lib.spreadsheet import neutralise
 from dtto.reports.results import PublishedReport, PublishedSummary
 from dtto.reports.sections import Section
 
@@ -63,28 +64,17 @@ def to_csv(data: PublishedReport | PublishedSummary) -> str:
 
 # --- One tidy table a section, for the pages' downloads --------------------------------------
 
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): a
-# name typed into the reference data must open as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # so a spreadsheet opens the file as UTF-8 ("Ynys Môn", "£")
 # Columns every section's table starts with: which unit and period a row is about.
 SCOPE_COLUMNS = ["scope", "scope_code", "scope_name", "period_from", "period_to", "as_of"]
 
 
-def neutralise_cell(value: object) -> str:
-    """A cell as text a spreadsheet will not run: a leading formula character is quoted.
-
-    Numbers are written as themselves (a negative number is a number, not a formula).
-    TODO(lead): fold into the shared ``dtto.lib`` helper another helper is adding.
-    """
-    if value is None:
-        return ""
+def _cell(value: object) -> str:
+    """A yes/no for a boolean; anything else as a spreadsheet will show it and not run it
+    (``dtto.lib.spreadsheet``: a name typed as a formula in the reference data opens as text)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise(value)
 
 
 def section_csv(data: PublishedReport, section: Section) -> str:
@@ -111,7 +101,7 @@ def section_csv(data: PublishedReport, section: Section) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(SCOPE_COLUMNS + columns)
     for row in rows:
-        writer.writerow([neutralise_cell(c) for c in prefix + row])
+        writer.writerow([_cell(c) for c in prefix + row])
     return BOM + out.getvalue()
 
 

@@ -3,8 +3,8 @@
 A case outside the client's area (or its provider's Orders) is 404, as an unknown one is,
 so that a reference is never confirmed to a client that may not read it. Expectations are
 from the roles in docs/api.md: laboratories post results, treatment providers record
-appointments and attendance and read their own cases, case readers read their area,
-analytics reads reports and evaluations, events reads only the event feed.
+appointments and attendance, read their own cases and take their NDTMS export, case readers
+read their area, analytics reads reports and evaluations, events reads only the event feed.
 """
 
 from __future__ import annotations
@@ -70,6 +70,10 @@ def _events(world: World) -> tuple[str, str, None]:
     return "GET", "/api/v1/events?after=0", None
 
 
+def _ndtms(world: World) -> tuple[str, str, None]:
+    return "GET", "/api/v1/exports/ndtms", None
+
+
 ENDPOINTS: dict[str, Request] = {
     "cases": _cases,
     "case": _case,
@@ -80,6 +84,7 @@ ENDPOINTS: dict[str, Request] = {
     "national-report": _national,
     "area-report": _leicestershire,
     "events": _events,
+    "ndtms-export": _ndtms,
 }
 
 # (endpoint, client, expected status). The running case is in Leicestershire, its Order
@@ -140,6 +145,14 @@ EXPECTED: list[tuple[str, str, int]] = [
     ("events", "case-reader", 403),
     ("events", "laboratory", 403),
     ("events", "treatment-provider", 403),
+    # Personal details, for the provider to submit: its own Orders only (another provider's
+    # client gets its own, here none: see test_ndtms_export.py).
+    ("ndtms-export", "treatment-provider", 200),
+    ("ndtms-export", "kent-treatment-provider", 200),
+    ("ndtms-export", "case-reader", 403),
+    ("ndtms-export", "laboratory", 403),
+    ("ndtms-export", "analytics", 403),
+    ("ndtms-export", "events", 403),
 ]
 
 

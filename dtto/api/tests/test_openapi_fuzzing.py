@@ -47,8 +47,9 @@ CLIENT_FOR = {
     "/api/v1/reports/national": "analytics",
     "/api/v1/reports/areas/{area}": "analytics",
     "/api/v1/events": "events",
+    "/api/v1/exports/ndtms": "treatment-provider",
 }
-# Nine operations, two requests an example: about 20 s on an idle machine, a minute on
+# Ten operations, two requests an example: about 20 s on an idle machine, a minute on
 # a busy one.
 EXAMPLES = 8
 

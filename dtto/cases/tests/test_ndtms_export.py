@@ -181,6 +181,12 @@ def test_an_export_as_of_a_day_before_the_termination_shows_the_order_running(th
     assert (row["DISD"], row["DISRSN"]) == ("", "")
 
 
+def test_an_order_made_after_the_export_day_has_no_row(three_orders):
+    # All three Orders were made on 3 February 2003.
+    assert [e.episodeid for e in episodes(Order.objects.all(), dt.date(2003, 2, 2))] == []
+    assert len(list(episodes(Order.objects.all(), dt.date(2003, 2, 3)))) == 3
+
+
 def test_only_the_named_providers_orders_are_written(three_orders):
     assert len(_rows("--provider", "leicestershire-treatment")) == 3
     assert _rows("--provider", "dorset-treatment") == []

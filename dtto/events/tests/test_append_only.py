@@ -101,7 +101,7 @@ def test_emptying_the_feed_with_djangos_flush_sql_is_refused() -> None:
 def test_verify_names_a_missing_trigger() -> None:
     _event()
     # As only a database owner could: drop one trigger.
-    name = sorted(append_only.TRIGGERS[connection.vendor][EVENTS])[0]
+    name = sorted(append_only.FEED.trigger_names(connection.vendor)[EVENTS])[0]
     drop = f"DROP TRIGGER {name}" + (f" ON {EVENTS}" if connection.vendor == "postgresql" else "")
     _sql(drop)
     with pytest.raises(CommandError, match=f"trigger missing: {name}"):

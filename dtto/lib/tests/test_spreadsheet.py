@@ -29,3 +29,8 @@ def test_an_ordinary_cell_is_written_as_it_is(cell):
 
 def test_none_and_numbers_become_text_and_a_row_is_neutralised_cell_by_cell():
     assert neutralise_row([None, 2, "=2"]) == ["", "2", "'=2"]
+
+
+def test_a_number_is_written_as_itself_even_when_negative():
+    # A spreadsheet reads -1 as the number minus one, not as a formula; text "-1" is quoted.
+    assert neutralise_row([-1, 0.25, 0, "-1"]) == ["-1", "0.25", "0", "'-1"]

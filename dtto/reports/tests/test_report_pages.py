@@ -18,7 +18,6 @@ from django.test import Client
 
 from dtto.accounts.models import Area, AreaBudget, AreaTarget, Court, Role, Team, User
 from dtto.reports.charts import wrap_label
-from dtto.reports.exports import neutralise_cell
 from dtto.reports.tests.factories import case, ended, load
 
 WEYMOUTH = "test-weymouth"
@@ -422,17 +421,6 @@ def test_a_name_that_looks_like_a_formula_is_neutralised_in_the_csv():
     )
     row = next(csv.DictReader(io.StringIO(text[1:])))
     assert row["scope_name"] == '\'=HYPERLINK("http://x","Dorset")'
-
-
-def test_neutralise_cell_quotes_every_formula_start_and_leaves_numbers():
-    assert [neutralise_cell(v) for v in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1")] == [
-        "'=1+1",
-        "'+1",
-        "'-1",
-        "'@SUM(A1)",
-        "'\t=1",
-    ]
-    assert [neutralise_cell(v) for v in (-1, 0.25, None, "Dorset")] == ["-1", "0.25", "", "Dorset"]
 
 
 @pytest.mark.django_db

@@ -7,6 +7,8 @@ Examples:
   dtto api-client list
   dtto api-client rotate dorset-lab     (prints a new token; the old one stops working)
   dtto api-client revoke dorset-lab
+  dtto api-client prune-answers --older-than 365 [--dry-run]
+                                (forget idempotent answers kept over a year; docs/api.md)
 
 Roles: laboratory (posts drug test results for its area), treatment-provider (records
 appointments on the Orders its provider treats), case-reader (reads its area's cases),
@@ -21,7 +23,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from dtto.api import clients
+from dtto.api import clients, idempotency
 from dtto.api.models import ApiClient, ClientRole
 from dtto.audit.services import Actor
 from dtto.lib.commands import DocstringCommand
@@ -48,10 +50,21 @@ class Command(DocstringCommand):
         ):
             sub = actions.add_parser(name, help=text)
             sub.add_argument("name", help="the client's name")
+        prune = actions.add_parser(
+            "prune-answers", help="forget the answers to idempotent posts kept over DAYS days"
+        )
+        prune.add_argument(
+            "--older-than",
+            metavar="DAYS",
+            required=True,
+            type=int,
+            help=f"a whole number of days, at least {idempotency.MIN_KEEP_DAYS}",
+        )
+        prune.add_argument("--dry-run", action="store_true", help="count, change nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            getattr(self, f"_{options['action']}")(options)
+            getattr(self, f"_{options['action'].replace('-', '_')}")(options)
         except RecordInvalid as error:
             raise CommandError(str(error)) from None
 
@@ -71,6 +84,22 @@ class Command(DocstringCommand):
     def _revoke(self, options: dict[str, Any]) -> None:
         client = clients.revoke_client(self._client(options["name"]), by=ACTOR)
         self.stdout.write(f"Revoked {client.name}: its token no longer works.")
+
+    def _prune_answers(self, options: dict[str, Any]) -> None:
+        try:
+            pruned = idempotency.prune_answers(
+                by=ACTOR, older_than_days=options["older_than"], dry_run=options["dry_run"]
+            )
+        except RecordInvalid as error:
+            raise CommandError(f"--older-than: {error.errors[0].message}") from None
+        day = f"{pruned.created_before:%-d %B %Y %H:%M} UTC"
+        if pruned.applied:
+            self.stdout.write(f"Forgot {pruned.count} answer(s) kept since before {day}.")
+        else:
+            self.stdout.write(
+                f"{pruned.count} answer(s) kept since before {day} would be forgotten"
+                " (dry run: nothing changed)."
+            )
 
     def _list(self, options: dict[str, Any]) -> None:
         rows = [("name", "role", "area", "provider", "token", "state")]
