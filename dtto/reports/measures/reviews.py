@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower, Trim
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import FirstValue, Lower, RowNumber, Trim
 
 from dtto.cases.models import CourtReview
 from dtto.reports import results
@@ -27,21 +27,29 @@ COMPARED_WITH = "first_review"
 
 def reviews(scope: Scope, period: Period, *, as_of: dt.date | None = None) -> results.Reviews[int]:
     """Reviews held in the period (by ``as_of``) on Orders in scope, and the share of those
-    after each Order's first review held by the same bench as its first."""
+    after each Order's first review held by the same bench as its first.
+
+    One pass over the reviews held by ``as_of``, numbered within each Order by day with the
+    first review's bench beside each (window functions, on SQLite and PostgreSQL alike); the
+    period is a condition of the counts, not of the pass, so a review in the period is still
+    compared with a first review before it.
+    """
     as_of = _today(as_of)
-    held = CourtReview.objects.filter(**period.filter("on")).filter(on__lte=as_of)
+    held = CourtReview.objects.filter(on__lte=as_of)
     if scope.kind != "national":
         held = held.filter(order_id__in=scope.summaries().values("order_id"))
-    first = CourtReview.objects.filter(order_id=OuterRef("order_id")).order_by("on", "id")
-    counted = held.annotate(
-        first_id=Subquery(first.values("pk")[:1]),
-        first_bench=Lower(Trim(Subquery(first.values("sat")[:1]))),
+    by_order = [F("order_id")]
+    by_day = [F("on").asc(), F("id").asc()]
+    numbered = held.annotate(
         bench=Lower(Trim("sat")),
+        first_bench=Window(FirstValue(Lower(Trim("sat"))), partition_by=by_order, order_by=by_day),
+        number=Window(RowNumber(), partition_by=by_order, order_by=by_day),
     )
-    later = ~Q(pk=F("first_id"))
+    in_period = Q(**period.filter("on"))
+    later = in_period & Q(number__gt=1)
     unrecorded = Q(bench="") | Q(first_bench="")
-    totals = counted.aggregate(
-        reviews=Count("pk"),
+    totals = numbered.aggregate(
+        reviews=Count("pk", filter=in_period),
         later=Count("pk", filter=later),
         not_recorded=Count("pk", filter=later & unrecorded),
         same=Count("pk", filter=later & ~unrecorded & Q(bench=F("first_bench"))),
