@@ -15,7 +15,11 @@ from dtto.cases.models import Code, Intensity
 
 # A report's dimension of people, and the code list its groups come from (age bands and
 # ethnic groups are already words: "26+", "White").
-_DIMENSION_LISTS = {"sex": "sex"}
+_DIMENSION_LISTS = {"sex": "sex", "main_drug": "drug", "accommodation": "accommodation"}
+# Mental health need is a yes / no / unknown on the person's record, with no code list; nor
+# is "nothing recorded" a code. Their words are here, the one place a report needs them.
+_YES_NO = {"yes": "Mental health need recorded", "no": "No mental health need recorded"}
+NOT_RECORDED_WORDS = "Not recorded"
 
 
 @dataclass
@@ -39,6 +43,10 @@ class Labels:
 
     def group(self, dimension: str, code: str) -> str:
         """A group of people in a reach table (a sex code, an age band, an ethnic group)."""
+        if code == "not_recorded":
+            return NOT_RECORDED_WORDS
+        if dimension == "mental_health_need":
+            return _YES_NO.get(code, code)
         list_name = _DIMENSION_LISTS.get(dimension)
         return code if list_name is None else self.code(list_name, code)
 

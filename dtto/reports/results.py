@@ -197,10 +197,41 @@ class RetentionGroup(TypedDict, Generic[C]):
     suppressed: NotRequired[bool]
 
 
+class Incidence(TypedDict):
+    """A cumulative incidence by a day, with its 95% interval (None where withheld, beyond
+    the longest follow-up, or, for the interval, at an incidence of 0 or 1)."""
+
+    incidence: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+IncidenceAt = TypedDict(
+    "IncidenceAt", {"3_months": Incidence, "6_months": Incidence, "12_months": Incidence}
+)
+
+
+class Revocation(TypedDict, Generic[C]):
+    """Cumulative incidence of revocation, every other ending competing (Aalen-Johansen)."""
+
+    n: C
+    revoked: C
+    completed: C  # completed or ended early for good progress (in breach or not)
+    ended_otherwise: C  # ill health, death, other
+    running: C
+    revoked_by: IncidenceAt
+    completed_by: IncidenceAt
+    curve: list[tuple[float, float]]
+    completion_curve: list[tuple[float, float]]
+    suppressed: NotRequired[bool]
+
+
 class Retention(TypedDict, Generic[C]):
     as_of: str
     by: str | None
     groups: dict[str, RetentionGroup[C]]
+    # In the report's ``retention`` only (not ``retention_by_intensity``).
+    revocation: NotRequired[Revocation[C]]
 
 
 # --- 7. Drug use ------------------------------------------------------------------------------
@@ -218,8 +249,16 @@ class DrugUseMonth(TypedDict, Generic[C]):
     cocaine: DrugMonth[C]
 
 
+class ClearMajorityMonth(TypedDict, Generic[C]):
+    """People tested for opiates in a month of their Order; clear: more than half negative."""
+
+    month: int
+    clear_majority: Rate[C]
+
+
 class DrugUse(TypedDict, Generic[C]):
     months: list[DrugUseMonth[C]]
+    clear_majority_by_month: list[ClearMajorityMonth[C]]
 
 
 # --- 8. Who is reached -------------------------------------------------------------------------
@@ -241,6 +280,7 @@ class StageShares(TypedDict):
 
     referred: float | None
     assessed: float | None
+    suitable: float | None
     commenced: float | None
     terminated: float | None
     successful: float | None
@@ -249,6 +289,7 @@ class StageShares(TypedDict):
 class ReachGroup(TypedDict, Generic[C]):
     referred: StageCount[C]
     assessed: StageRate[C]
+    suitable: StageRate[C]
     commenced: StageRate[C]
     terminated: StageCount[C]
     successful: StageRate[C]
@@ -326,6 +367,44 @@ class AreaComparison(TypedDict, Generic[C]):
     correlation_with_completion: dict[str, Correlation]
 
 
+# --- 13. Court reviews: continuity of the bench ---------------------------------------------
+
+
+class SameBench(Rate[C]):
+    """Reviews (after an Order's first) held by the bench that sat at its first review.
+
+    The Order does not record who sentenced (``sentencer_recorded`` is False), so the first
+    review's bench stands in for the sentencer's (docs/reports.md, section 13).
+    """
+
+    reviews: C  # reviews held in the period
+    not_recorded: C  # of those, not compared: no names recorded there or at the first review
+    sentencer_recorded: bool
+    compared_with: str
+
+
+class Reviews(TypedDict, Generic[C]):
+    same_bench: SameBench[C]
+
+
+# --- 14. Continuity of care after the Order ----------------------------------------------------
+
+
+class ContinuityRate(Rate[C]):
+    """Terminations with the step recorded, out of all terminations; ``by_reason`` the same
+    for each termination reason."""
+
+    by_reason: dict[str, Rate[C]]
+
+
+class Continuity(TypedDict, Generic[C]):
+    onward_referred: ContinuityRate[C]
+    custody_handover: ContinuityRate[C]
+    # ``treatment_started_within_21_days`` joins these when the record holds treatment
+    # started after the Order (issue 14, item 1): one more entry in
+    # ``measures.continuity.CONTINUITY_STEPS``.
+
+
 # --- The whole report -------------------------------------------------------------------------
 
 
@@ -345,6 +424,8 @@ class Report(TypedDict, Generic[C]):
     reach: Reach[C]
     costs: Costs[C] | None
     reconviction: Reconviction[C]
+    reviews: Reviews[C]
+    continuity: Continuity[C]
     areas: NotRequired[AreaComparison[C]]
     compliance_sample: NotRequired[Compliance[C]]
 

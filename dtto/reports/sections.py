@@ -18,9 +18,11 @@ from dtto.reports.results import (
     AreaComparison,
     Breaches,
     Compliance,
+    Continuity,
     Costs,
     Count,
     DrugUse,
+    Incidence,
     PublishedReport,
     PublishedSummary,
     Rate,
@@ -29,6 +31,8 @@ from dtto.reports.results import (
     ReferralFunnel,
     RelativeRate,
     Retention,
+    Reviews,
+    Revocation,
     Terminations,
     compliance_rates,
 )
@@ -220,12 +224,21 @@ def report_sections(data: PublishedReport, labels: Labels | None = None) -> list
         )
     out += [
         _retention(data["retention_by_intensity"], words),
+    ]
+    if "revocation" in data["retention"]:
+        out.append(_revocation(data["retention"]["revocation"], data["retention"]["as_of"]))
+    out += [
         _drug_use(data["drug_use"]),
+        _clear_majority(data["drug_use"]),
         *_reach(data["reach"], words),
     ]
     if data["costs"] is not None:
         out.append(_costs(data["costs"], words))
-    out.append(_reconviction(data["reconviction"]))
+    out += [
+        _reconviction(data["reconviction"]),
+        _same_bench(data["reviews"]),
+        _continuity(data["continuity"], words),
+    ]
     if "areas" in data:
         out += _areas(data["areas"], words)
     return out
@@ -563,7 +576,14 @@ def _drug_use(d: DrugUse[Count]) -> Section:
 
 def _reach(r: Reach[Count], words: Labels) -> list[Section]:
     out = []
-    titles = {"age_band": "age", "sex": "sex", "ethnic_group": "ethnic group"}
+    titles = {
+        "age_band": "age",
+        "sex": "sex",
+        "ethnic_group": "ethnic group",
+        "main_drug": "main drug",
+        "accommodation": "accommodation",
+        "mental_health_need": "mental health need",
+    }
     for dimension, groups in r["dimensions"].items():
         s = Section(f"reach-{dimension}", f"Who is reached: {titles[dimension]}")
         _bar_chart(
@@ -577,6 +597,8 @@ def _reach(r: Reach[Count], words: Labels) -> list[Section]:
             "Group",
             "Referred",
             "Assessed",
+            "Found suitable",
+            "Suitable vs reference",
             "Commenced",
             "Commenced vs reference",
             "Successful completion",
@@ -588,6 +610,8 @@ def _reach(r: Reach[Count], words: Labels) -> list[Section]:
                 words.group(dimension, g),
                 count(v["referred"]["count"]),
                 rate_pct(v["assessed"]),
+                rate_pct(v["suitable"]),
+                relative(v["suitable"]["relative_rate"]),
                 rate_pct(v["commenced"]),
                 relative(v["commenced"]["relative_rate"]),
                 rate_pct(v["successful"]),
@@ -601,6 +625,8 @@ def _reach(r: Reach[Count], words: Labels) -> list[Section]:
                 "group": words.group(dimension, g),
                 "referred": v["referred"]["count"],
                 "assessed_rate": v["assessed"]["rate"],
+                "suitable_rate": v["suitable"]["rate"],
+                "suitable_relative_rate": v["suitable"]["relative_rate"]["ratio"],
                 "commenced": v["commenced"]["numerator"],
                 "commenced_rate": v["commenced"]["rate"],
                 "commenced_ci_low": v["commenced"]["ci_low"],
@@ -612,9 +638,149 @@ def _reach(r: Reach[Count], words: Labels) -> list[Section]:
             for g, v in groups.items()
         ]
         reference = words.group(dimension, r["reference_groups"][dimension])
-        s.notes = [f"Reference group: {reference}."]
+        s.notes = [
+            f"Reference group: {reference}. Assessed and commenced are out of those referred, "
+            "found suitable out of those assessed, successful completion out of Orders ended."
+        ]
+        if dimension in ("main_drug", "accommodation", "mental_health_need"):
+            s.notes.append(
+                f"The {titles[dimension]} is as the person's record holds it now: the record "
+                "keeps no history of it."
+            )
         out.append(s)
     return out
+
+
+def _incidence(i: Incidence) -> str:
+    value, low, high = i["incidence"], i["ci_low"], i["ci_high"]
+    if value is None:
+        return DASH
+    if low is None or high is None:
+        return pct(value)
+    return f"{value:.1%} ({low:.1%} to {high:.1%})"
+
+
+def _revocation(r: Revocation[Count], as_of: str) -> Section:
+    s = Section("revocation", "Early revocation, with completion competing (Figure 19)")
+    withheld = bool(r.get("suppressed"))
+    if not withheld:
+        _line_chart(
+            s,
+            {
+                "revoked": [(t / 30.44, v) for t, v in r["curve"]],
+                "completed": [(t / 30.44, v) for t, v in r["completion_curve"]],
+            },
+            "Share of Orders revoked, and completed, by months since the Order was made",
+            x_label="months on the Order",
+            step=True,
+        )
+    s.columns = ["By", "Revoked (95% interval)", "Completed (95% interval)"]
+    for name in ("3_months", "6_months", "12_months"):
+        label = name.replace("_", " ")
+        revoked, completed = r["revoked_by"][name], r["completed_by"][name]
+        s.rows.append(
+            [label]
+            + (2 * [NOT_PUBLISHED] if withheld else [_incidence(revoked), _incidence(completed)])
+        )
+        s.records.append(
+            {
+                "by": label,
+                "revoked": revoked["incidence"],
+                "revoked_ci_low": revoked["ci_low"],
+                "revoked_ci_high": revoked["ci_high"],
+                "completed": completed["incidence"],
+                "completed_ci_low": completed["ci_low"],
+                "completed_ci_high": completed["ci_high"],
+                "withheld": withheld,
+            }
+        )
+    s.notes = [
+        f"Orders made in the period: {count(r['n'])}; revoked {count(r['revoked'])}, "
+        f"completed {count(r['completed'])}, ended otherwise {count(r['ended_otherwise'])}, "
+        f"still running {count(r['running'])} (counted for as long as they had run by "
+        f"{dt.date.fromisoformat(as_of):%-d %B %Y}).",
+        "An Order that has completed can no longer be revoked: completion competes with "
+        "revocation (Aalen-Johansen), so these shares are not one minus a survival curve.",
+    ]
+    return s
+
+
+def _clear_majority(d: DrugUse[Count]) -> Section:
+    s = Section("drug-use-clear-majority", "Clear of opiates most of the month (Figure 16)")
+    months = d["clear_majority_by_month"]
+    _line_chart(
+        s,
+        {"mostly clear": [(m["month"], m["clear_majority"]["rate"]) for m in months]},
+        "Share of people tested whose opiate tests were mostly negative, by month on the Order",
+        x_label="month on the Order",
+    )
+    s.columns = ["Month", "Mostly clear", "People tested", "Share", "95% interval"]
+    s.rows = [[str(m["month"]), *_rate_cells(m["clear_majority"])] for m in months]
+    s.records = [
+        {"month_on_order": m["month"], **_rate_record(m["clear_majority"])} for m in months
+    ]
+    s.notes = [
+        "Mostly clear: more than half of the month's opiate tests negative (one of two is not).",
+        "A month is counted once it has ended; people with no opiate test that month are not.",
+    ]
+    return s
+
+
+def _same_bench(r: Reviews[Count]) -> Section:
+    b = r["same_bench"]
+    s = Section("reviews-bench", "Court reviews by the same bench (3.26)")
+    s.columns = ["Measure", "Value"]
+    s.rows = [
+        ["Reviews held", count(b["reviews"])],
+        ["Reviews with nobody recorded as sitting (not compared)", count(b["not_recorded"])],
+        ["Later reviews by the bench of the first review", count(b["numerator"])],
+        ["Later reviews compared", count(b["denominator"])],
+        ["Share", rate_pct(b)],
+        ["95% interval", ci(b)],
+    ]
+    s.records = [
+        {
+            "reviews": b["reviews"],
+            "not_recorded": b["not_recorded"],
+            **_rate_record(b),
+            "compared_with": b["compared_with"],
+        }
+    ]
+    s.notes = [
+        "The Order does not record who sentenced, so each review after an Order's first is "
+        "compared with the bench at its first review: the same names, as recorded.",
+    ]
+    return s
+
+
+def _continuity(c: Continuity[Count], words: Labels) -> Section:
+    s = Section("continuity", "Continuity of care after the Order (3.30)")
+    steps = (
+        ("onward_referred", "Referred on for treatment", c["onward_referred"]),
+        ("custody_handover", "Handed over to prison drug services", c["custody_handover"]),
+    )
+    onward = c["onward_referred"]["by_reason"]
+    _bar_chart(
+        s,
+        [(words.code("termination_reason", r), onward[r]["rate"]) for r in onward],
+        "Orders ended with an onward referral for treatment, by termination reason",
+        withheld=[bool(v.get("suppressed")) for v in onward.values()],
+        intervals=[_interval(v) for v in onward.values()],
+    )
+    s.columns = ["Step", "Termination reason", "Orders", "Terminations", "Share", "95% interval"]
+    for step, label, measure in steps:
+        rows = [("all", "All terminations", measure)] + [
+            (r, words.code("termination_reason", r), v) for r, v in measure["by_reason"].items()
+        ]
+        for reason, reason_label, rate in rows:
+            s.rows.append([label, reason_label, *_rate_cells(rate)])
+            s.records.append({"step": step, "reason": reason, **_rate_record(rate)})
+    s.notes = [
+        "Out of every Order ended in the period. The record does not say who went to custody, "
+        "so a handover is counted out of every termination of its reason: read it for "
+        "revocations.",
+    ]
+    return s
 
 
 def _costs(c: Costs[Count], words: Labels) -> Section:

@@ -19,10 +19,14 @@ from dtto.reports.results import (
     Breaches,
     Commencements,
     Compliance,
+    Continuity,
+    ContinuityRate,
     Correlation,
     Count,
     DrugMonth,
     DrugUse,
+    Incidence,
+    IncidenceAt,
     OnOrder,
     PublishedReport,
     PublishedSummary,
@@ -35,6 +39,8 @@ from dtto.reports.results import (
     Report,
     Retention,
     RetentionGroup,
+    Reviews,
+    Revocation,
     SentencerSummary,
     StageRate,
     Terminations,
@@ -190,6 +196,85 @@ def kaplan_meier(
         "survival_at": survival_at,
         "curve": curve,
     }
+
+
+def aalen_johansen(
+    counts: Sequence[tuple[int, int, int]], cause: int, at: Sequence[int], z: float = Z95
+) -> dict[str, Any]:
+    """Cumulative incidence of ``cause`` with every other cause competing (Aalen-Johansen).
+
+    ``counts`` are (days, cause, number) groups as counted in the database; cause 0 is
+    censored (still running). At each day with an ending, the incidence of ``cause`` rises by
+    S(day before) x (endings of ``cause`` that day) / (at risk that day), where S is the
+    Kaplan-Meier chance of not having ended by any cause; censored Orders are at risk on their
+    last day. Ties (several endings on one day, of one cause or several) are exact, unlike
+    lifelines' ``AalenJohansenFitter``, which breaks them by random jitter (docs/decisions/
+    0016-measures-from-the-existing-record.md). The variance is the delta-method
+    (Greenwood-type) one of Collett, *Modelling Survival Data in Medical Research* (3rd ed.,
+    p. 411), as lifelines computes it; the 95% interval is on the log(-log) scale so that it
+    stays inside 0..1. Returns the counts, for each day in ``at`` the incidence and interval
+    (None beyond the longest follow-up; no interval at an incidence of 0 or 1), and the
+    curve's steps (the days on which ``cause`` happened).
+    """
+    by_day: dict[int, list[int]] = {}
+    for days, what, n in counts:
+        if n <= 0:
+            continue
+        row = by_day.setdefault(days, [0, 0, 0])  # censored, this cause, any cause
+        if what == 0:
+            row[0] += n
+        else:
+            row[2] += n
+            if what == cause:
+                row[1] += n
+    total = sum(r[0] + r[2] for r in by_day.values())
+    at_risk = total
+    survival = 1.0
+    incidence = 0.0
+    # One step a day with an ending: (day, incidence after it, S before it, at risk, endings,
+    # endings of the cause).
+    steps: list[tuple[int, float, float, int, int, int]] = []
+    for day in sorted(by_day):
+        censored, of_cause, ended = by_day[day]
+        if ended:
+            incidence += survival * of_cause / at_risk
+            steps.append((day, incidence, survival, at_risk, ended, of_cause))
+            survival *= 1 - ended / at_risk
+        at_risk -= ended + censored
+    longest = max(by_day) if by_day else 0
+    points: dict[str, tuple[float, float | None, float | None] | None] = {}
+    for day in at:
+        if not by_day or day > longest:
+            points[str(day)] = None
+            continue
+        upto = [s for s in steps if s[0] <= day]
+        value = upto[-1][1] if upto else 0.0
+        points[str(day)] = (value, *_cif_interval(value, upto, z))
+    return {
+        "n": total,
+        "events": sum(r[1] for r in by_day.values()),
+        "competing": sum(r[2] - r[1] for r in by_day.values()),
+        "at": points,
+        "curve": [(float(s[0]), s[1]) for s in steps if s[5]],
+    }
+
+
+def _cif_interval(
+    value: float, steps: Sequence[tuple[int, float, float, int, int, int]], z: float
+) -> tuple[float | None, float | None]:
+    if value <= 0 or value >= 1:
+        return None, None
+    variance = 0.0
+    for _, f_j, s_before, n, d, d_k in steps:
+        gap = value - f_j
+        # Where everyone left at risk ends (n = d) the gap is 0: that is the last step.
+        if n > d:
+            variance += gap * gap * d / (n * (n - d))
+        variance += s_before * s_before * d_k * (n - d_k) / n**3
+        variance -= 2 * gap * s_before * d_k / (n * n)
+    se = math.sqrt(max(0.0, variance)) / (value * abs(math.log(value)))
+    centre = math.log(-math.log(value))
+    return math.exp(-math.exp(centre + z * se)), math.exp(-math.exp(centre - z * se))
 
 
 def correlation(xs: Sequence[float], ys: Sequence[float]) -> Correlation:
@@ -428,11 +513,45 @@ def _retention_group(g: RetentionGroup[int]) -> RetentionGroup[Count]:
 
 
 def _retention(r: Retention[int]) -> Retention[Count]:
-    return {
+    out: Retention[Count] = {
         "as_of": r["as_of"],
         "by": r["by"],
         "groups": {k: _retention_group(g) for k, g in r["groups"].items()},
     }
+    if "revocation" in r:
+        out["revocation"] = _revocation(r["revocation"])
+    return out
+
+
+def _no_incidence() -> IncidenceAt:
+    def nothing() -> Incidence:
+        return {"incidence": None, "ci_low": None, "ci_high": None}
+
+    return {"3_months": nothing(), "6_months": nothing(), "12_months": nothing()}
+
+
+def _revocation(r: Revocation[int]) -> Revocation[Count]:
+    """Withheld like a retention curve, and also when few Orders were revoked or ended
+    otherwise: each step of either curve is the day on which those few people's Orders ended."""
+    out: Revocation[Count] = {
+        "n": _count(r["n"]),
+        "revoked": _count(r["revoked"]),
+        "completed": _count(r["completed"]),
+        "ended_otherwise": _count(r["ended_otherwise"]),
+        "running": _count(r["running"]),
+        "revoked_by": r["revoked_by"],
+        "completed_by": r["completed_by"],
+        "curve": r["curve"],
+        "completion_curve": r["completion_curve"],
+    }
+    counts = (r["n"], r["revoked"], r["completed"], r["ended_otherwise"])
+    if any(_small(c) for c in counts):
+        out["revoked_by"] = _no_incidence()
+        out["completed_by"] = _no_incidence()
+        out["curve"] = []
+        out["completion_curve"] = []
+        out["suppressed"] = True
+    return out
 
 
 def _drug_month(m: DrugMonth[int]) -> DrugMonth[Count]:
@@ -452,7 +571,11 @@ def _drug_use(d: DrugUse[int]) -> DrugUse[Count]:
                 "cocaine": _drug_month(m["cocaine"]),
             }
             for m in d["months"]
-        ]
+        ],
+        "clear_majority_by_month": [
+            {"month": m["month"], "clear_majority": _rate(m["clear_majority"])}
+            for m in d["clear_majority_by_month"]
+        ],
     }
 
 
@@ -480,6 +603,7 @@ def _reach_group(g: ReachGroup[int], totals: dict[str, int]) -> ReachGroup[Count
     return {
         "referred": {"count": _count(g["referred"]["count"])},
         "assessed": _stage(g["assessed"]),
+        "suitable": _stage(g["suitable"]),
         "commenced": _stage(g["commenced"]),
         "successful": _stage(g["successful"]),
         "terminated": {"count": _count(g["terminated"]["count"])},
@@ -489,6 +613,9 @@ def _reach_group(g: ReachGroup[int], totals: dict[str, int]) -> ReachGroup[Count
             ),
             "assessed": _unless_small(
                 share["assessed"], g["assessed"]["count"], totals["assessed"]
+            ),
+            "suitable": _unless_small(
+                share["suitable"], g["suitable"]["count"], totals["suitable"]
             ),
             "commenced": _unless_small(
                 share["commenced"], g["commenced"]["count"], totals["commenced"]
@@ -507,6 +634,7 @@ def _stage_counts(g: ReachGroup[int]) -> dict[str, int]:
     return {
         "referred": g["referred"]["count"],
         "assessed": g["assessed"]["count"],
+        "suitable": g["suitable"]["count"],
         "commenced": g["commenced"]["count"],
         "terminated": g["terminated"]["count"],
         "successful": g["successful"]["count"],
@@ -546,6 +674,32 @@ def _reconviction(
             "completers": _rate(w["completers"]),
         }
         for name, w in windows.items()
+    }
+
+
+def _reviews(r: Reviews[int]) -> Reviews[Count]:
+    b = r["same_bench"]
+    rate = _rate(b)
+    out: Reviews[Count] = {
+        "same_bench": {
+            **rate,
+            "reviews": _count(b["reviews"]),
+            "not_recorded": _count(b["not_recorded"]),
+            "sentencer_recorded": b["sentencer_recorded"],
+            "compared_with": b["compared_with"],
+        }
+    }
+    return out
+
+
+def _continuity_rate(c: ContinuityRate[int]) -> ContinuityRate[Count]:
+    return {**_rate(c), "by_reason": {k: _rate(v) for k, v in c["by_reason"].items()}}
+
+
+def _continuity(c: Continuity[int]) -> Continuity[Count]:
+    return {
+        "onward_referred": _continuity_rate(c["onward_referred"]),
+        "custody_handover": _continuity_rate(c["custody_handover"]),
     }
 
 
@@ -605,6 +759,8 @@ def _report(d: Report[int]) -> Report[Count]:
             "as_of": d["reconviction"]["as_of"],
             "windows": _reconviction(d["reconviction"]["windows"]),
         },
+        "reviews": _reviews(d["reviews"]),
+        "continuity": _continuity(d["continuity"]),
     }
     if "areas" in d:
         out["areas"] = _area_comparison(d["areas"])

@@ -114,7 +114,9 @@ class Simulation:
         self.white = _Chooser(p.people.white_codes)
         self.minority = _Chooser(p.people.minority_codes)
         self.main_drug = _Chooser(p.people.main_drug)
+        self.not_sentenced_main_drug = _Chooser(p.people.not_sentenced_main_drug)
         self.accommodation = _Chooser(p.people.accommodation)
+        self.unsuitable_accommodation = _Chooser(p.people.unsuitable_accommodation)
         self.sources = _Chooser(p.funnel.referral_sources)
         self.not_assessed = _Chooser(p.funnel.not_assessed_reasons)
         self.unsuitable = _Chooser(p.funnel.unsuitable_reasons)
@@ -194,7 +196,7 @@ class Simulation:
         rng, p, cal = self.rng, self.p, self.cal
         area = self.areas[h.area]
         sentenced = h.stage == "sentenced"
-        person = self._person(area, h.day, sentenced)
+        person = self._person(area, h.day, sentenced, unsuitable=h.stage == "unsuitable")
         f = p.funnel
         if sentenced:
             made = h.day
@@ -265,7 +267,9 @@ class Simulation:
             return "lower"
         return "higher"
 
-    def _person(self, area: Area, day: int, sentenced: bool) -> dict[str, Any]:
+    def _person(
+        self, area: Area, day: int, sentenced: bool, *, unsuitable: bool = False
+    ) -> dict[str, Any]:
         rng, p = self.rng, self.p.people
         female = rng.random() < (p.female_share_orders if sentenced else self.female_others)
         ethnicity = self.minority(rng) if rng.random() < area.minority else self.white(rng)
@@ -281,19 +285,23 @@ class Simulation:
         group = names.heritage(ethnicity)
         first = rng.choice((names.FEMALE if female else names.MALE)[group])
         surname = rng.choice(names.SURNAMES[group])
-        main = self.main_drug(rng)
+        # 2.15: stimulant users, people without settled accommodation and people with mental
+        # health needs are commoner among referrals than on the Order.
+        main = (self.main_drug if sentenced else self.not_sentenced_main_drug)(rng)
         others = _in_list_order(
             "drug", [d for d, share in p.other_drugs if d != main and rng.random() < share]
         )
+        accommodation = (self.unsuitable_accommodation if unsuitable else self.accommodation)(rng)
+        mental_health = p.unsuitable_mental_health_need if unsuitable else p.mental_health_need
         return {
             "name": f"{first} {surname}",
             "date_of_birth": self.cal.date(born),
             "sex": "F" if female else "M",
             "ethnicity": ethnicity,
-            "accommodation": self.accommodation(rng),
+            "accommodation": accommodation,
             "main_drug": main,
             "other_drugs": others,
-            "mental_health_need": rng.random() < p.mental_health_need,
+            "mental_health_need": rng.random() < mental_health,
         }
 
     def _unsuitable_reason(self, person: dict[str, Any]) -> str:

@@ -66,6 +66,9 @@ class People:
     other_drugs: Distribution
     accommodation: Distribution
     mental_health_need: float
+    unsuitable_accommodation: Distribution
+    unsuitable_mental_health_need: float
+    not_sentenced_main_drug: Distribution
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,11 @@ def is_successful_termination(reason: str, in_breach: bool) -> bool:
     return reason in SUCCESSFUL_TERMINATION_REASONS and not in_breach
 
 
+# The termination reasons that are revocations (3.3, Figure 14: for failure to comply, or on
+# conviction for another offence); every other ending competes with them (3.11).
+REVOCATION_TERMINATION_REASONS: tuple[str, ...] = ("revoked_non_compliance", "revoked_conviction")
+
+
 # --- Assessment of suitability (Figure 4) ---------------------------------------------------
 
 

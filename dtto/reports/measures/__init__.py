@@ -7,8 +7,9 @@ convictions, referrals). None walks events in Python. Rates are fractions with W
 intervals (``statistics.rate``), None when the denominator is 0. Each measure's numerator,
 denominator, exclusions and censoring are defined in docs/reports.md.
 
-One module per question (``orders``, ``referrals``, ``national_standard``, ``time_on_order``,
-``drug_tests``, ``spending``, ``reoffending``, ``comparison``; what they share in ``common``);
+One module per question (``orders``, ``referrals``, ``reached``, ``national_standard``,
+``time_on_order``, ``revocation``, ``drug_tests``, ``spending``, ``reoffending``, ``reviews``,
+``continuity``, ``comparison``; what they share in ``common``);
 this package puts them together as one report.
 """
 
@@ -29,11 +30,15 @@ from .common import (
     shared_passes,
 )
 from .comparison import area_comparison, sentencer_summary
-from .drug_tests import drug_use
+from .continuity import continuity
+from .drug_tests import clear_majority_by_month, drug_use
 from .national_standard import compliance
 from .orders import breaches, commencements, terminations
-from .referrals import ASSESSED, STAGES, reach, referral_funnel
+from .reached import ASSESSED, STAGES, reach
+from .referrals import referral_funnel
 from .reoffending import reconviction
+from .reviews import reviews
+from .revocation import revocation
 from .spending import costs, costs_year
 from .time_on_order import retention
 
@@ -46,8 +51,10 @@ __all__ = [
     "STAGES",
     "area_comparison",
     "breaches",
+    "clear_majority_by_month",
     "commencements",
     "compliance",
+    "continuity",
     "costs",
     "costs_year",
     "drug_use",
@@ -56,6 +63,8 @@ __all__ = [
     "referral_funnel",
     "report",
     "retention",
+    "reviews",
+    "revocation",
     "sentencer_summary",
     "shared_passes",
     "terminations",
@@ -92,7 +101,10 @@ def _report(
         "terminations": terminations(scope, period, as_of=as_of),
         "breaches": breaches(scope, period, as_of=as_of),
         "compliance": compliance(scope, period, as_of=as_of),
-        "retention": retention(scope, period, as_of=as_of),
+        "retention": {
+            **retention(scope, period, as_of=as_of),
+            "revocation": revocation(scope, period, as_of=as_of),
+        },
         "retention_by_intensity": retention(scope, period, by="intensity", as_of=as_of),
         "drug_use": drug_use(scope, period, as_of=as_of),
         "reach": reach(scope, period, as_of=as_of),
@@ -100,6 +112,8 @@ def _report(
         if scope.kind in ("national", "area")
         else None,
         "reconviction": reconviction(scope, period, as_of=as_of),
+        "reviews": reviews(scope, period, as_of=as_of),
+        "continuity": continuity(scope, period, as_of=as_of),
     }
     if scope.kind == "national":
         out["areas"] = area_comparison(period, as_of=as_of)

@@ -34,7 +34,15 @@ COMPLIANCE_MEASURES = (
 )
 RETENTION_DAYS = {"3_months": 91, "6_months": 183, "12_months": 365}
 RECONVICTION_WINDOWS = {"1_year": 365, "2_years": 730}
-REFERENCE_GROUPS = {"age_band": "26+", "sex": "M", "ethnic_group": "White"}
+# The reference group of each dimension of who is reached (docs/reports.md, section 8).
+REFERENCE_GROUPS = {
+    "age_band": "26+",
+    "sex": "M",
+    "ethnic_group": "White",
+    "main_drug": "heroin",
+    "accommodation": "settled",
+    "mental_health_need": "no",
+}
 
 
 def _today(as_of: dt.date | None) -> dt.date:

@@ -9,7 +9,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, cast
 
-from django.db.models import Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.lookups import GreaterThan
 
 from dtto.lib.dates import add_months
 from dtto.reports import results
@@ -94,4 +95,32 @@ def drug_use(
                 ),
             }
         rows.append(row)
-    return {"months": cast(list[results.DrugUseMonth[int]], rows)}
+    return {
+        "months": cast(list[results.DrugUseMonth[int]], rows),
+        "clear_majority_by_month": clear_majority_by_month(
+            scope, period, max_month=max_month, as_of=as_of
+        ),
+    }
+
+
+def clear_majority_by_month(
+    scope: Scope, period: Period, *, max_month: int = 24, as_of: dt.date | None = None
+) -> list[results.ClearMajorityMonth[int]]:
+    """Share of people tested for opiates in month k of their Order whose opiate tests that
+    month were mostly negative: more than half, so one negative of two is not clear (3.4,
+    Figure 16: "clear drugs tests for opiates the majority of the time")."""
+    day = _today(as_of).toordinal()
+    counted = (
+        scope.months()
+        .filter(month__lte=max_month, opiate_tests__gt=0, **period.filter("summary__made_on"))
+        .filter(ends_day__lte=day)
+        .values("month")
+        .annotate(
+            people=Count("pk"),
+            clear=Count("pk", filter=Q(GreaterThan(2 * F("opiate_negative"), F("opiate_tests")))),
+        )
+        .order_by("month")
+    )
+    return [
+        {"month": m["month"], "clear_majority": st.rate(m["clear"], m["people"])} for m in counted
+    ]

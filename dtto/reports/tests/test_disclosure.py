@@ -159,7 +159,7 @@ def test_json_withholds_small_counts_and_everything_computed_from_them():
     women = data["reach"]["dimensions"]["sex"]["F"]
     assert women["referred"]["count"] is None
     assert women["share"] == dict.fromkeys(
-        ("referred", "assessed", "commenced", "terminated", "successful")
+        ("referred", "assessed", "suitable", "commenced", "terminated", "successful")
     )
     assert women["commenced"]["suppressed"] is True
     assert women["commenced"]["relative_rate"]["ratio"] is None
@@ -231,7 +231,7 @@ def _check_html(page: str) -> None:
     assert areas["Dorset"] == [WITHHELD] * 5  # counts, rate, interval and no position
     assert areas["Kent"][-1] == "Within the limits"
     reach = _table(page, "reach-sex")
-    assert reach["Female"] == [WITHHELD] * 6
+    assert reach["Female"] == [WITHHELD] * 8
     enforcement = _table(page, "enforcement")
     assert enforcement["Breaches instigated"] == [WITHHELD]
     assert enforcement["Breaches per 100 commencements"] == [WITHHELD]
