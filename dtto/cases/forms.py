@@ -44,16 +44,18 @@ class DatePartsWidget(forms.MultiWidget):
 class DatePartsField(forms.MultiValueField):
     widget = DatePartsWidget
 
-    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, required: bool = True, missing: str = "", **kwargs: Any) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, required=required, **kwargs)
+        # What to say when it is left empty, where "Enter the <label>" is not a sentence.
+        self.missing = missing
 
     def clean(self, value: Any) -> dt.date | None:
         label = _lower_first(str(self.label or "The date"))
         parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
         if not any(parts):
             if self.required:
-                raise forms.ValidationError(f"Enter {_with_article(label)}")
+                raise forms.ValidationError(self.missing or f"Enter {_with_article(label)}")
             return None
         names = ("day", "month", "year")
         missing = [n for n, p in zip(names, parts, strict=True) if not p]
@@ -298,7 +300,10 @@ class AppointmentForm(ServiceForm):
         widget=forms.TextInput(attrs={"width": 4, "inputmode": "decimal"}),
     )
     with_whom = forms.ChoiceField(
-        label="With", choices=Appointment.With.choices, widget=forms.RadioSelect
+        label="With",
+        choices=Appointment.With.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who the appointment is with"},
     )
     kind = forms.ChoiceField(label="Kind of appointment", required=False)
     outcome = forms.ChoiceField(
@@ -408,7 +413,7 @@ class ConfirmResultForm(ServiceForm):
 
 
 class ContactLevelForm(ServiceForm):
-    on = DatePartsField(label="From")
+    on = DatePartsField(label="From", missing="Enter the date the new contact level starts")
     level = forms.ChoiceField(
         label="Contact level",
         choices=ContactLevelChange.Level.choices,
@@ -419,8 +424,12 @@ class ContactLevelForm(ServiceForm):
 
 class SuspensionForm(ServiceForm):
     error_fields = {"from": "starts_on", "to": "ends_on"}
-    starts_on = DatePartsField(label="Suspended from")
-    ends_on = DatePartsField(label="Suspended to (inclusive)")
+    starts_on = DatePartsField(
+        label="Suspended from", missing="Enter the date the suspension starts"
+    )
+    ends_on = DatePartsField(
+        label="Suspended to (inclusive)", missing="Enter the last day of the suspension"
+    )
     reason = forms.CharField(
         label="Why the Standard is suspended",
         help_text="For example homelessness being resolved, home detoxification, family responsibilities",
@@ -449,7 +458,9 @@ class HearingForm(ServiceForm):
 
 class WarrantForm(ServiceForm):
     error_fields = {"warrant_issued_on": "issued_on", "warrant_executed_on": "executed_on"}
-    issued_on = DatePartsField(label="Warrant issued on")
+    issued_on = DatePartsField(
+        label="Warrant issued on", missing="Enter the date the warrant was issued"
+    )
     executed_on = DatePartsField(label="Warrant executed on", required=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,6 +18,8 @@ from dtto.cases.views.common import order_handler, order_or_404, record_page, si
 def make_order(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     case = permissions.get_case_for(user, reference)
+    if not permissions.can_record(user, "order"):
+        raise PermissionDenied
     if request.method == "GET" and (refusal := order_not_possible(case)) is not None:
         # Say why before the form, not after it is filled in (a POST still goes to the
         # service, which refuses it the same way, and a resubmitted form to its guard).
