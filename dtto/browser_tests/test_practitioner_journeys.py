@@ -46,6 +46,7 @@ def _fits(page: Any) -> None:
 def _photo(page: Any, folder: Path, name: str) -> None:
     """The top of the page at a desktop width: what a user sees first, and a small file."""
     page.set_viewport_size(WIDE)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(folder / name))
     page.set_viewport_size(NARROW)
 

@@ -244,6 +244,7 @@ class NeedsNow:
 
     overdue: list[queues.GroupedItem]
     due: list[queues.GroupedItem]
+    waiting: list[queues.GroupedItem]  # work with no deadline (a laboratory result, a decision)
     next_review: ReviewFinding | None
     next_test: dt.date | None
 
@@ -271,7 +272,10 @@ def _needs_now(
             None,
         )
         next_test = next_call_on(order.pk, day)
-    return NeedsNow(groups["overdue"], groups["today"] + groups["week"], next_review, next_test)
+    waiting = [g for g in groups["later"] if g.item.due is None]
+    return NeedsNow(
+        groups["overdue"], groups["today"] + groups["week"], waiting, next_review, next_test
+    )
 
 
 @login_required
