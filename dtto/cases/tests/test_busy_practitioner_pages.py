@@ -133,10 +133,14 @@ def test_case_page_opens_with_what_the_case_needs_now(setup):
     breach_day = running.order.made_on + dt.timedelta(days=9)
     assert f"In breach Breach action instigated on {long_date(breach_day)}" in panel
     assert "Next court review Due" in panel
+    waiting = panel[panel.index("Waiting, with no deadline") : panel.index("Next court review")]
     assert (
-        "Waiting, with no deadline (1) Record the laboratory result of the test positive for "
-        f"opiates on {long_date(running.order.made_on)}"
-    ) in panel
+        "Record the laboratory result of the test positive for opiates on "
+        f"{long_date(running.order.made_on)}"
+    ) in waiting
+    assert f"Record the court's decision on the breach instigated on {long_date(breach_day)}" in (
+        waiting
+    )
 
 
 def test_timeline_is_newest_first_filterable_by_kind_and_paged(setup):
