@@ -20,6 +20,7 @@ from dtto.cases.models import (
     Intensity,
 )
 from dtto.standards.errors import RecordInvalid
+from dtto.standards.validation import HOURS_NOT_A_NUMBER
 
 
 class DatePartsWidget(forms.MultiWidget):
@@ -43,16 +44,18 @@ class DatePartsWidget(forms.MultiWidget):
 class DatePartsField(forms.MultiValueField):
     widget = DatePartsWidget
 
-    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, required: bool = True, missing: str = "", **kwargs: Any) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, required=required, **kwargs)
+        # What to say when it is left empty, where "Enter the <label>" is not a sentence.
+        self.missing = missing
 
     def clean(self, value: Any) -> dt.date | None:
-        label = str(self.label or "The date").lower()
+        label = _lower_first(str(self.label or "The date"))
         parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
         if not any(parts):
             if self.required:
-                raise forms.ValidationError(f"Enter {label}")
+                raise forms.ValidationError(self.missing or f"Enter {_with_article(label)}")
             return None
         names = ("day", "month", "year")
         missing = [n for n, p in zip(names, parts, strict=True) if not p]
@@ -83,11 +86,53 @@ def codes(list_name: str, *, blank: str | None = None) -> list[tuple[str, str]]:
     return ([("", blank)] if blank is not None else []) + choices
 
 
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: "Date of the review" -> "date of the review" ("DTTO" kept)."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
+def _with_article(label: str) -> str:
+    """ "the full name", "why the Standard is suspended", "the court's decision"."""
+    lowered = _lower_first(label)
+    first = lowered.split(" ", 1)[0]
+    return (
+        lowered
+        if first in {"the", "why", "what", "who", "how", "when", "use"}
+        else f"the {lowered}"
+    )
+
+
+def required_message(field: forms.Field) -> str:
+    """What a person is told when they leave a required field empty (GOV.UK: say what to do)."""
+    label = str(field.label or "an answer").rstrip("?")
+    verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+    return f"{verb} {_with_article(label)}"
+
+
 class ServiceForm(forms.Form):
-    """A form whose cleaned data is handed to a service; its errors come back here."""
+    """A form whose cleaned data is handed to a service; its errors come back here.
+
+    Django's own messages ("This field is required.") are replaced by ones that say what to
+    do; a field's own ``error_messages`` (set where the label does not make a sentence) win.
+    """
 
     # Service field name -> form field name, where they differ.
     error_fields: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if (
+                field.error_messages.get("required")
+                == forms.Field.default_error_messages["required"]
+            ):
+                field.error_messages["required"] = required_message(field)
+            if isinstance(field, forms.ChoiceField):
+                # A value not in the list comes from an old page or a changed list, not typing.
+                field.error_messages["invalid_choice"] = (
+                    f"{required_message(field)} from the list: the answer given is no longer one of the choices"
+                )
 
     def set_choices(self, name: str, choices: Any) -> None:
         field = self.fields[name]
@@ -103,7 +148,7 @@ class ServiceForm(forms.Form):
             target = name if name in self.fields else None
             for message in messages:
                 label = self.fields[target].label if target else field.replace("_", " ")
-                text = message if target else f"{label}: {message}"
+                text = message if target or message[:1].isupper() else f"{label}: {message}"
                 if target and message.startswith(("is ", "must ")):
                     text = f"{label} {message}"
                 self.add_error(target, text)
@@ -113,10 +158,16 @@ class ReferralForm(ServiceForm):
     reference = forms.CharField(label="Case reference", max_length=40)
     name = forms.CharField(label="Full name", max_length=200)
     date_of_birth = DatePartsField(label="Date of birth", help_text="For example, 31 3 1980")
-    sex = forms.ChoiceField(label="Sex", widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label="Sex",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the person's sex"},
+    )
     ethnicity = forms.ChoiceField(label="Ethnicity")
     referred_on = DatePartsField(label="Date of referral")
-    referral_source = forms.ChoiceField(label="Referred by")
+    referral_source = forms.ChoiceField(
+        label="Referred by", error_messages={"required": "Select who referred the person"}
+    )
     main_drug = forms.ChoiceField(label="Main drug", required=False)
     accommodation = forms.ChoiceField(label="Accommodation", required=False)
 
@@ -126,7 +177,9 @@ class ReferralForm(ServiceForm):
         self.set_choices("ethnicity", codes("ethnicity", blank="Choose ethnicity"))
         self.set_choices("referral_source", codes("referral_source", blank="Choose a source"))
         self.set_choices("main_drug", codes("drug", blank="Not known"))
-        self.set_choices("accommodation", codes("accommodation", blank="Not known"))
+        # The list has its own "Not known": no blank choice beside it saying the same.
+        self.set_choices("accommodation", codes("accommodation"))
+        self.fields["accommodation"].initial = "not_known"
 
 
 class AssessmentForm(ServiceForm):
@@ -165,9 +218,8 @@ class AssessmentForm(ServiceForm):
 
 class OrderForm(ServiceForm):
     made_on = DatePartsField(label="Date the Order was made")
-    length_months = forms.IntegerField(
+    length_months = forms.CharField(
         label="Length in months",
-        min_value=1,
         help_text="At least 6 months, at most 3 years (36 months)",
         widget=forms.TextInput(attrs={"width": 3, "inputmode": "numeric"}),
     )
@@ -178,18 +230,51 @@ class OrderForm(ServiceForm):
     treatment_provider = forms.ChoiceField(label="Treatment provider")
     team = forms.ChoiceField(label="DTTO team")
     case_manager = forms.ChoiceField(label="Case manager", required=False)
+    against_assessment_advice = forms.ChoiceField(
+        label="Did the court make the Order against the assessment's advice?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if the court went against the assessment's advice"},
+    )
+    against_advice_reason = forms.CharField(
+        label="Why the court made the Order against the assessment's advice",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, area_id: int, assessed_suitable: bool = True, **kwargs: Any
+    ) -> None:
         from dtto.accounts.models import Court, Team, TreatmentProvider
 
         super().__init__(*args, **kwargs)
-        self.set_choices("court", [(c.code, c.name) for c in Court.objects.filter(area_id=area_id)])
+        # No choice is made for the user: each list starts empty and must be answered.
+        self.set_choices(
+            "court",
+            [("", "Choose the court")]
+            + [(c.code, c.name) for c in Court.objects.filter(area_id=area_id)],
+        )
         self.set_choices(
             "treatment_provider",
-            [(p.code, p.name) for p in TreatmentProvider.objects.filter(area_id=area_id)],
+            [("", "Choose the provider")]
+            + [(p.code, p.name) for p in TreatmentProvider.objects.filter(area_id=area_id)],
         )
-        self.set_choices("team", [(t.code, t.name) for t in Team.objects.filter(area_id=area_id)])
+        self.set_choices(
+            "team",
+            [("", "Choose the team")]
+            + [(t.code, t.name) for t in Team.objects.filter(area_id=area_id)],
+        )
         self.set_choices("case_manager", case_manager_choices(area_id, "Not assigned yet"))
+        if assessed_suitable:
+            # The usual case: the questions about going against the advice are not asked.
+            del self.fields["against_assessment_advice"]
+            del self.fields["against_advice_reason"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        if "against_assessment_advice" in data:
+            data["against_assessment_advice"] = data["against_assessment_advice"] == "yes"
+        return data
 
 
 def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
@@ -210,11 +295,15 @@ class AppointmentForm(ServiceForm):
     on = DatePartsField(label="Date")
     hours = forms.CharField(
         label="Hours",
+        error_messages={"required": HOURS_NOT_A_NUMBER},
         help_text="Contact hours, for example 2 or 1.5",
         widget=forms.TextInput(attrs={"width": 4, "inputmode": "decimal"}),
     )
     with_whom = forms.ChoiceField(
-        label="With", choices=Appointment.With.choices, widget=forms.RadioSelect
+        label="With",
+        choices=Appointment.With.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who the appointment is with"},
     )
     kind = forms.ChoiceField(label="Kind of appointment", required=False)
     outcome = forms.ChoiceField(
@@ -324,7 +413,7 @@ class ConfirmResultForm(ServiceForm):
 
 
 class ContactLevelForm(ServiceForm):
-    on = DatePartsField(label="From")
+    on = DatePartsField(label="From", missing="Enter the date the new contact level starts")
     level = forms.ChoiceField(
         label="Contact level",
         choices=ContactLevelChange.Level.choices,
@@ -335,8 +424,12 @@ class ContactLevelForm(ServiceForm):
 
 class SuspensionForm(ServiceForm):
     error_fields = {"from": "starts_on", "to": "ends_on"}
-    starts_on = DatePartsField(label="Suspended from")
-    ends_on = DatePartsField(label="Suspended to (inclusive)")
+    starts_on = DatePartsField(
+        label="Suspended from", missing="Enter the date the suspension starts"
+    )
+    ends_on = DatePartsField(
+        label="Suspended to (inclusive)", missing="Enter the last day of the suspension"
+    )
     reason = forms.CharField(
         label="Why the Standard is suspended",
         help_text="For example homelessness being resolved, home detoxification, family responsibilities",
@@ -365,7 +458,9 @@ class HearingForm(ServiceForm):
 
 class WarrantForm(ServiceForm):
     error_fields = {"warrant_issued_on": "issued_on", "warrant_executed_on": "executed_on"}
-    issued_on = DatePartsField(label="Warrant issued on")
+    issued_on = DatePartsField(
+        label="Warrant issued on", missing="Enter the date the warrant was issued"
+    )
     executed_on = DatePartsField(label="Warrant executed on", required=False)
 
 
@@ -383,6 +478,7 @@ class ReviewForm(ServiceForm):
     on = DatePartsField(label="Date of the review")
     hearing = forms.ChoiceField(
         label="Was there a hearing?",
+        error_messages={"required": "Select yes if there was a hearing"},
         choices=[("yes", "Yes"), ("no", "No, reviewed on the papers")],
         widget=forms.RadioSelect,
     )

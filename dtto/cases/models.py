@@ -140,6 +140,10 @@ class Order(models.Model):
     natural_end_on = models.DateField()
     # Denormalised from Termination for the same reason; None while the Order runs.
     terminated_on = models.DateField(null=True, blank=True, db_index=True)
+    # An Order follows an assessment that found the person suitable, unless the court made it
+    # against the assessment's advice; then why is kept (decision 0013).
+    against_assessment_advice = models.BooleanField(default=False)
+    against_advice_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["made_on", "id"]

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from dtto.cases.models import Appointment, Breach, Case, DrugTest, Order, ReviewReport
+from dtto.cases.models import (
+    Appointment,
+    Breach,
+    Case,
+    DrugTest,
+    DrugTestResult,
+    Order,
+    ReviewReport,
+)
 from dtto.cases.timeline import timelines_for_orders
+from dtto.lib.dates import long_date
 from dtto.scheduling.queries import draws_calling_on
 from dtto.standards.engine import Evaluation, WeekSummary, evaluate
 from dtto.standards.rules import ASSESSMENT_DEADLINE, RULE_SETS_BY_ID
@@ -32,6 +41,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("tests", "Drug tests due this week"),
     ("contact", "Contact hours short this week"),
     ("outcomes", "Attendance outcomes not recorded"),
+    ("confirmations", "Positive tests awaiting laboratory confirmation"),
     ("failures", "Unacceptable failures awaiting a decision"),
     ("breach_required", "Breach action required"),
     ("reviews", "Court reviews and review reports due"),
@@ -42,7 +52,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 CASE_MANAGER_SECTIONS = frozenset(s for s, _ in SECTIONS) - {"provider_views"}
 TREATMENT_SECTIONS = frozenset(
-    {"first_appointments", "tests", "contact", "outcomes", "provider_views"}
+    {"first_appointments", "tests", "contact", "outcomes", "confirmations", "provider_views"}
 )
 COURT_SECTIONS = frozenset({"reviews", "breaches", "warrants"})
 
@@ -81,6 +91,71 @@ class Queue:
     @property
     def overdue(self) -> int:
         return sum(1 for s in self.sections for i in s.items if i.overdue)
+
+    @property
+    def groups(self) -> list[QueueGroup]:
+        """Every item by urgency: overdue, due today, due this week, then later or undated."""
+        groups = {key: QueueGroup(key, title, []) for key, title in GROUPS}
+        for section in self.sections:
+            for item in section.items:
+                groups[_group_of(item, self.today)].items.append(
+                    GroupedItem(item, section.title, due_words(item, self.today))
+                )
+        for group in groups.values():
+            group.items.sort(key=lambda g: (_urgency(g.item), g.kind))
+        return list(groups.values())
+
+
+# The queue's groups, most urgent first (issue 11: what is overdue leads the page).
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("overdue", "Overdue"),
+    ("today", "Due today"),
+    ("week", "Due in the next 7 days"),
+    ("later", "Later or with no deadline"),
+)
+WEEK_AHEAD = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class GroupedItem:
+    item: QueueItem
+    kind: str  # the section's title: what sort of work it is
+    when: str  # by when, in words
+
+
+@dataclass
+class QueueGroup:
+    key: str
+    title: str
+    items: list[GroupedItem]
+
+
+def _group_of(item: QueueItem, today: dt.date) -> str:
+    if item.overdue:
+        return "overdue"
+    if item.due is None:
+        return "later"
+    if item.due <= today:
+        return "today"
+    return "week" if item.due <= today + WEEK_AHEAD else "later"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def due_words(item: QueueItem, today: dt.date) -> str:
+    """By when, as a person says it: "2 days overdue", "due today", "due by 4 December 2026"."""
+    if item.due is None:
+        return "overdue" if item.overdue else ""
+    if item.overdue:
+        late = (today - item.due).days
+        return f"{_days(late)} overdue" if late > 0 else f"overdue since {long_date(item.due)}"
+    if item.due == today:
+        return "due today"
+    if item.due == today + dt.timedelta(days=1):
+        return "due tomorrow"
+    return f"due by {long_date(item.due)}"
 
 
 def _case_url(reference: str, name: str = "cases:detail", **kwargs: object) -> str:
@@ -154,8 +229,8 @@ def build_queue(
                     QueueItem(
                         ref,
                         name,
-                        f"{current.tests} of {current.tests_required} tests this week "
-                        f"(week {current.week})",
+                        f"Record drug tests: {current.tests} of {current.tests_required} "
+                        f"done this week (week {current.week})",
                         current.ends_on,
                         False,
                         _case_url(ref, "cases:test-new"),
@@ -173,8 +248,8 @@ def build_queue(
                     QueueItem(
                         ref,
                         name,
-                        f"{current.hours:g} of {current.hours_required:g} hours arranged{days} "
-                        f"(week {current.week})",
+                        f"Arrange contact: {current.hours:g} of {current.hours_required:g} hours "
+                        f"arranged{days} this week (week {current.week})",
                         current.ends_on,
                         False,
                         _case_url(ref, "cases:appointment-new"),
@@ -195,6 +270,8 @@ def build_queue(
     if "outcomes" in wanted:
         only = "treatment" if "provider_views" in wanted else None
         found["outcomes"] = _outcomes(by_id, today, only)
+    if "confirmations" in wanted:
+        found["confirmations"] = _confirmations(by_id)
     if "provider_views" in wanted:
         found["provider_views"] = _provider_views(by_id)
     if "breaches" in wanted or "warrants" in wanted:
@@ -228,7 +305,7 @@ def _assessments(cases: QuerySet[Case], today: dt.date) -> list[QueueItem]:
             QueueItem(
                 case.reference,
                 case.person.name,
-                f"Referred on {case.referred_on:%-d %B %Y}",
+                f"Record the assessment of suitability (referred on {long_date(case.referred_on)})",
                 due,
                 due < today,
                 _case_url(case.reference, "cases:assessment"),
@@ -261,7 +338,7 @@ def _first_appointments(
                 QueueItem(
                     ref,
                     name,
-                    f"First {with_} appointment",
+                    f"Arrange the first {with_} appointment",
                     finding.due_by,
                     finding.met is False,
                     _case_url(ref, "cases:appointment-new") + f"?with_whom={with_}",
@@ -287,8 +364,8 @@ def _enforcement(
         if failure.required == "breach":
             key, what, action, url, needs = (
                 "breach_required",
-                f"Unacceptable failure number {failure.number} in {window} months, on "
-                f"{failure.on:%-d %B %Y}: breach action must be taken",
+                f"Take breach action: unacceptable failure number {failure.number} in "
+                f"{window} months, on {long_date(failure.on)}",
                 "Instigate breach action",
                 _case_url(ref, "cases:breach-new") + f"?failure={failure.on.isoformat()}",
                 "breach",
@@ -296,8 +373,8 @@ def _enforcement(
         else:
             key, what, action, url, needs = (
                 "failures",
-                f"Unacceptable failure on {failure.on:%-d %B %Y}: give a formal warning "
-                "or take breach action",
+                f"Give a formal warning or take breach action for the unacceptable failure "
+                f"on {long_date(failure.on)}",
                 "Decide",
                 _case_url(ref, "cases:warning-new") + f"?failure={failure.on.isoformat()}",
                 "warning",
@@ -332,7 +409,7 @@ def _reviews(order: Order, ev: Evaluation, today: dt.date) -> list[QueueItem]:
             QueueItem(
                 ref,
                 name,
-                f"Review due {review.due:%-d %B %Y} ({state})",
+                f"Prepare for the court review due {long_date(review.due)} ({state})",
                 review.window_to,
                 review.met is False,
                 _case_url(ref, "cases:review-report", due=review.due.isoformat()),
@@ -347,9 +424,9 @@ def _ending(order: Order, today: dt.date) -> list[QueueItem]:
     ref, name = order.case.reference, order.case.person.name
     last = order.natural_end_on - dt.timedelta(days=1)
     if last < today:
-        what, overdue = f"The Order's term ended on {last:%-d %B %Y}: record its termination", True
+        what, overdue = f"Record the termination: the Order's term ended on {long_date(last)}", True
     elif last <= today + ENDING_LOOKAHEAD:
-        what, overdue = f"Ends on {last:%-d %B %Y}: arrange onward treatment", False
+        what, overdue = f"Arrange onward treatment: the Order ends on {long_date(last)}", False
     else:
         return []
     return [
@@ -388,7 +465,7 @@ def _called_today(by_id: dict[int, Order], today: dt.date) -> list[QueueItem]:
             QueueItem(
                 ref,
                 order.case.person.name,
-                f"Drug test called for today (week {draw.week})",
+                f"Record the drug test called for today (week {draw.week})",
                 today,
                 False,
                 _case_url(ref, "cases:test-new"),
@@ -413,12 +490,49 @@ def _outcomes(by_id: dict[int, Order], today: dt.date, only: str | None) -> list
             QueueItem(
                 ref,
                 order.case.person.name,
-                f"{a.get_with_whom_display()} appointment on {a.on:%-d %B %Y}",
+                f"Record the outcome of the {a.get_with_whom_display().lower()} appointment "
+                f"on {long_date(a.on)}",
                 a.on,
                 a.on < today,
                 reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk}),
                 "Record the outcome",
                 "attendance",
+            )
+        )
+    return items
+
+
+def _confirmations(by_id: dict[int, Order]) -> list[QueueItem]:
+    """Positive results sent to the laboratory with no answer recorded yet.
+
+    The Standard asks for laboratory confirmation unless the person admits use (Figure 21);
+    it sets no deadline, so these have none.
+    """
+    awaiting = (
+        DrugTestResult.objects.filter(
+            test__order_id__in=list(by_id),
+            test__outcome=DrugTest.Outcome.SAMPLE,
+            result=DrugTestResult.Result.POSITIVE,
+            confirmed=None,
+        )
+        .select_related("test", "substance")
+        .order_by("test__on", "id")
+    )
+    items = []
+    for result in awaiting:
+        order = by_id[result.test.order_id]
+        ref = order.case.reference
+        items.append(
+            QueueItem(
+                ref,
+                order.case.person.name,
+                f"Record the laboratory result of the test positive for "
+                f"{result.substance.label.lower()} on {long_date(result.test.on)}",
+                None,
+                False,
+                reverse("cases:confirm-result", kwargs={"reference": ref, "pk": result.pk}),
+                "Record the laboratory result",
+                "test_confirmation",
             )
         )
     return items
@@ -436,7 +550,8 @@ def _provider_views(by_id: dict[int, Order]) -> list[QueueItem]:
             QueueItem(
                 ref,
                 order.case.person.name,
-                f"Review due {report.review_due:%-d %B %Y}",
+                f"Add the treatment provider's view to the report for the review due "
+                f"{long_date(report.review_due)}",
                 report.review_due,
                 False,
                 _case_url(ref, "cases:review-report", due=report.review_due.isoformat()),
@@ -460,7 +575,8 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                 QueueItem(
                     ref,
                     name,
-                    f"Breach instigated on {breach.on:%-d %B %Y}",
+                    f"Record the court's decision on the breach instigated on "
+                    f"{long_date(breach.on)}",
                     None,
                     False,
                     url,
@@ -477,7 +593,8 @@ def _breaches(order_ids: list[int], wanted: set[str], found: dict[str, list[Queu
                 QueueItem(
                     ref,
                     name,
-                    f"Warrant issued on {breach.warrant_issued_on:%-d %B %Y}",
+                    f"Record the execution of the warrant issued on "
+                    f"{long_date(breach.warrant_issued_on)}",
                     None,
                     True,
                     url,

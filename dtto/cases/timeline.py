@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from dtto.cases.models import (
     Appointment,
@@ -24,6 +25,7 @@ from dtto.cases.models import (
     Suspension,
     Termination,
 )
+from dtto.lib.dates import long_date
 from dtto.standards import timeline as tl
 from dtto.standards.engine import Evaluation, evaluate
 
@@ -150,3 +152,72 @@ def evaluate_orders(order_ids: Iterable[int], as_of: dt.date) -> dict[int, Evalu
         pk: evaluate(timeline, as_of)
         for pk, timeline in timelines_for_orders(list(order_ids)).items()
     }
+
+
+# --- The case page's timeline: newest first, by week, by kind, a page at a time --------------
+
+TIMELINE_PAGE_SIZE = 40
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: dt.date
+    kind: str
+    anchor: str
+    text: str
+    url: str = ""
+    link_text: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineWeek:
+    starts_on: dt.date  # a Monday
+    entries: list[TimelineEntry]
+
+    @property
+    def title(self) -> str:
+        return f"Week beginning {long_date(self.starts_on)}"
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    weeks: list[TimelineWeek]
+    kinds: list[str]  # every kind on the case, for the filter
+    kind: str  # the kind shown, or "" for all
+    number: int
+    pages: int
+    total: int
+
+
+def timeline_page(
+    entries: Sequence[TimelineEntry], *, kind: str = "", page: object = 1, at: str = ""
+) -> TimelinePage:
+    """One page of the timeline, newest first, grouped by week (Monday to Sunday).
+
+    ``kind`` keeps one kind of entry; ``at`` (an entry's anchor) picks the page it is on, so
+    that a link to the evidence of a finding lands on its row whatever page it is on.
+    """
+    kinds = sorted({e.kind for e in entries})
+    chosen = kind if kind in kinds else ""
+    shown = sorted(
+        (e for e in entries if not chosen or e.kind == chosen),
+        key=lambda e: (e.on, e.kind == "Order", e.kind),
+        reverse=True,
+    )
+    pages = max(1, -(-len(shown) // TIMELINE_PAGE_SIZE))
+    index = next((i for i, e in enumerate(shown) if at and e.anchor == at), None)
+    if index is not None:
+        number = index // TIMELINE_PAGE_SIZE + 1
+    else:
+        try:
+            number = min(max(int(str(page)), 1), pages)
+        except ValueError:
+            number = 1
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    weeks: list[TimelineWeek] = []
+    for entry in shown[start : start + TIMELINE_PAGE_SIZE]:
+        monday = entry.on - dt.timedelta(days=entry.on.weekday())
+        if not weeks or weeks[-1].starts_on != monday:
+            weeks.append(TimelineWeek(monday, []))
+        weeks[-1].entries.append(entry)
+    return TimelinePage(weeks, kinds, chosen, number, pages, len(shown))

@@ -22,3 +22,8 @@ def parse_iso_date(text: object) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a real date: {text!r}") from None
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it: ``15 November 2026`` (GOV.UK style, no leading zero)."""
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"

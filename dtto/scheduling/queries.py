@@ -24,3 +24,16 @@ def draws_calling_on(day: dt.date, order_ids: Iterable[int] | None = None) -> di
 
 def is_called_on(order_id: int, day: dt.date) -> bool:
     return order_id in draws_calling_on(day, [order_id])
+
+
+def next_call_on(order_id: int, day: dt.date) -> dt.date | None:
+    """The next day, ``day`` or later, the recorded draws call this Order's person for a test.
+
+    Draws are made a week at a time, so this looks no further than the weeks already drawn.
+    """
+    draws = TestDraw.objects.filter(order_id=order_id, ends_on__gte=day).order_by("starts_on")
+    for draw in draws:
+        for called in draw.called_days:
+            if called >= day:
+                return called
+    return None

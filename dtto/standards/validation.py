@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
-from dtto.lib.dates import add_months, parse_iso_date
+from dtto.lib.dates import add_months, long_date, parse_iso_date
 
 from .errors import Checker
 from .timeline import (
@@ -44,6 +44,8 @@ LATEST_DAY = dt.date(2099, 12, 31)
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
 MAX_REFERENCE_LENGTH = 40
 MAX_TEXT_LENGTH = 4000
+# Messages a person reads on a page as well as an importer (GOV.UK style: say what to do).
+HOURS_NOT_A_NUMBER = "Enter the hours as a number, like 2.5"
 _DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # A code list as the checks see it: each allowed code and the day it was retired, if it was.
@@ -51,7 +53,8 @@ KnownCodes = Mapping[str, dt.date | None]
 
 
 def fmt(day: dt.date) -> str:
-    return day.isoformat()
+    """A day as a message shows it: "15 November 2026", the same to a page and an importer."""
+    return long_date(day)
 
 
 def shown(value: object) -> str:
@@ -105,32 +108,32 @@ def coerce_hours(
         # The common case, a JSON number of whole hundredths, without the text round trip.
         return Decimal(value).quantize(_HUNDREDTH)
     if isinstance(value, bool) or value is None or value == "":
-        check.add(field, "is required: a number of hours such as 1.5")
+        check.add(field, HOURS_NOT_A_NUMBER)
         return None
     if not isinstance(value, int | float | Decimal) and not (
         text_allowed and isinstance(value, str)
     ):
-        check.add(field, f"not a number of hours: {shown(value)}")
+        check.add(field, HOURS_NOT_A_NUMBER)
         return None
     try:
         hours = Decimal(str(value)) if not isinstance(value, Decimal) else value
     except (InvalidOperation, ValueError):
-        check.add(field, f"not a number of hours: {shown(value)}")
+        check.add(field, HOURS_NOT_A_NUMBER)
         return None
     if not hours.is_finite():
-        check.add(field, f"not a number of hours: {shown(value)}")
+        check.add(field, HOURS_NOT_A_NUMBER)
         return None
     if hours <= 0:
-        check.add(field, f"must be more than 0 hours, got {shown(value)}")
+        check.add(field, "Enter hours more than 0, like 2.5")
         return None
     if hours > MAX_APPOINTMENT_HOURS:
         check.add(
             field,
-            f"must be at most {MAX_APPOINTMENT_HOURS} hours in one appointment, got {shown(value)}",
+            f"Enter at most {MAX_APPOINTMENT_HOURS} hours for one appointment",
         )
         return None
     if hours != hours.quantize(_HUNDREDTH):
-        check.add(field, f"must be given to at most two decimal places, got {shown(value)}")
+        check.add(field, "Enter the hours to at most two decimal places, like 1.25")
         return None
     return hours.quantize(_HUNDREDTH)
 
@@ -145,13 +148,13 @@ def coerce_length(
     if text_allowed and isinstance(value, str) and value.strip().isdigit() and len(value) < 10:
         value = int(value)  # as typed into a form
     if isinstance(value, bool) or not isinstance(value, int):
-        check.add(field, f"must be a whole number of months, got {shown(value)}")
+        check.add(field, "Enter the length as a whole number of months, like 12")
         return None
     if not MIN_ORDER_MONTHS <= value <= MAX_ORDER_MONTHS:
         check.add(
             field,
-            f"an Order lasts at least {MIN_ORDER_MONTHS} and at most {MAX_ORDER_MONTHS} months,"
-            f" got {shown(value)}",
+            f"Enter a length from {MIN_ORDER_MONTHS} to {MAX_ORDER_MONTHS} months: an Order lasts"
+            f" at least {MIN_ORDER_MONTHS} months and at most 3 years",
         )
         return None
     return value
@@ -403,6 +406,51 @@ class OrderWindow:
             check_not_future(check, field, day, self.today)
 
 
+def check_order_assessment(
+    check: Checker,
+    *,
+    assessment_outcome: str | None,
+    suitable: str,
+    against_advice: object,
+    reason: object,
+) -> str:
+    """An Order follows an assessment that found the person suitable, or says why not.
+
+    The court may sentence against the assessment's advice (unsuitable, or not assessed);
+    then that is recorded with the reason. With no assessment at all there is no advice to
+    go against: the assessment is recorded first. Returns the reason, stripped.
+    """
+    why = check_text(check, "against_advice_reason", reason)
+    if assessment_outcome is None:
+        check.add(
+            "against_assessment_advice",
+            "Record the assessment of suitability before the Order",
+        )
+        return why
+    if against_advice is not True and against_advice is not False:
+        check_yes_no(check, "against_assessment_advice", against_advice)
+        return why
+    if assessment_outcome == suitable:
+        if against_advice:
+            check.add(
+                "against_assessment_advice",
+                "The assessment found the person suitable, so the Order is not against its advice",
+            )
+        return why
+    if not against_advice:
+        check.add(
+            "against_assessment_advice",
+            "The assessment did not find the person suitable: record the Order as made"
+            " against the assessment's advice, and why",
+        )
+    elif not why:
+        check.add(
+            "against_advice_reason",
+            "Enter why the court made the Order against the assessment's advice",
+        )
+    return why
+
+
 def check_order(
     check: Checker,
     *,
@@ -640,6 +688,16 @@ def check_review(
 ) -> bool | None:
     window.check_day(check, "on", on)
     return check_yes_no(check, "hearing", hearing)
+
+
+def check_bench(check: Checker, *, hearing: bool | None, sat: Sequence[str]) -> None:
+    """A review hearing names who sat: continuity of the bench is judged from it (3.26).
+
+    Only pages and the API ask this; a case file may hold hearings from before dtto whose
+    bench nobody wrote down.
+    """
+    if hearing and not any(name.strip() for name in sat):
+        check.add("sat", "Enter who sat at the hearing, one name a line")
 
 
 def check_suspension(

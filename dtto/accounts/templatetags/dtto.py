@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from dtto.accounts import permissions
 from dtto.accounts.models import User
+from dtto.lib.dates import long_date
 
 register = template.Library()
 
@@ -115,3 +116,25 @@ def evidence_label(ref: str) -> str:
     """An engine evidence ref (``appointment:42``) as words for its link (``the appointment``)."""
     kind = str(ref).split(":", 1)[0].split("@", 1)[0].replace("_", " ")
     return f"the {kind}" if kind else str(ref)
+
+
+@register.filter
+def error_target(field: Any) -> str:
+    """The id of a field's first input, where an error summary link moves focus to.
+
+    A date's first box is its day; a list of radios or checkboxes starts at its first option
+    (the wrapper around them cannot take focus, GOV.UK error summary guidance).
+    """
+    kind = field.widget_type
+    if kind == "dateparts":
+        return f"{field.auto_id}{date_parts(field)[0].suffix}"
+    if kind in ("radioselect", "checkboxselectmultiple"):
+        options = list(field)
+        return str(options[0].id_for_label) if options else str(field.auto_id)
+    return str(field.id_for_label or field.auto_id)
+
+
+@register.filter(name="long_date")
+def long_date_filter(day: Any) -> str:
+    """A date as "15 November 2026" (``dtto.lib.dates.long_date``); empty for no date."""
+    return long_date(day) if day else ""

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from dtto.accounts.models import Area, Court, Role, Team, TreatmentProvider, User
-from dtto.cases.models import Case, Order
+from dtto.cases.models import Assessment, Case, Order
 from dtto.cases.services.common import (
     By,
     announce_changed,
@@ -20,7 +20,13 @@ from dtto.cases.services.common import (
 )
 from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
-from dtto.standards.validation import StaffMember, check_case_manager, check_order, check_text
+from dtto.standards.validation import (
+    StaffMember,
+    check_case_manager,
+    check_order,
+    check_order_assessment,
+    check_text,
+)
 
 
 def staff_member(user: User | None) -> StaffMember | None:
@@ -61,9 +67,12 @@ def make_order(
     team: Team | str | None = None,
     case_manager: User | str | None = None,
     treatment_provider: TreatmentProvider | str | None = None,
+    against_assessment_advice: bool = False,
+    against_advice_reason: str = "",
     today: dt.date | None = None,
 ) -> Order:
-    """The court sentences the person to a DTTO."""
+    """The court sentences the person to a DTTO, after an assessment found them suitable or
+    against its advice (then with the reason)."""
     check = Checker()
     window = check_order(
         check,
@@ -75,7 +84,15 @@ def make_order(
         today=today_or_now(today),
     )
     if Order.objects.filter(case=case).exists():
-        check.add("made_on", f"case {case.reference} already has an Order")
+        check.add("made_on", f"Case {case.reference} already has an Order")
+    assessment = Assessment.objects.filter(case=case).only("outcome").first()
+    reason = check_order_assessment(
+        check,
+        assessment_outcome=assessment.outcome if assessment is not None else None,
+        suitable=Assessment.Outcome.SUITABLE,
+        against_advice=against_assessment_advice,
+        reason=against_advice_reason,
+    )
     court_obj = lookup(check, "court", Court, court, area=case.area)
     team_obj = lookup(check, "team", Team, team, area=case.area)
     provider = lookup(
@@ -97,6 +114,8 @@ def make_order(
             case_manager=manager,
             treatment_provider=provider,
             natural_end_on=Order.natural_end(made, length),
+            against_assessment_advice=against_assessment_advice,
+            against_advice_reason=reason,
         )
         audit_record(by, "cases.order.made", order, case, after=snapshot(order))
         case_events.order_made(order)

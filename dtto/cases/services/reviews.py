@@ -21,6 +21,7 @@ from dtto.cases.services.common import (
 from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import (
+    check_bench,
     check_contact_level,
     check_review,
     check_suspension,
@@ -43,6 +44,7 @@ def record_review(
     check = Checker()
     day = coerce_date(check, "on", on)
     names = [check_text(check, f"sat[{i}]", name, max_length=200) for i, name in enumerate(sat)]
+    check_bench(check, hearing=hearing, sat=names)
     text = check_text(check, "notes", notes)
     return add_to_order(
         order,

@@ -55,6 +55,7 @@ def _case(reference: str, name: str, **overrides: Any) -> Order:
     case = services.register_referral(
         by=ACTOR, today=AS_OF, reference=reference, name=name, **values
     )
+    services.record_assessment(case, by=ACTOR, outcome="suitable", today=AS_OF)
     return services.make_order(
         case,
         by=ACTOR,

@@ -3,7 +3,7 @@
 Each row is one bad input, fed through every path that can carry it; every path must refuse
 it, naming the same field with the same message, and change nothing. The expected fields and
 messages are written from the rules (docs/case-format.md, "What is refused"), not copied
-from the code. The Order in every row is made on 2003-02-03 for 12 months, so its natural
+from the code. The Order in every row is made on 3 February 2003 for 12 months, so its natural
 end is 2004-02-03 and its last day 2004-02-02.
 """
 
@@ -29,8 +29,15 @@ from dtto.audit.models import AuditEvent
 from dtto.cases import services
 from dtto.cases.importing import import_case_document
 from dtto.cases.models import Appointment, Case, Order, Termination
-from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
+from dtto.cases.tests.factories import (
+    TEST_ACTOR,
+    TODAY,
+    assessed_suitable,
+    make_case,
+    make_order,
+)
 from dtto.cases.tests.web import make_running_case, make_user, post_form
+from dtto.lib.dates import long_date
 from dtto.standards.errors import RecordInvalid
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +84,7 @@ class Row:
 
 def _refused_order(**values: Any) -> Callable[[], Callable[[], object]]:
     def setup() -> Callable[[], object]:
-        case = make_case()
+        case = assessed_suitable(make_case())
         return lambda: make_order(case, **values)
 
     return setup
@@ -108,7 +115,7 @@ def _terminate(on: dt.date, reason: str = "completed", **dates: Any) -> Callable
 def _case_manager(username: str, role: str, area: str) -> Callable[[], Callable[[], object]]:
     def setup() -> Callable[[], object]:
         user = make_user(username, role, area)
-        case = make_case()
+        case = assessed_suitable(make_case())
         return lambda: make_order(case, case_manager=user)
 
     return setup
@@ -134,40 +141,40 @@ def _twice() -> dict[str, Any]:
     return twice
 
 
-LENGTH = "an Order lasts at least 6 and at most 36 months, got"
+LENGTH = "Enter a length from 6 to 36 months: an Order lasts at least 6 months and at most 3 years"
 ROWS = [
     Row("order of 5 months", document(length_months=5), "order.length_months",
-        _refused_order(length_months=5), "length_months", f"{LENGTH} 5"),
+        _refused_order(length_months=5), "length_months", LENGTH),
     Row("order of 37 months", document(length_months=37), "order.length_months",
-        _refused_order(length_months=37), "length_months", f"{LENGTH} 37"),
+        _refused_order(length_months=37), "length_months", LENGTH),
     Row("termination before the order", document([termination("2003-01-31")]), "events[0].on",
         _on_order(_terminate(dt.date(2003, 1, 31))), "on",
-        "2003-01-31 is before the Order was made on 2003-02-03"),
+        "31 January 2003 is before the Order was made on 3 February 2003"),
     Row("onward care before the order",
         document([termination("2004-02-02", onward_referral_on="2003-01-20")]),
         "events[0].onward_referral_on",
         _on_order(_terminate(dt.date(2004, 2, 2), onward_referral_on=dt.date(2003, 1, 20))),
-        "onward_referral_on", "2003-01-20 is before the Order was made on 2003-02-03"),
+        "onward_referral_on", "20 January 2003 is before the Order was made on 3 February 2003"),
     Row("event after termination",
         document([termination("2003-06-30", "revoked_non_compliance"), appointment("2003-07-01")]),
         "events[1].on",
         _on_order(_appointment(dt.date(2003, 7, 1)),
                   _terminate(dt.date(2003, 6, 30), "revoked_non_compliance")),
-        "on", "2003-07-01 is after the Order was terminated on 2003-06-30"),
+        "on", "1 July 2003 is after the Order was terminated on 30 June 2003"),
     Row("event after the natural end", document([appointment("2004-02-03")]), "events[0].on",
         _on_order(_appointment(dt.date(2004, 2, 3))), "on",
-        "2004-02-03 is after the Order ended on 2004-02-02"),
+        "3 February 2004 is after the Order ended on 2 February 2004"),
     Row("event before the order", document([appointment("2003-02-01")]), "events[0].on",
         _on_order(_appointment(dt.date(2003, 2, 1))), "on",
-        "2003-02-01 is before the Order was made on 2003-02-03"),
+        "1 February 2003 is before the Order was made on 3 February 2003"),
     Row("no hours", document([appointment("2003-02-04", 0)]), "events[0].hours",
-        _on_order(_appointment(dt.date(2003, 2, 4), 0)), "hours", "must be more than 0 hours, got 0"),
+        _on_order(_appointment(dt.date(2003, 2, 4), 0)), "hours", "Enter hours more than 0, like 2.5"),
     Row("13 hours", document([appointment("2003-02-04", 13)]), "events[0].hours",
         _on_order(_appointment(dt.date(2003, 2, 4), 13)), "hours",
-        "must be at most 12 hours in one appointment, got 13"),
+        "Enter at most 12 hours for one appointment"),
     Row("negative hours", document([appointment("2003-02-04", -1)]), "events[0].hours",
         _on_order(_appointment(dt.date(2003, 2, 4), -1)), "hours",
-        "must be more than 0 hours, got -1"),
+        "Enter hours more than 0, like 2.5"),
     Row("unknown termination reason", document([termination("2004-02-02", "bored")]),
         "events[0].reason", _on_order(_terminate(dt.date(2004, 2, 2), "bored")), "reason",
         "unknown code 'bored' in the termination_reason list"),
@@ -277,6 +284,7 @@ def test_the_order_page_refuses_a_37_month_order(signed_in: tuple[Client, Any]) 
         date_of_birth=dt.date(1980, 1, 1), sex="F", ethnicity="W1",
         referred_on=dt.date(2003, 1, 6), referral_source="court",
     )  # fmt: skip
+    assessed_suitable(case)
     response = post_form(
         client,
         reverse("cases:order", args=[case.reference]),
@@ -291,7 +299,7 @@ def test_the_order_page_refuses_a_37_month_order(signed_in: tuple[Client, Any]) 
         },
     )
     assert response.status_code == 200
-    assert f"{LENGTH} 37" in response.content.decode()
+    assert LENGTH in response.content.decode()
     assert not Order.objects.filter(case=case).exists()
 
 
@@ -304,7 +312,7 @@ def test_the_appointment_page_refuses_13_hours(signed_in: tuple[Client, Any]) ->
         {**_date("on", running.today), "hours": "13", "with_whom": "probation", "outcome": "ATTC"},
     )
     assert response.status_code == 200
-    assert "must be at most 12 hours in one appointment" in response.content.decode()
+    assert "Enter at most 12 hours for one appointment" in response.content.decode()
     assert Appointment.objects.count() == before
 
 
@@ -319,7 +327,7 @@ def test_the_termination_page_refuses_a_date_before_the_order(
         {**_date("on", early), "reason": "completed"},
     )
     assert response.status_code == 200
-    assert f"{early.isoformat()} is before the Order was made on" in response.content.decode()
+    assert f"{long_date(early)} is before the Order was made on" in response.content.decode()
     assert not Termination.objects.filter(order=running.order).exists()
 
 
@@ -442,6 +450,6 @@ def test_an_appointment_arranged_ahead_is_taken_by_the_page_and_the_importer_ali
     attended = document([appointment(ahead.isoformat())], made_on="2004-03-01")
     attended["cases"][0]["reference"] = "EXAMPLE-2"
     with pytest.raises(
-        RecordInvalid, match=r"cases\[0\]\.events\[0\]\.on: 2004-07-05 is in the future"
+        RecordInvalid, match=r"cases\[0\]\.events\[0\]\.on: 5 July 2004 is in the future"
     ):
         import_case_document(attended, by=TEST_ACTOR, today=TODAY)

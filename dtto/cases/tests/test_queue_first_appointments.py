@@ -25,8 +25,8 @@ def first_appointment_items() -> list[str]:
 def test_first_appointments_are_due_on_a_new_order() -> None:
     make_order(made_on=dt.date(2004, 6, 15))
     assert first_appointment_items() == [
-        "First probation appointment",
-        "First treatment appointment",
+        "Arrange the first probation appointment",
+        "Arrange the first treatment appointment",
     ]
 
 
@@ -35,7 +35,7 @@ def test_an_appointment_arranged_for_tomorrow_in_time_leaves_the_queue() -> None
     services.record_appointment(
         order, by=TEST_ACTOR, on=dt.date(2004, 6, 17), hours=2, with_whom="treatment", today=TODAY
     )
-    assert first_appointment_items() == ["First probation appointment"]
+    assert first_appointment_items() == ["Arrange the first probation appointment"]
 
 
 def test_an_appointment_arranged_too_late_stays_in_the_queue() -> None:
@@ -43,4 +43,4 @@ def test_an_appointment_arranged_too_late_stays_in_the_queue() -> None:
     services.record_appointment(
         order, by=TEST_ACTOR, on=dt.date(2004, 6, 18), hours=2, with_whom="treatment", today=TODAY
     )
-    assert "First treatment appointment" in first_appointment_items()
+    assert "Arrange the first treatment appointment" in first_appointment_items()

@@ -55,7 +55,7 @@ def test_an_order_past_its_term_only_asks_for_its_termination() -> None:
     _old_order_left_open()
     queue = build_queue(Order.objects.all(), YEARS_LATER)
     assert _items(queue) == {
-        "ending": ["The Order's term ended on 2 February 2004: record its termination"]
+        "ending": ["Record the termination: the Order's term ended on 2 February 2004"]
     }
     assert queue.orders == 0  # not counted as running
 
@@ -70,5 +70,7 @@ def test_a_running_order_still_shows_its_breach_and_warrant() -> None:
     _old_order_left_open()
     queue = build_queue(Order.objects.all(), dt.date(2003, 4, 1), sections=COURT_SECTIONS)
     items = _items(queue)
-    assert items["breaches"] == ["Breach instigated on 23 February 2003"]
-    assert items["warrants"] == ["Warrant issued on 5 March 2003"]
+    assert items["breaches"] == [
+        "Record the court's decision on the breach instigated on 23 February 2003"
+    ]
+    assert items["warrants"] == ["Record the execution of the warrant issued on 5 March 2003"]

@@ -55,7 +55,7 @@ def test_a_date_before_the_order_is_refused_on_its_field_and_what_was_typed_is_k
     page = response.content.decode()
     assert response.status_code == 200
     assert "is before the Order was made" in page
-    assert 'href="#id_on"' in page  # the error summary links to the field
+    assert 'href="#id_on_day"' in page  # the error summary links to the day box
     assert 'value="2.5"' in page
     assert f'value="{early.day}"' in page
 

@@ -145,6 +145,7 @@ def test_subject_access_bundle_holds_every_record_of_the_case(tmp_path: Path) ->
     actions = [event["action"] for event in bundle["audit_events"]]
     assert actions == [
         "cases.case.referred",
+        "cases.assessment.recorded",  # an Order follows an assessment (decision 0013)
         "cases.order.made",
         "cases.appointment.recorded",
         "cases.test.recorded",

@@ -20,7 +20,13 @@ from dtto.cases.models import (
     Person,
     Termination,
 )
-from dtto.cases.tests.factories import TEST_ACTOR, TODAY, make_case, make_order
+from dtto.cases.tests.factories import (
+    TEST_ACTOR,
+    TODAY,
+    assessed_suitable,
+    make_case,
+    make_order,
+)
 from dtto.standards.errors import RecordInvalid
 
 pytestmark = pytest.mark.django_db
@@ -57,16 +63,19 @@ def assert_refused(change: Callable[[], Any], field: str, words: str) -> RecordI
 @pytest.mark.parametrize(
     ("length", "words"),
     [
-        (5, "at least 6 and at most 36 months, got 5"),
-        (37, "got 37"),
-        (0, "got 0"),
+        (
+            5,
+            "Enter a length from 6 to 36 months: an Order lasts at least 6 months and at most 3 years",
+        ),
+        (37, "from 6 to 36 months"),
+        (0, "from 6 to 36 months"),
         ("twelve", "whole number"),
     ],
 )
 def test_order_length_outside_six_to_thirty_six_months_is_refused(
     length: object, words: str
 ) -> None:
-    case = make_case()
+    case = assessed_suitable(make_case())
     assert_refused(lambda: make_order(case, length_months=length), "length_months", words)
 
 
@@ -76,11 +85,11 @@ def test_order_of_six_and_thirty_six_months_is_accepted() -> None:
 
 
 def test_person_born_after_the_order_is_refused() -> None:
-    case = make_case(date_of_birth=dt.date(1990, 1, 1))
+    case = assessed_suitable(make_case(date_of_birth=dt.date(1990, 1, 1)))
     case.person.date_of_birth = dt.date(
         2003, 3, 1
     )  # as if mistyped at referral and since corrected
-    assert_refused(lambda: make_order(case), "made_on", "born on 2003-03-01, after the Order")
+    assert_refused(lambda: make_order(case), "made_on", "born on 1 March 2003, after the Order")
 
 
 def test_person_born_after_the_referral_is_refused() -> None:
@@ -104,7 +113,7 @@ def test_event_before_the_order_was_made_is_refused() -> None:
             today=TODAY,
         ),
         "on",
-        "before the Order was made on 2003-02-03",
+        "before the Order was made on 3 February 2003",
     )
 
 
@@ -113,7 +122,7 @@ def test_event_after_the_order_ended_is_refused() -> None:
     assert_refused(
         lambda: services.give_warning(order, by=TEST_ACTOR, on=dt.date(2003, 8, 3), today=TODAY),
         "on",
-        "after the Order ended on 2003-08-02",
+        "after the Order ended on 2 August 2003",
     )
 
 
@@ -127,7 +136,7 @@ def test_event_after_termination_is_refused() -> None:
             order, by=TEST_ACTOR, on=dt.date(2003, 5, 2), outcome="refused", today=TODAY
         ),
         "on",
-        "after the Order was terminated on 2003-05-01",
+        "after the Order was terminated on 1 May 2003",
     )
 
 
@@ -170,7 +179,7 @@ def test_second_termination_is_refused() -> None:
             order, by=TEST_ACTOR, on=dt.date(2004, 2, 2), reason="other", today=TODAY
         ),
         "on",
-        "already terminated on 2004-02-02",
+        "already terminated on 2 February 2004",
     )
 
 
@@ -182,7 +191,7 @@ def test_termination_before_events_already_recorded_is_refused() -> None:
             order, by=TEST_ACTOR, on=dt.date(2003, 5, 1), reason="other", today=TODAY
         ),
         "on",
-        "events are recorded up to 2003-06-01",
+        "events are recorded up to 1 June 2003",
     )
 
 
@@ -194,7 +203,7 @@ def test_breach_decision_dated_before_the_breach_is_refused() -> None:
             breach, by=TEST_ACTOR, on=dt.date(2003, 2, 28), outcome="revoked", today=TODAY
         ),
         "decided_on",
-        "before the breach was instigated on 2003-03-01",
+        "before the breach was instigated on 1 March 2003",
     )
     breach.refresh_from_db()
     assert breach.decided_on is None and breach.outcome.code == "pending"
@@ -211,7 +220,7 @@ def test_breach_decided_twice_is_refused() -> None:
             breach, by=TEST_ACTOR, on=dt.date(2003, 3, 21), outcome="revoked", today=TODAY
         ),
         "decided_on",
-        "already decided on 2003-03-20",
+        "already decided on 20 March 2003",
     )
 
 
@@ -269,13 +278,13 @@ def test_malformed_dates_are_refused(bad_date: object) -> None:
 @pytest.mark.parametrize(
     ("hours", "words"),
     [
-        ("two", "not a number"),
+        ("two", "Enter the hours as a number"),
         ("-1", "more than 0"),
         ("0", "more than 0"),
         ("13", "at most 12"),
         ("1.234", "two decimal"),
-        ("NaN", "not a number"),
-        (None, "required"),
+        ("NaN", "Enter the hours as a number"),
+        (None, "Enter the hours as a number"),
     ],
 )
 def test_malformed_or_impossible_hours_are_refused(hours: object, words: str) -> None:

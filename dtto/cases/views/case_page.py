@@ -12,29 +12,24 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from dtto.accounts import permissions
+from dtto.accounts.models import User
 from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
 from dtto.cases.models import Case, DrugTest, DrugTestResult, Order
-from dtto.cases.timeline import timeline_for_order
+from dtto.cases.timeline import TimelineEntry, timeline_for_order, timeline_page
 from dtto.cases.views.common import (
     record_anchor,
     signed_in,
     today,
     viewed,
 )
-from dtto.scheduling.queries import is_called_on
-from dtto.standards.engine import Evaluation, evaluate
+from dtto.cases.views.order import order_not_possible
+from dtto.cases.views.queues import SECTIONS_BY_QUEUE
+from dtto.lib.dates import long_date
+from dtto.scheduling.queries import is_called_on, next_call_on
+from dtto.standards.engine import Evaluation, ReviewFinding, evaluate
 from dtto.standards.rules import ASSESSMENT_DEADLINE
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    on: dt.date
-    kind: str
-    anchor: str
-    text: str
-    url: str = ""
-    link_text: str = ""
+from dtto.standards.standing import BenchChange, Standing, bench_changes, standing
 
 
 def _timeline(
@@ -64,7 +59,7 @@ def _timeline(
             )
         )
     if order is None:
-        return sorted(entries, key=lambda e: e.on)
+        return entries
     entries.append(
         TimelineEntry(order.made_on, "Order", record_anchor(order), f"Order made by {order.court}")
     )
@@ -152,11 +147,23 @@ def _timeline(
                 )
             )
     if "reviews" in sections:
-        for r in order.reviews.all():
+        reviews = list(order.reviews.all())
+        changed = {
+            c.on: c for c in bench_changes([(r.on, r.sat_names) for r in reviews if r.hearing])
+        }
+        for r in reviews:
             hearing = "with a hearing" if r.hearing else "on the papers"
             sat = f"; sat: {', '.join(r.sat_names)}" if r.sat_names else ""
+            change = changed.get(r.on) if r.hearing else None
+            bench = (
+                f"; the bench changed since the hearing on {long_date(change.previous_on)}"
+                if change
+                else ""
+            )
             entries.append(
-                TimelineEntry(r.on, "Court review", record_anchor(r), f"Review {hearing}{sat}")
+                TimelineEntry(
+                    r.on, "Court review", record_anchor(r), f"Review {hearing}{sat}{bench}"
+                )
             )
     if "timeline" in sections:
         for c in order.contact_levels.all():
@@ -202,8 +209,7 @@ def _timeline(
                     conviction.offence or "Conviction",
                 )
             )
-    # The Order comes first on the day it was made, then the rest by kind.
-    return sorted(entries, key=lambda e: (e.on, e.kind != "Order", e.kind))
+    return entries
 
 
 @dataclass(frozen=True)
@@ -212,6 +218,8 @@ class Compliance:
     week: Any
     recent_weeks: list[Any]
     schedule: list[review_reports.ScheduledReview]
+    standing: Standing
+    bench_changes: list[BenchChange]
 
 
 def _compliance(order: Order, today: dt.date) -> Compliance:
@@ -219,11 +227,54 @@ def _compliance(order: Order, today: dt.date) -> Compliance:
     evaluation = evaluate(timeline, today)
     week_eval = evaluate(timeline, queues.current_week_end(order.made_on, today))
     week = queues.this_week(order, today, week_eval) if order.terminated_on is None else None
+    hearings = [(r.on, r.sat_names) for r in order.reviews.filter(hearing=True)]
     return Compliance(
         evaluation,
         week,
         list(reversed(evaluation.weeks[-8:])),
         review_reports.review_schedule(order, today, evaluation),
+        standing(timeline, evaluation, today),
+        bench_changes(hearings),
+    )
+
+
+@dataclass(frozen=True)
+class NeedsNow:
+    """The panel at the top of the case page: what is overdue, what is due, where it stands."""
+
+    overdue: list[queues.GroupedItem]
+    due: list[queues.GroupedItem]
+    waiting: list[queues.GroupedItem]  # work with no deadline (a laboratory result, a decision)
+    next_review: ReviewFinding | None
+    next_test: dt.date | None
+
+
+def _needs_now(
+    user: User, case: Case, order: Order | None, compliance: Compliance | None, day: dt.date
+) -> NeedsNow:
+    """The queue's own items for this one case (the same findings, the same words)."""
+    scope = permissions.home_queue_for(user)
+    wanted = SECTIONS_BY_QUEUE.get(scope.kind, queues.CASE_MANAGER_SECTIONS)
+    orders = Order.objects.filter(pk=order.pk) if order is not None else Order.objects.none()
+    assessing = "assessment" in permissions.sections_for(user)
+    queue = queues.build_queue(
+        orders,
+        day,
+        sections=wanted,
+        cases=Case.objects.filter(pk=case.pk) if assessing else None,
+    )
+    groups = {g.key: g.items for g in queue.groups}
+    next_review = None
+    next_test = None
+    if compliance is not None and order is not None and order.terminated_on is None:
+        next_review = next(
+            (r for r in compliance.evaluation.reviews if r.held_on is None and r.met is not False),
+            None,
+        )
+        next_test = next_call_on(order.pk, day)
+    waiting = [g for g in groups["later"] if g.item.due is None]
+    return NeedsNow(
+        groups["overdue"], groups["today"] + groups["week"], waiting, next_review, next_test
     )
 
 
@@ -244,8 +295,16 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "order": order,
         "sections": sections,
         "can": actions,
+        "can_record": may_record,
         "compliance": compliance,
-        "timeline": _timeline(case, order, sections, may_record),
+        "needs": _needs_now(user, case, order, compliance, day),
+        "timeline": timeline_page(
+            _timeline(case, order, sections, may_record),
+            kind=request.GET.get("kind", ""),
+            page=request.GET.get("page", 1),
+            at=request.GET.get("at", ""),
+        ),
+        "order_refusal": order_not_possible(case) if order is None else None,
         "assessment": getattr(case, "assessment", None),
         "assessment_due": ASSESSMENT_DEADLINE.due_by(case.referred_on),
         "breaches": list(order.breaches.select_related("outcome")) if order else [],

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from dtto.accounts import permissions
 from dtto.accounts.models import User
 from dtto.cases import forms, services
-from dtto.cases.models import Case
+from dtto.cases.models import Assessment, Case, Order
 from dtto.cases.views.common import order_handler, order_or_404, record_page, signed_in, today
 
 
@@ -16,10 +18,29 @@ from dtto.cases.views.common import order_handler, order_or_404, record_page, si
 def make_order(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     case = permissions.get_case_for(user, reference)
+    if not permissions.can_record(user, "order"):
+        raise PermissionDenied
+    if request.method == "GET" and (refusal := order_not_possible(case)) is not None:
+        # Say why before the form, not after it is filled in (a POST still goes to the
+        # service, which refuses it the same way, and a resubmitted form to its guard).
+        return render(
+            request,
+            "cases/not_possible.html",
+            {"case": case, "title": "Record the Order", "reason": refusal},
+        )
+    assessment = Assessment.objects.filter(case=case).only("outcome").first()
+    suitable = assessment is not None and assessment.outcome == Assessment.Outcome.SUITABLE
 
     def handle(case: Case, form: forms.ServiceForm) -> object:
-        return services.make_order(case, by=user, **form.cleaned_data)
+        assert isinstance(form, forms.OrderForm)
+        return services.make_order(case, by=user, **form.service_arguments())
 
+    lead = (
+        None
+        if suitable or assessment is None
+        else f"The assessment found: {assessment.get_outcome_display().lower()}. An Order "
+        "made against the assessment's advice is recorded as such, with the reason."
+    )
     return record_page(
         request,
         reference,
@@ -29,8 +50,21 @@ def make_order(request: HttpRequest, reference: str) -> HttpResponse:
         title="Record the Order",
         done="Order recorded",
         initial={"made_on": today(), "length_months": 12, "case_manager": user.username},
-        form_kwargs={"area_id": case.area_id},
+        form_kwargs={"area_id": case.area_id, "assessed_suitable": suitable},
+        extra={"lead": lead} if lead else None,
     )
+
+
+def order_not_possible(case: Case) -> str | None:
+    """Why an Order cannot be recorded on this case now, in words; None when it can."""
+    if Order.objects.filter(case=case).exists():
+        return "This case already has an Order. A case holds one Order (decision 0002)."
+    if not Assessment.objects.filter(case=case).exists():
+        return (
+            "The assessment of suitability has not been recorded. Record the assessment "
+            "first: an Order follows an assessment, or is recorded as made against its advice."
+        )
+    return None
 
 
 @login_required

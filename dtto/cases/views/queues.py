@@ -14,7 +14,7 @@ from dtto.cases import queues
 from dtto.cases.views.common import signed_in, today
 
 # The queue sections each kind of home queue shows.
-_SECTIONS = {
+SECTIONS_BY_QUEUE = {
     permissions.QueueKind.CASE_MANAGER: queues.CASE_MANAGER_SECTIONS,
     permissions.QueueKind.TREATMENT: queues.TREATMENT_SECTIONS,
     permissions.QueueKind.COURT: queues.COURT_SECTIONS,
@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
     queue = queues.build_queue(
-        scope.orders, today(), sections=_SECTIONS[scope.kind], cases=scope.cases
+        scope.orders, today(), sections=SECTIONS_BY_QUEUE[scope.kind], cases=scope.cases
     )
     return render(
         request,

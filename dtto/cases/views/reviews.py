@@ -51,7 +51,7 @@ def review_record(request: HttpRequest, reference: str) -> HttpResponse:
         handler=handle,
         title="Record a court review",
         done="Review recorded",
-        initial={"on": today(), "hearing": "yes"},
+        initial={"on": today()},
     )
 
 

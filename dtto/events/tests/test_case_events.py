@@ -37,6 +37,7 @@ FIXTURE = Path(__file__).parents[2] / "cases" / "tests" / "fixtures" / "two-case
 @pytest.fixture
 def order() -> Order:
     case = make_case(reference=REFERENCE, name=NAME, date_of_birth=BORN)
+    services.record_assessment(case, by=TEST_ACTOR, outcome="suitable", today=TODAY)
     return services.make_order(
         case,
         by=TEST_ACTOR,

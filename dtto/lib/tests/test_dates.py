@@ -27,3 +27,10 @@ def test_add_months_clamps_to_the_last_day_of_the_month(
 def test_parse_iso_date_refuses_what_is_not_a_real_date(text: object) -> None:
     with pytest.raises(ValueError):
         parse_iso_date(text)
+
+
+def test_long_date_is_written_as_people_write_it():
+    from dtto.lib.dates import long_date
+
+    assert long_date(dt.date(2026, 11, 15)) == "15 November 2026"
+    assert long_date(dt.date(2004, 2, 3)) == "3 February 2004"

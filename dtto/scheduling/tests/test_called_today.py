@@ -49,6 +49,7 @@ def _order() -> Order:
         referred_on=MADE_ON - dt.timedelta(days=30),
         referral_source="court",
     )
+    case_services.record_assessment(case, by=ACTOR, outcome="suitable", today=MADE_ON)
     return case_services.make_order(
         case, by=ACTOR, today=MADE_ON, made_on=MADE_ON, length_months=12, intensity="higher"
     )

@@ -35,6 +35,7 @@ case = services.register_referral(
     date_of_birth=dt.date(1980, 5, 1), sex="M", ethnicity="W1",
     referred_on=made_on - dt.timedelta(days=30), referral_source="court",
 )
+services.record_assessment(case, by=actor, outcome="suitable", today=made_on)
 services.make_order(case, by=actor, today=made_on, made_on=made_on, length_months=12,
                     intensity="higher")
 print(made_on.isoformat())

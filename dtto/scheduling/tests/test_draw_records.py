@@ -54,6 +54,7 @@ def _order(reference: str, *, made_on: dt.date = MADE_ON, months: int = 12) -> O
         referred_on=made_on - dt.timedelta(days=30),
         referral_source="court",
     )
+    case_services.record_assessment(case, by=ACTOR, outcome="suitable", today=made_on)
     return case_services.make_order(
         case,
         by=ACTOR,

@@ -106,7 +106,7 @@ def test_cases_without_an_order_are_skipped():
                     "outcome": "attended",
                 }
             ),
-            "cases[0].events[3].hours: not a number of hours: '2'",
+            "cases[0].events[3].hours: Enter the hours as a number, like 2.5",
         ),
         (
             with_event(
@@ -139,7 +139,7 @@ def test_cases_without_an_order_are_skipped():
             with_event(
                 {"type": "suspension", "from": "2003-02-07", "to": "2003-02-01", "reason": "x"}
             ),
-            "cases[0].events[3].to: 2003-02-01 is before the suspension starts on 2003-02-07",
+            "cases[0].events[3].to: 1 February 2003 is before the suspension starts on 7 February 2003",
         ),
         (
             with_event({"on": "2003-02-07"}),
@@ -168,7 +168,7 @@ def test_cases_without_an_order_are_skipped():
                     }
                 ],
             },
-            "cases[0].order.length_months: must be a whole number of months, got '12'",
+            "cases[0].order.length_months: Enter the length as a whole number of months, like 12",
         ),
         (
             {
