@@ -19,7 +19,7 @@ from dtto.cases.models import (
     DrugTestResult,
     Intensity,
 )
-from dtto.standards.errors import RecordInvalid
+from dtto.standards.errors import RecordChanged, RecordInvalid
 
 
 class DatePartsWidget(forms.MultiWidget):
@@ -95,6 +95,10 @@ class ServiceForm(forms.Form):
         field.choices = choices
 
     def add_service_errors(self, error: RecordInvalid) -> None:
+        if isinstance(error, RecordChanged):
+            # The whole form is stale, not one field.
+            self.add_error(None, error.errors[0].message)
+            return
         for field, messages in error.by_field().items():
             name = self.error_fields.get(field, field)
             if name not in self.fields:
@@ -107,6 +111,19 @@ class ServiceForm(forms.Form):
                 if target and message.startswith(("is ", "must ")):
                     text = f"{label} {message}"
                 self.add_error(target, text)
+
+
+class EditForm(ServiceForm):
+    """A form that changes a stored record: it carries the version it was loaded with.
+
+    The view puts the record's ``version`` in ``initial``; the service refuses the save if
+    the record has changed since (``RecordChanged``). A post without it (a client that
+    never loaded the form) is checked against the version read when it is saved.
+    """
+
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
 
 class ReferralForm(ServiceForm):
@@ -198,7 +215,7 @@ def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + [(u.username, u.get_full_name() or u.username) for u in managers]
 
 
-class CaseManagerForm(ServiceForm):
+class CaseManagerForm(EditForm):
     case_manager = forms.ChoiceField(label="Case manager", required=False)
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
@@ -229,7 +246,7 @@ class AppointmentForm(ServiceForm):
         self.set_choices("outcome", codes("attendance_outcome", blank="Not recorded yet"))
 
 
-class AttendanceForm(ServiceForm):
+class AttendanceForm(EditForm):
     outcome = forms.ChoiceField(
         label="What happened",
         widget=forms.RadioSelect,
@@ -315,7 +332,7 @@ class DrugTestForm(ServiceForm):
             super().add_service_errors(RecordInvalid([field_error]))
 
 
-class ConfirmResultForm(ServiceForm):
+class ConfirmResultForm(EditForm):
     confirmed = forms.ChoiceField(
         label="Laboratory result",
         choices=[("yes", "Confirmed positive"), ("no", "Not confirmed")],
@@ -363,13 +380,13 @@ class HearingForm(ServiceForm):
     on = DatePartsField(label="Date of the hearing")
 
 
-class WarrantForm(ServiceForm):
+class WarrantForm(EditForm):
     error_fields = {"warrant_issued_on": "issued_on", "warrant_executed_on": "executed_on"}
     issued_on = DatePartsField(label="Warrant issued on")
     executed_on = DatePartsField(label="Warrant executed on", required=False)
 
 
-class BreachDecisionForm(ServiceForm):
+class BreachDecisionForm(EditForm):
     error_fields = {"decided_on": "on"}
     on = DatePartsField(label="Date of the decision")
     outcome = forms.ChoiceField(label="The court's decision", widget=forms.RadioSelect)
@@ -397,7 +414,7 @@ class ReviewForm(ServiceForm):
     )
 
 
-class ReviewReportForm(ServiceForm):
+class ReviewReportForm(EditForm):
     """The case manager's sections; the provider's view is the provider's own form."""
 
     tests_summary = forms.CharField(
@@ -421,7 +438,7 @@ class ReviewReportForm(ServiceForm):
     )
 
 
-class ProviderViewForm(ServiceForm):
+class ProviderViewForm(EditForm):
     provider_view = forms.CharField(
         label="The treatment provider's view",
         help_text="Engagement with treatment, prescribing and progress since the last review",
@@ -429,7 +446,7 @@ class ProviderViewForm(ServiceForm):
     )
 
 
-class ReopenReviewReportForm(ServiceForm):
+class ReopenReviewReportForm(EditForm):
     reason = forms.CharField(
         label="What needs correcting",
         help_text="Kept on the audit trail with the report as it was sent",

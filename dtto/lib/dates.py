@@ -22,3 +22,13 @@ def parse_iso_date(text: object) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a real date: {text!r}") from None
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it: ``15 November 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def long_date_time(moment: dt.datetime) -> str:
+    """A moment as people write it: ``15 November 2026, 10:04`` (in the time zone given)."""
+    return f"{long_date(moment)}, {moment:%H:%M}"
