@@ -818,7 +818,12 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
             events[kind].append((owner, fields, extras))
     for kind, model in _EVENT_MODELS.items():
         owner_field = "case" if kind == "conviction" else "order"
-        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        # Columns with a database default (a record's version) start at that default.
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and not f.has_db_default()
+        ]
         values = [name for name in names if name != owner_field]
         # Drug tests and breaches have rows of their own (results, hearings) that need their
         # ids, so theirs are taken from the table's sequence before they are written.

@@ -52,7 +52,8 @@ class Versioned(models.Model):
     the same UPDATE that checks it (docs/decisions/0011-optimistic-locking-and-input-limits.md).
     """
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # The database default lets bulk writers (the importer's plain rows) leave it out.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True
