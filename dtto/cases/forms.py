@@ -19,6 +19,7 @@ from dtto.cases.models import (
     DrugTestResult,
     Intensity,
 )
+from dtto.lib.dates import YEAR_DIGITS_MESSAGE
 from dtto.standards.errors import RecordChanged, RecordInvalid
 
 
@@ -60,7 +61,11 @@ class DatePartsField(forms.MultiValueField):
             raise forms.ValidationError(
                 f"{label.capitalize()} must include a {' and '.join(missing)}"
             )
+        if len(parts[2]) != 4 or not parts[2].isascii() or not parts[2].isdigit():
+            raise forms.ValidationError(YEAR_DIGITS_MESSAGE.format(label=label))
         try:
+            if any(len(p) > 2 or not p.isascii() for p in parts[:2]):
+                raise ValueError
             day, month, year = (int(p) for p in parts)
             if year < 1900:
                 raise ValueError

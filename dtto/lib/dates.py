@@ -5,6 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+# A year typed in a form or an address: four digits, so that a slip such as
+# 99999999999999999999 is named, not passed to the date type (which would overflow).
+YEAR_DIGITS_MESSAGE = "The year of {label} must have 4 numbers, like 2004"
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole calendar months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""

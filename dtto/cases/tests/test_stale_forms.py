@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,14 @@ from django.utils import timezone
 from dtto.accounts.models import Role, User
 from dtto.audit.models import AuditEvent
 from dtto.cases import reporting_services, services
-from dtto.cases.models import Appointment, Breach, DrugTestResult, Order, ReviewReport
+from dtto.cases.models import (
+    Appointment,
+    Breach,
+    DrugTestResult,
+    Order,
+    ReviewReport,
+    Versioned,
+)
 from dtto.cases.tests.web import ACTOR, RunningCase, make_running_case, make_user
 from dtto.lib.dates import long_date_time
 from dtto.standards.errors import RecordChanged
@@ -61,7 +67,7 @@ class EditForm:
     second: Callable[[RunningCase], dict[str, str]]
     current: Callable[[RunningCase], object]
     first_value: Callable[[RunningCase], object]
-    record: Callable[[RunningCase], models.Model]
+    record: Callable[[RunningCase], Versioned]
 
 
 def _appointment(world: RunningCase) -> Appointment:
@@ -102,7 +108,7 @@ EDIT_FORMS = [
         ("cm", "cm2"),
         lambda w: {"outcome": "UAAB"},
         lambda w: {"outcome": "ATTC"},
-        lambda w: _appointment(w).outcome_id and _appointment(w).outcome.code,  # type: ignore[union-attr]
+        lambda w: _appointment(w).outcome.code,
         lambda w: "UAAB",
         _appointment,
     ),
