@@ -90,9 +90,9 @@ def _huge_number(path: Path) -> None:
 
 
 def _many_references(path: Path) -> None:
-    # Ten thousand cases, the last repeating the first's reference.
+    # Two thousand cases, the last repeating the first's reference.
     cases = []
-    for index in range(10_000):
+    for index in range(2_000):
         case = copy.deepcopy(base_case())
         case["reference"] = f"BULK-{index}"
         cases.append(case)
@@ -109,6 +109,6 @@ GENERATED = [
     Generated("megabyte-name", _megabyte_name, "cases[0].person.name"),
     Generated("hundred-thousand-digit-length", _huge_number, "(document)"),
     Generated(
-        "ten-thousand-cases-last-reference-repeated", _many_references, "cases[9999].reference"
+        "two-thousand-cases-last-reference-repeated", _many_references, "cases[1999].reference"
     ),
 ]
