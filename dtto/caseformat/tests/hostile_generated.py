@@ -19,6 +19,7 @@ from dtto.caseformat.format import FORMAT, MAX_CASE_BYTES, MAX_DOCUMENT_BYTES
 HOSTILE = Path(__file__).parent / "hostile"
 BASE_FILE = HOSTILE / "01-valid-base-case.json"
 DEPTH = 100_000
+_HEAD = b'{"format":"' + FORMAT.encode() + b'","cases":['
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,7 @@ def _deep_in_case(path: Path) -> None:
     # 100,000 nested lists where a name belongs, in an otherwise whole document.
     case = json.dumps(base_case()).encode()
     nested = b"[" * DEPTH + b"]" * DEPTH
-    path.write_bytes(
-        b'{"format":"dtto-case/1","cases":[' + case.replace(b'"Jane Example"', nested, 1) + b"]}"
-    )
+    path.write_bytes(_HEAD + case.replace(b'"Jane Example"', nested, 1) + b"]}")
 
 
 def _deep_line(path: Path) -> None:
@@ -57,9 +56,7 @@ def _deep_line(path: Path) -> None:
 
 
 def _deep_object(path: Path) -> None:
-    path.write_bytes(
-        b'{"format":"dtto-case/1","cases":[],"x":' + b'{"a":' * DEPTH + b"1" + b"}" * DEPTH + b"}"
-    )
+    path.write_bytes(_HEAD + b'],"x":' + b'{"a":' * DEPTH + b"1" + b"}" * DEPTH + b"}")
 
 
 def _oversized(path: Path) -> None:
@@ -83,7 +80,7 @@ def _megabyte_name(path: Path) -> None:
 def _huge_number(path: Path) -> None:
     case = json.dumps(base_case()).encode()
     path.write_bytes(
-        b'{"format":"dtto-case/1","cases":['
+        _HEAD
         + case.replace(b'"length_months": 12', b'"length_months": ' + b"7" * 100_000, 1)
         + b"]}"
     )
