@@ -82,8 +82,25 @@ def problem_response(request: HttpRequest, problem: ApiProblem) -> HttpResponse:
     return response
 
 
+# A hostile request may name a field (a substance code) or send a value megabytes long; a
+# refusal quotes no more than this much of either.
+LONGEST_FIELD = 80
+LONGEST_MESSAGE = 300
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def invalid(errors: Iterable[FieldProblem], detail: str = "") -> ApiProblem:
-    listed = list(errors)
+    listed = [
+        FieldProblem(
+            field=_cut(e.field, LONGEST_FIELD),
+            location=e.location,
+            message=_cut(e.message, LONGEST_MESSAGE),
+        )
+        for e in errors
+    ]
     return ApiProblem(
         422,
         "The request is not valid",

@@ -9,6 +9,14 @@ from typing import Any
 
 FORMAT = "dtto-case/1"
 
+# The largest file read whole (any layout but the canonical one, and every import): its JSON
+# takes several times its size in memory. Larger files are evaluated in the canonical layout,
+# a case a line, and imported in parts.
+MAX_DOCUMENT_BYTES = 1024 * 1024 * 1024
+# The longest line of the canonical layout, one case: a three-year Order with an appointment
+# every day is about 150 KB.
+MAX_CASE_BYTES = 4 * 1024 * 1024
+
 
 @cache
 def schema() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .format import FORMAT
+from .format import FORMAT, MAX_CASE_BYTES, MAX_DOCUMENT_BYTES
 
 # The footer is searched for in this many bytes at the end of the file.
 _TAIL_BYTES = 65536
@@ -47,7 +47,17 @@ def check_header(document: Any) -> list[Any]:
 
 
 def load_document(path: str | Path) -> dict[str, Any]:
-    """The JSON object a file holds, without judging its fields (the importer does that)."""
+    """The JSON object a file holds, without judging its fields (the importer does that).
+
+    A file larger than ``MAX_DOCUMENT_BYTES`` is refused before any of it is read.
+    """
+    size = os.path.getsize(path)
+    if size > MAX_DOCUMENT_BYTES:
+        raise CaseFileError(
+            "(document)",
+            f"the file is {size:,} bytes, more than the {MAX_DOCUMENT_BYTES:,} dtto reads at "
+            "once: split it into smaller files (dtto export --area or --reference)",
+        )
     raw = Path(path).read_bytes()
     try:
         document = json.loads(raw.decode("utf-8"))
@@ -97,7 +107,7 @@ def _line_cases(path: str | Path, start: int, end: int) -> Iterator[Any]:
         f.seek(start)
         pending = None
         while f.tell() < end:
-            line = f.readline().strip()
+            line = _case_line(f.readline(MAX_CASE_BYTES + 1)).strip()
             if not line:
                 continue
             if pending is not None:
@@ -109,6 +119,16 @@ def _line_cases(path: str | Path, start: int, end: int) -> Iterator[Any]:
 
 class _NotLineLayout(Exception):
     """A line that is not one whole case."""
+
+
+def _case_line(line: bytes) -> bytes:
+    """A line of the canonical layout, refused if it is longer than any one case can be."""
+    if len(line) > MAX_CASE_BYTES:
+        raise CaseFileError(
+            "cases",
+            f"a line of more than {MAX_CASE_BYTES:,} bytes: no one case is that large",
+        )
+    return line
 
 
 def _parse_case_line(line: bytes, final: bool) -> Any:
@@ -129,7 +149,7 @@ def read_line_range(path: str | Path, start: int, end: int, last: bool) -> list[
     with open(path, "rb") as f:
         f.seek(start)
         block = f.read(end - start)
-    lines = [line for line in (raw.strip() for raw in block.split(b"\n")) if line]
+    lines = [line for line in (_case_line(raw).strip() for raw in block.split(b"\n")) if line]
     try:
         return [
             _parse_case_line(line, last and i == len(lines) - 1) for i, line in enumerate(lines)
@@ -144,7 +164,10 @@ def line_ranges(path: str | Path, chunks: int) -> list[tuple[int, int, bool]] | 
     only as they are read."""
     size = os.path.getsize(path)
     with open(path, "rb") as f:
-        header = f.readline()
+        # A header line longer than a case is not the canonical layout's (nor read whole).
+        header = f.readline(MAX_CASE_BYTES + 1)
+        if len(header) > MAX_CASE_BYTES:
+            return None
         body_start = f.tell()
         try:
             head = json.loads(header.strip() + b"]}")
@@ -171,7 +194,7 @@ def line_ranges(path: str | Path, chunks: int) -> list[tuple[int, int, bool]] | 
         bounds = [body_start]
         while bounds[-1] + step < body_end:
             f.seek(bounds[-1] + step)
-            f.readline()
+            f.readline(MAX_CASE_BYTES + 1)
             position = f.tell()
             if position >= body_end:
                 break

@@ -19,7 +19,8 @@ from dtto.cases.models import (
     DrugTestResult,
     Intensity,
 )
-from dtto.standards.errors import RecordInvalid
+from dtto.lib.dates import YEAR_DIGITS_MESSAGE
+from dtto.standards.errors import RecordChanged, RecordInvalid
 from dtto.standards.validation import HOURS_NOT_A_NUMBER
 
 
@@ -63,7 +64,11 @@ class DatePartsField(forms.MultiValueField):
             raise forms.ValidationError(
                 f"{label.capitalize()} must include a {' and '.join(missing)}"
             )
+        if len(parts[2]) != 4 or not parts[2].isascii() or not parts[2].isdigit():
+            raise forms.ValidationError(YEAR_DIGITS_MESSAGE.format(label=label))
         try:
+            if any(len(p) > 2 or not p.isascii() for p in parts[:2]):
+                raise ValueError
             day, month, year = (int(p) for p in parts)
             if year < 1900:
                 raise ValueError
@@ -140,6 +145,10 @@ class ServiceForm(forms.Form):
         field.choices = choices
 
     def add_service_errors(self, error: RecordInvalid) -> None:
+        if isinstance(error, RecordChanged):
+            # The whole form is stale, not one field.
+            self.add_error(None, error.errors[0].message)
+            return
         for field, messages in error.by_field().items():
             name = self.error_fields.get(field, field)
             if name not in self.fields:
@@ -152,6 +161,19 @@ class ServiceForm(forms.Form):
                 if target and message.startswith(("is ", "must ")):
                     text = f"{label} {message}"
                 self.add_error(target, text)
+
+
+class EditForm(ServiceForm):
+    """A form that changes a stored record: it carries the version it was loaded with.
+
+    The view puts the record's ``version`` in ``initial``; the service refuses the save if
+    the record has changed since (``RecordChanged``). A post without it (a client that
+    never loaded the form) is checked against the version read when it is saved.
+    """
+
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+    )
 
 
 class ReferralForm(ServiceForm):
@@ -283,7 +305,7 @@ def case_manager_choices(area_id: int, blank: str) -> list[tuple[str, str]]:
     return [("", blank)] + [(u.username, u.get_full_name() or u.username) for u in managers]
 
 
-class CaseManagerForm(ServiceForm):
+class CaseManagerForm(EditForm):
     case_manager = forms.ChoiceField(label="Case manager", required=False)
 
     def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
@@ -318,7 +340,7 @@ class AppointmentForm(ServiceForm):
         self.set_choices("outcome", codes("attendance_outcome", blank="Not recorded yet"))
 
 
-class AttendanceForm(ServiceForm):
+class AttendanceForm(EditForm):
     outcome = forms.ChoiceField(
         label="What happened",
         widget=forms.RadioSelect,
@@ -404,7 +426,7 @@ class DrugTestForm(ServiceForm):
             super().add_service_errors(RecordInvalid([field_error]))
 
 
-class ConfirmResultForm(ServiceForm):
+class ConfirmResultForm(EditForm):
     confirmed = forms.ChoiceField(
         label="Laboratory result",
         choices=[("yes", "Confirmed positive"), ("no", "Not confirmed")],
@@ -456,7 +478,7 @@ class HearingForm(ServiceForm):
     on = DatePartsField(label="Date of the hearing")
 
 
-class WarrantForm(ServiceForm):
+class WarrantForm(EditForm):
     error_fields = {"warrant_issued_on": "issued_on", "warrant_executed_on": "executed_on"}
     issued_on = DatePartsField(
         label="Warrant issued on", missing="Enter the date the warrant was issued"
@@ -464,7 +486,7 @@ class WarrantForm(ServiceForm):
     executed_on = DatePartsField(label="Warrant executed on", required=False)
 
 
-class BreachDecisionForm(ServiceForm):
+class BreachDecisionForm(EditForm):
     error_fields = {"decided_on": "on"}
     on = DatePartsField(label="Date of the decision")
     outcome = forms.ChoiceField(label="The court's decision", widget=forms.RadioSelect)
@@ -493,7 +515,7 @@ class ReviewForm(ServiceForm):
     )
 
 
-class ReviewReportForm(ServiceForm):
+class ReviewReportForm(EditForm):
     """The case manager's sections; the provider's view is the provider's own form."""
 
     tests_summary = forms.CharField(
@@ -517,7 +539,7 @@ class ReviewReportForm(ServiceForm):
     )
 
 
-class ProviderViewForm(ServiceForm):
+class ProviderViewForm(EditForm):
     provider_view = forms.CharField(
         label="The treatment provider's view",
         help_text="Engagement with treatment, prescribing and progress since the last review",
@@ -525,7 +547,7 @@ class ProviderViewForm(ServiceForm):
     )
 
 
-class ReopenReviewReportForm(ServiceForm):
+class ReopenReviewReportForm(EditForm):
     reason = forms.CharField(
         label="What needs correcting",
         help_text="Kept on the audit trail with the report as it was sent",

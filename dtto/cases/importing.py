@@ -148,7 +148,8 @@ def _errors(
         while error.context:
             error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
         found_error = FieldError(
-            _json_path((*prefix, *error.absolute_path)), _schema_message(error)
+            _json_path((*prefix, *error.absolute_path, *_missing_or_extra(error))),
+            _schema_message(error),
         )
         # One bad event breaks every branch of the event schema in the same way: say it once.
         if not errors or (errors[-1].field, errors[-1].message) != (
@@ -159,7 +160,34 @@ def _errors(
     return errors
 
 
+def _missing_or_extra(error: jsonschema.ValidationError) -> tuple[str, ...]:
+    """The field a "required" or "unknown field" error is about, to name it in the path."""
+    if not isinstance(error.instance, Mapping):
+        return ()
+    if error.validator == "required":
+        missing = [p for p in error.validator_value if p not in error.instance]
+        return (missing[0],) if missing else ()
+    if error.validator == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = sorted(str(k) for k in error.instance if k not in known)
+        # A hostile file's key may be megabytes long, like any of its values.
+        return (extra[0] if len(extra[0]) <= 40 else extra[0][:37] + "...",) if extra else ()
+    return ()
+
+
 def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        return "is required"
+    if error.validator == "additionalProperties":
+        return "is not a field of the case format"
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"must be at most {error.validator_value} characters, got {len(error.instance)}"
+    if error.validator == "minLength" and isinstance(error.instance, str):
+        return (
+            "is required"
+            if not error.instance
+            else f"must be at least {error.validator_value} characters"
+        )
     if (
         error.validator == "pattern"
         and error.absolute_path
@@ -175,9 +203,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"not a valid value: {shown(error.instance)}"
     if error.validator == "type":
         return f"{shown(error.instance)} is not of type {error.validator_value!r}"
-    message = str(error.message)
-    if error.validator == "additionalProperties":
-        message = message.replace("Additional properties are not allowed", "unknown field")
+    # jsonschema's own message starts with the value; quote it as every message does.
+    message = str(error.message).replace(repr(error.instance), shown(error.instance), 1)
     # A hostile file may hold megabytes in one value, which the message would repeat whole.
     return message if len(message) <= 200 else message[:197] + "..."
 
@@ -818,7 +845,12 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
             events[kind].append((owner, fields, extras))
     for kind, model in _EVENT_MODELS.items():
         owner_field = "case" if kind == "conviction" else "order"
-        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        # Columns with a database default (a record's version) start at that default.
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and not f.has_db_default()  # type: ignore[attr-defined]
+        ]
         values = [name for name in names if name != owner_field]
         # Drug tests and breaches have rows of their own (results, hearings) that need their
         # ids, so theirs are taken from the table's sequence before they are written.

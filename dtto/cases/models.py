@@ -45,6 +45,20 @@ class Code(models.Model):
         return self.retired_on is None or day < self.retired_on
 
 
+class Versioned(models.Model):
+    """A record edited through forms: its row version refuses a stale form's save.
+
+    Every change through ``services.common.save_change`` moves the version on by one, in
+    the same UPDATE that checks it (docs/decisions/0011-optimistic-locking-and-input-limits.md).
+    """
+
+    # The database default lets bulk writers (the importer's plain rows) leave it out.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Intensity(models.TextChoices):
     HIGHER = "higher", "Higher intensity"
     LOWER = "lower", "Lower intensity"
@@ -114,7 +128,7 @@ class Assessment(models.Model):
         return f"Assessment of {self.case_id}: {self.outcome}"
 
 
-class Order(models.Model):
+class Order(Versioned):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="order")
     made_on = models.DateField(db_index=True)
     length_months = models.PositiveSmallIntegerField()
@@ -164,7 +178,7 @@ class Order(models.Model):
         return self.natural_end_on - dt.timedelta(days=1)
 
 
-class Appointment(models.Model):
+class Appointment(Versioned):
     class With(models.TextChoices):
         PROBATION = "probation", "Probation"
         TREATMENT = "treatment", "Treatment"
@@ -205,7 +219,7 @@ class DrugTest(models.Model):
         return f"Drug test on {self.on}: {self.outcome}"
 
 
-class DrugTestResult(models.Model):
+class DrugTestResult(Versioned):
     class Result(models.TextChoices):
         POSITIVE = "positive", "Positive"
         NEGATIVE = "negative", "Negative"
@@ -238,7 +252,7 @@ class FormalWarning(models.Model):
         return f"Formal warning on {self.on}"
 
 
-class Breach(models.Model):
+class Breach(Versioned):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="breaches")
     on = models.DateField(help_text="The day breach action was instigated.")
     reason = models.TextField(blank=True)
@@ -344,7 +358,7 @@ class Conviction(models.Model):
         return f"Convicted on {self.on}"
 
 
-class ReviewReport(models.Model):
+class ReviewReport(Versioned):
     """The case manager's progress report to the court for one review (drafted, then sent).
 
     Drafted from the record by ``dtto.cases.review_reports``; edited by the case manager

@@ -58,20 +58,24 @@ def _must_be_draft(report: ReviewReport) -> None:
         )
 
 
-def edit_review_report(report: ReviewReport, *, by: By, **fields: Any) -> ReviewReport:
+def edit_review_report(
+    report: ReviewReport, *, by: By, loaded_version: int | None = None, **fields: Any
+) -> ReviewReport:
     """The case manager's edits to a draft."""
     unknown = set(fields) - set(EDITABLE)
     if "provider_view" in unknown:
         raise RecordInvalid.one("provider_view", _PROVIDER_ONLY)
     if unknown:
         raise RecordInvalid.one(sorted(unknown)[0], "cannot be edited")
-    return _save_draft(report, by, "cases.review_report.edited", **fields)
+    return _save_draft(report, by, "cases.review_report.edited", loaded_version, **fields)
 
 
 _PROVIDER_ONLY = "is written only by the Order's treatment provider"
 
 
-def add_provider_view(report: ReviewReport, *, by: By, provider_view: str) -> ReviewReport:
+def add_provider_view(
+    report: ReviewReport, *, by: By, provider_view: str, loaded_version: int | None = None
+) -> ReviewReport:
     """The treatment provider's view, written by a treatment worker of the Order's provider."""
     user = by.user if isinstance(by, Actor) else by
     if user is None or not permissions.writes_provider_view(user, report.order):
@@ -79,18 +83,24 @@ def add_provider_view(report: ReviewReport, *, by: By, provider_view: str) -> Re
     if not (provider_view or "").strip():
         raise RecordInvalid.one("provider_view", "is required: the provider's view for the court")
     return _save_draft(
-        report, by, "cases.review_report.provider_view_added", provider_view=provider_view
+        report,
+        by,
+        "cases.review_report.provider_view_added",
+        loaded_version,
+        provider_view=provider_view,
     )
 
 
-def _save_draft(report: ReviewReport, by: By, action: str, **fields: Any) -> ReviewReport:
+def _save_draft(
+    report: ReviewReport, by: By, action: str, loaded_version: int | None, **fields: Any
+) -> ReviewReport:
     with transaction.atomic():
         report = (
             ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
         )
         _must_be_draft(report)
         cleaned: dict[str, Any] = {name: (value or "").strip() for name, value in fields.items()}
-        save_change(by, action, report, report.order.case, **cleaned)
+        save_change(by, action, report, report.order.case, loaded_version=loaded_version, **cleaned)
     return report
 
 
@@ -124,7 +134,9 @@ def send_review_report(
     return report
 
 
-def reopen_review_report(report: ReviewReport, *, by: By, reason: str) -> ReviewReport:
+def reopen_review_report(
+    report: ReviewReport, *, by: By, reason: str, loaded_version: int | None = None
+) -> ReviewReport:
     """Take a sent report back to draft to correct it; the court sees it again once re-sent.
 
     The reason is kept on the audit trail with the report as it was sent, so what the court
@@ -144,6 +156,7 @@ def reopen_review_report(report: ReviewReport, *, by: By, reason: str) -> Review
             report,
             report.order.case,
             detail={"reason": reason.strip()},
+            loaded_version=loaded_version,
             status=ReviewReport.Status.DRAFT,
             sent_on=None,
         )

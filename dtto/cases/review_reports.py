@@ -13,14 +13,11 @@ from io import BytesIO
 
 from dtto.cases.models import Appointment, CourtReview, DrugTest, FormalWarning, Order, ReviewReport
 from dtto.cases.timeline import evaluate_order
+from dtto.lib.dates import long_date
 from dtto.standards.engine import Evaluation
 from dtto.standards.rules import rule_set_for
 
 _DAY = dt.timedelta(days=1)
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+# A year typed in a form or an address: four digits, so that a slip such as
+# 99999999999999999999 is named, not passed to the date type (which would overflow).
+YEAR_DIGITS_MESSAGE = "The year of {label} must have 4 numbers, like 2004"
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole calendar months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
@@ -27,3 +31,8 @@ def parse_iso_date(text: object) -> dt.date:
 def long_date(day: dt.date) -> str:
     """A date as people write it: ``15 November 2026`` (GOV.UK style, no leading zero)."""
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def long_date_time(moment: dt.datetime) -> str:
+    """A moment as people write it: ``15 November 2026, 10:04`` (in the time zone given)."""
+    return f"{long_date(moment)}, {moment:%H:%M}"

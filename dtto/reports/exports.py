@@ -58,7 +58,10 @@ def to_csv(data: PublishedReport | PublishedSummary) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["measure", "value"])
     for path, value in _flatten(data, ""):
-        writer.writerow([path, "" if value is None else value])
+        # A name in the report (an area's, a court's) may be typed to look like a formula;
+        # figures are written as they are (a negative change must stay a number).
+        shown = neutralise(value) if isinstance(value, str) else value
+        writer.writerow([neutralise(path), "" if value is None else shown])
     return out.getvalue()
 
 

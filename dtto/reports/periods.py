@@ -18,7 +18,7 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 
-from dtto.lib.dates import add_months
+from dtto.lib.dates import YEAR_DIGITS_MESSAGE, add_months
 from dtto.reports.queries import Period, financial_year_of
 
 # The Order began with the pilots of the Crime and Disorder Act 1998: no report reaches back
@@ -126,7 +126,7 @@ def _read_date(f: DateField) -> None:
         return
     # Compare as text lengths first: an enormous number must not reach int() arithmetic.
     if len(f.year) != 4:
-        f.error = f"The year of {f.label} must have 4 numbers, like 2004"
+        f.error = YEAR_DIGITS_MESSAGE.format(label=f.label)
         f.error_part, f.bad_parts = "year", ("year",)
         return
     year, month, day = int(f.year), int(f.month), int(f.day)

@@ -165,11 +165,16 @@ def _read_event(
         return _read_breach(check, e, window, on, ref)
     if kind == "review":
         hearing = check_review(check, window, on=on, hearing=e.get("hearing"))
+        # Free text is not the engine's concern, but is checked as the importer checks it.
+        for i, name in enumerate(_list(check, "sat", e.get("sat", []))):
+            check_text(check, f"sat[{i}]", name, max_length=200)
+        check_text(check, "notes", e.get("notes"))
         return None if on is None or hearing is None else Review(on, hearing, ref)
     if kind == "contact_level":
         level = check_contact_level(check, window, on=on, level=e.get("level"))
         return None if on is None or level is None else ContactLevel(on, level, ref)
     window.check_day(check, "on", on)  # a warning
+    check_text(check, "reason", e.get("reason"))
     return None if on is None else FormalWarning(on, ref)
 
 
@@ -177,6 +182,7 @@ def _read_breach(
     check: Checker, e: Mapping[str, Any], window: OrderWindow, on: date | None, ref: str
 ) -> Breach | None:
     window.check_day(check, "on", on)
+    check_text(check, "reason", e.get("reason"))
     decided = coerce_date(check, "decided_on", e.get("decided_on"), required=False)
     outcome = check_breach_outcome(
         check, e.get("outcome"), decided, decided_given=e.get("decided_on") is not None
@@ -206,6 +212,7 @@ def _read_termination(
     check: Checker, e: Mapping[str, Any], window: OrderWindow, ref: str
 ) -> Termination | None:
     on = coerce_date(check, "on", e.get("on"))
+    check_text(check, "onward_referral_to", e.get("onward_referral_to"))
     reason = check_termination(
         check,
         window,

@@ -44,6 +44,30 @@ class RecordInvalid(Exception):
         return grouped
 
 
+class RecordChanged(RecordInvalid):
+    """A form loaded before someone else's change was saved: refused, nothing changed.
+
+    Not tied to a field: the whole form is stale. ``changed_by`` and ``changed_at`` (already
+    worded, e.g. "15 November 2026, 10:04") say whose change it missed.
+    """
+
+    FIELD = "__all__"
+
+    def __init__(self, *, changed_by: str, changed_at: str, version: int) -> None:
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.version = version
+        super().__init__(
+            [
+                FieldError(
+                    self.FIELD,
+                    f"This was changed by {changed_by} at {changed_at}: "
+                    "review the changes and try again",
+                )
+            ]
+        )
+
+
 class Checker:
     """Collects field errors so that a form or file hears about every problem at once."""
 

@@ -58,9 +58,23 @@ def fmt(day: dt.date) -> str:
 
 
 def shown(value: object) -> str:
-    """A value as quoted in a message, cut short: a hostile file may hold megabytes in one."""
+    """A value as quoted in a message, cut short: a hostile file may hold megabytes in one.
+
+    An object or a list is named, never quoted: it may be a whole case, with a person's
+    details, given where one value was expected.
+    """
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# Characters that no form can type and no report should print: the C0 controls other than
+# tab, line feed and carriage return, DEL, and the C1 controls (a terminal or a spreadsheet
+# may act on them: ESC starts a terminal escape sequence).
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 # --- Plain values ------------------------------------------------------------------------------
@@ -169,7 +183,8 @@ def check_text(
     max_length: int = MAX_TEXT_LENGTH,
 ) -> str:
     """Free text: a string without NUL characters or unpaired surrogates, which no database
-    column or UTF-8 output can hold. Returns it stripped, or "" when refused or absent."""
+    column or UTF-8 output can hold, nor control characters other than tab and line breaks.
+    Returns it stripped, or "" when refused or absent."""
     if value is None or value == "":
         if required:
             check.add(field, "is required")
@@ -179,6 +194,14 @@ def check_text(
         return ""
     if "\x00" in value:
         check.add(field, "must not contain a NUL character")
+        return ""
+    control = _CONTROL.search(value)
+    if control is not None:
+        check.add(
+            field,
+            f"must not contain control characters, found U+{ord(control.group()):04X} "
+            f"at character {control.start() + 1}",
+        )
         return ""
     try:
         value.encode("utf-8")

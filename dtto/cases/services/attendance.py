@@ -75,7 +75,12 @@ def record_appointment(
 
 
 def record_attendance(
-    appointment: Appointment, *, by: By, outcome: Code | str, today: dt.date | None = None
+    appointment: Appointment,
+    *,
+    by: By,
+    outcome: Code | str,
+    today: dt.date | None = None,
+    loaded_version: int | None = None,
 ) -> Appointment:
     """Record what happened at an appointment: an attendance outcome code (ATTC, UAAB, AA*...)."""
     check = Checker()
@@ -93,6 +98,7 @@ def record_attendance(
             "cases.appointment.outcome_recorded",
             appointment,
             order.case,
+            loaded_version=loaded_version,
             outcome=checked(outcome_code),
         )
         case_events.appointment_outcome_recorded(appointment)

@@ -13,13 +13,16 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dtto.accounts.models import Area, User
+from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor, record_event
-from dtto.cases.models import Case, Order
+from dtto.cases.models import Case, Order, Versioned
 from dtto.cases.signals import orders_changed
-from dtto.standards.errors import Checker
+from dtto.lib.dates import long_date_time
+from dtto.standards.errors import Checker, RecordChanged
 from dtto.standards.validation import OrderWindow, check_in_area, check_text
 
 By = User | Actor
@@ -76,18 +79,65 @@ def save_change(
     case: Case,
     *,
     detail: dict[str, Any] | None = None,
+    loaded_version: int | None = None,
     **values: Any,
 ) -> M:
     """Set fields on a stored record, save only those, and audit the record before and after.
 
-    Called inside the service's transaction, with the record already locked.
+    Called inside the service's transaction, with the record already locked. A versioned
+    record's version moves on by one; ``loaded_version`` is the version the form was
+    loaded with, and a change to a record changed since is refused (``RecordChanged``).
     """
     before = snapshot(record)
+    if isinstance(record, Versioned):
+        claim_version(record, loaded_version)
     for name, value in values.items():
         setattr(record, name, value)
     record.save(update_fields=list(values))
     audit_record(by, action, record, case, before=before, after=snapshot(record), detail=detail)
     return record
+
+
+def claim_version(record: Versioned, loaded: int | None) -> None:
+    """Move the record's version on by one, if it is still the version loaded.
+
+    One UPDATE ... WHERE version = loaded, in the caller's transaction: of two forms loaded
+    at the same version, only the first to save matches. ``loaded`` None (the API, imports,
+    a caller that did not load the record to edit it) checks against the version just read.
+    """
+    expected = record.version if loaded is None else loaded
+    claimed = (
+        type(record)
+        ._default_manager.filter(pk=record.pk, version=expected)
+        .update(version=F("version") + 1)
+    )
+    if not claimed:
+        raise record_changed(record)
+    record.version = expected + 1
+
+
+def record_changed(record: Versioned) -> RecordChanged:
+    """The refusal of a stale form: who made the change it missed, and when (audit trail)."""
+    current = type(record)._default_manager.filter(pk=record.pk).values_list("version", flat=True)
+    latest = (
+        AuditEvent.objects.filter(
+            target_type=record._meta.model_name or "record", target_id=str(record.pk)
+        )
+        .select_related("actor")
+        .order_by("-sequence")
+        .first()
+    )
+    if latest is None:
+        return RecordChanged(
+            changed_by="someone else", changed_at="a moment ago", version=current.first() or 0
+        )
+    actor = latest.actor
+    name = (actor.get_full_name() or actor.get_username()) if actor else latest.actor_label
+    return RecordChanged(
+        changed_by=name,
+        changed_at=long_date_time(timezone.localtime(latest.at)),
+        version=current.first() or 0,
+    )
 
 
 def add_to_order(

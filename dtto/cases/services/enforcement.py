@@ -72,7 +72,13 @@ def instigate_breach(
 
 
 def decide_breach(
-    breach: Breach, *, by: By, on: dt.date | str, outcome: Code | str, today: dt.date | None = None
+    breach: Breach,
+    *,
+    by: By,
+    on: dt.date | str,
+    outcome: Code | str,
+    today: dt.date | None = None,
+    loaded_version: int | None = None,
 ) -> Breach:
     """The court's decision on a breach: continued (perhaps with added requirements), revoked..."""
     today = today_or_now(today)
@@ -96,6 +102,7 @@ def decide_breach(
             "cases.breach.decided",
             breach,
             order.case,
+            loaded_version=loaded_version,
             decided_on=day,
             outcome=checked(outcome_code),
         )
@@ -129,6 +136,7 @@ def record_warrant(
     issued_on: dt.date | str,
     executed_on: dt.date | str | None = None,
     today: dt.date | None = None,
+    loaded_version: int | None = None,
 ) -> Breach:
     """A warrant issued for someone who did not come to court, and when it was executed."""
     today = today_or_now(today)
@@ -148,6 +156,7 @@ def record_warrant(
             "cases.breach.warrant_recorded",
             breach,
             order.case,
+            loaded_version=loaded_version,
             warrant_issued_on=issued,
             warrant_executed_on=executed,
         )

@@ -132,7 +132,9 @@ def _user(check: Checker, value: User | str | None) -> User | None:
     return User.objects.filter(username=username).first() if username else None
 
 
-def assign_case_manager(order: Order, *, by: By, case_manager: User | None) -> Order:
+def assign_case_manager(
+    order: Order, *, by: By, case_manager: User | None, loaded_version: int | None = None
+) -> Order:
     """Give the Order to another case manager of its area (or to none, until one is chosen)."""
     check = Checker()
     check_order_case_manager(check, "case_manager", case_manager, case_manager, order.case.area)
@@ -140,6 +142,11 @@ def assign_case_manager(order: Order, *, by: By, case_manager: User | None) -> O
     with transaction.atomic():
         order = locked_order(order)
         save_change(
-            by, "cases.order.case_manager_assigned", order, order.case, case_manager=case_manager
+            by,
+            "cases.order.case_manager_assigned",
+            order,
+            order.case,
+            loaded_version=loaded_version,
+            case_manager=case_manager,
         )
     return order

@@ -74,14 +74,23 @@ def record_test(
     return test
 
 
-def confirm_test_result(result: DrugTestResult, *, by: By, confirmed: bool) -> DrugTestResult:
+def confirm_test_result(
+    result: DrugTestResult, *, by: By, confirmed: bool, loaded_version: int | None = None
+) -> DrugTestResult:
     """Record the laboratory's answer on a positive result."""
     check = Checker()
     check_confirmable(check, "confirmed", result.result)
     check.raise_if_any()
     with transaction.atomic():
         order = locked_order(result.test.order)
-        save_change(by, "cases.test.result_confirmed", result, order.case, confirmed=confirmed)
+        save_change(
+            by,
+            "cases.test.result_confirmed",
+            result,
+            order.case,
+            loaded_version=loaded_version,
+            confirmed=confirmed,
+        )
         case_events.drug_test_result_confirmed(result.test)
         announce_changed(order)
     return result

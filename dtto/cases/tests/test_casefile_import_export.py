@@ -183,7 +183,7 @@ def test_a_file_with_one_bad_case_imports_nothing() -> None:
             lambda d: d["order"].update(court="kent-mc"),
             "cases[0].order.court: Kent magistrates' courts is not in Leicestershire and Rutland",
         ),
-        (lambda d: d.update(colour="blue"), "cases[0]: unknown field ('colour' was unexpected)"),
+        (lambda d: d.update(colour="blue"), "cases[0].colour: is not a field of the case format"),
     ],
 )
 def test_bad_case_file_is_refused_naming_the_field(mutate: Any, expected: str) -> None:

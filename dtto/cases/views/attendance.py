@@ -55,6 +55,10 @@ def attendance(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         handler=handle,
         title="Record what happened",
         done="Attendance recorded",
+        initial={
+            "outcome": appointment.outcome.code if appointment.outcome else None,
+            "loaded_version": appointment.version,
+        },
         extra={
             "lead": f"{appointment.get_with_whom_display()} appointment on "
             f"{appointment.on:%-d %B %Y}, {hours(appointment.hours)}."

@@ -152,7 +152,11 @@ def _breach_action(
         handler=lambda case, form: call(breach, form.cleaned_data),
         title=title,
         done=done,
-        initial={"on": today(), "issued_on": breach.warrant_issued_on or today()},
+        initial={
+            "on": today(),
+            "issued_on": breach.warrant_issued_on or today(),
+            "loaded_version": breach.version,
+        },
         next_url=lambda case, _: _breach_url(case, breach),
         shown_at=lambda case, _: _breach_url(case, breach),
         extra={"lead": f"Breach action instigated on {breach.on:%-d %B %Y}."},

@@ -77,7 +77,12 @@ def case_manager(request: HttpRequest, reference: str) -> HttpResponse:
     def handle(case: Case, form: forms.ServiceForm) -> object:
         username = form.cleaned_data["case_manager"]
         chosen = User.objects.filter(username=username).first() if username else None
-        return services.assign_case_manager(order, by=user, case_manager=chosen)
+        return services.assign_case_manager(
+            order,
+            by=user,
+            case_manager=chosen,
+            loaded_version=form.cleaned_data["loaded_version"],
+        )
 
     current = order.case_manager
     return record_page(
@@ -88,7 +93,10 @@ def case_manager(request: HttpRequest, reference: str) -> HttpResponse:
         handler=handle,
         title="Change the case manager",
         done="Case manager changed",
-        initial={"case_manager": current.username if current else ""},
+        initial={
+            "case_manager": current.username if current else "",
+            "loaded_version": order.version,
+        },
         form_kwargs={"area_id": case.area_id},
         extra={
             "lead": "The Order moves to the new case manager's queue. "

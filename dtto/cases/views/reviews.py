@@ -134,9 +134,12 @@ def _review_report_form(
     data = bound(request)
     if permissions.can_record(user, "review_report"):
         initial = {f: getattr(report, f) for f in reporting_services.EDITABLE}
-        return forms.ReviewReportForm(data, initial=initial)
+        return forms.ReviewReportForm(data, initial={**initial, "loaded_version": report.version})
     if permissions.writes_provider_view(user, order):
-        return forms.ProviderViewForm(data, initial={"provider_view": report.provider_view})
+        return forms.ProviderViewForm(
+            data,
+            initial={"provider_view": report.provider_view, "loaded_version": report.version},
+        )
     return None
 
 
@@ -203,6 +206,7 @@ def review_report_reopen(request: HttpRequest, reference: str, due: str) -> Http
         handler=handle,
         title="Reopen the review report to correct it",
         done="Report reopened. Correct it and send it to the court again.",
+        initial={"loaded_version": report.version},
         next_url=lambda case, _: report_url,
         shown_at=lambda case, _: report_url,
         extra={

@@ -44,7 +44,12 @@ def confirm_result(request: HttpRequest, reference: str, pk: int) -> HttpRespons
 
     def handle(case: Case, form: forms.ServiceForm) -> object:
         confirmed = form.cleaned_data["confirmed"] == "yes"
-        return services.confirm_test_result(result, by=user, confirmed=confirmed)
+        return services.confirm_test_result(
+            result,
+            by=user,
+            confirmed=confirmed,
+            loaded_version=form.cleaned_data["loaded_version"],
+        )
 
     return record_page(
         request,
@@ -54,5 +59,6 @@ def confirm_result(request: HttpRequest, reference: str, pk: int) -> HttpRespons
         handler=handle,
         title="Record the laboratory result",
         done="Laboratory result recorded",
+        initial={"loaded_version": result.version},
         extra={"lead": f"{result.substance.label} positive on {result.test.on:%-d %B %Y}."},
     )

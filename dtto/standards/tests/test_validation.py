@@ -181,12 +181,25 @@ def test_a_reference_in_use_or_outside_the_pattern_is_refused() -> None:
     ]
 
 
+def test_tabs_and_line_breaks_are_kept_in_free_text() -> None:
+    check = Checker()
+    assert check_text(check, "notes", "missed\tkeywork\r\non Monday ") == (
+        "missed\tkeywork\r\non Monday"
+    )
+    assert check.ok
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("a\x00b", "notes: must not contain a NUL character"),
         ("\ud800", "notes: is not valid Unicode text (an unpaired surrogate)"),
-        (["x"], "notes: must be text, got ['x']"),
+        (["x"], "notes: must be text, got a list"),
+        ({"name": "x"}, "notes: must be text, got an object"),
+        ("a\x07b", "notes: must not contain control characters, found U+0007 at character 2"),
+        ("\x1b[31m", "notes: must not contain control characters, found U+001B at character 1"),
+        ("ab\x7f", "notes: must not contain control characters, found U+007F at character 3"),
+        ("a\x85", "notes: must not contain control characters, found U+0085 at character 2"),
     ],
 )
 def test_text_no_database_or_utf8_output_can_hold_is_refused(text: object, message: str) -> None:
