@@ -323,6 +323,20 @@ def writes_provider_view(user: AnyUser, order: Order) -> bool:
     )
 
 
+def writes_court_feedback(user: AnyUser, report: ReviewReport) -> bool:
+    """The court's view of a review report is given by a user of the court that made the
+    Order, once the report has been sent to it (Appendix 1 standard 7)."""
+    u = _active(user)
+    return (
+        u is not None
+        and _is_court(u)
+        and u.court_id is not None
+        and u.court_id == report.order.court_id
+        and reads_review_report(u, report)
+        and orders_for(u).filter(pk=report.order_id).exists()
+    )
+
+
 def sees_all_areas(user: AnyUser) -> bool:
     """National analysts: aggregates for every area, never a person's record."""
     return _active(user) is not None and report_areas_for(user) is None

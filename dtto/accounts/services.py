@@ -11,6 +11,7 @@ from django.db import transaction
 from dtto.accounts.models import (
     Area,
     AreaBudget,
+    AreaSpending,
     AreaTarget,
     Court,
     Role,
@@ -19,6 +20,8 @@ from dtto.accounts.models import (
     User,
 )
 from dtto.audit.services import Actor, record_event
+from dtto.standards.errors import Checker, checked
+from dtto.standards.validation import check_spending
 
 DEMO_PASSWORD = "demo-password"
 DEMO_AREA = "leicestershire"
@@ -142,3 +145,49 @@ def _financial_year(text: str | int) -> int:
     if not start.isdigit():
         raise ValueError(f"financial year: expected a year such as 2002-03, got {text!r}")
     return int(start)
+
+
+def record_spending(
+    area: Area,
+    *,
+    by: User | Actor,
+    financial_year: int | str,
+    heading: str,
+    amount: Decimal | float | str,
+) -> AreaSpending:
+    """What an area spent on the Order in a financial year under one heading (3.32-3.33);
+    a second figure for the same heading and year replaces the first, audited before and
+    after."""
+    check = Checker()
+    year, chosen, money = check_spending(
+        check, financial_year=financial_year, heading=heading, amount=amount
+    )
+    check.raise_if_any()
+    year, chosen = checked(year), checked(chosen)
+    with transaction.atomic():
+        existing = (
+            AreaSpending.objects.select_for_update()
+            .filter(area=area, financial_year=year, heading=chosen)
+            .first()
+        )
+        before = {"amount": str(existing.amount)} if existing is not None else None
+        spending, _ = AreaSpending.objects.update_or_create(
+            area=area,
+            financial_year=year,
+            heading=chosen,
+            defaults={"amount": money},
+        )
+        record_event(
+            by,
+            "accounts.spending.recorded",
+            target_type="areaspending",
+            target_id=spending.pk,
+            before=before,
+            after={
+                "area": area.code,
+                "financial_year": year,
+                "heading": chosen,
+                "amount": str(money),
+            },
+        )
+    return spending

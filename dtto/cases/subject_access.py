@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from dtto.audit.chain import canonical_content
 from dtto.audit.models import AuditEvent
+from dtto.caseformat import FORMAT as CASE_FORMAT
 from dtto.cases.export import iter_exported_cases
 from dtto.cases.models import Case, Person
 from dtto.ops.backup import label, value_encoder
@@ -98,7 +99,7 @@ def subject_access_bundle(case: Case) -> dict[str, Any]:
         "format": FORMAT,
         "requested_for_case": case.reference,
         "case_references": references,
-        "case_file": {"format": "dtto-case/1", "cases": list(iter_exported_cases(cases))},
+        "case_file": {"format": CASE_FORMAT, "cases": list(iter_exported_cases(cases))},
         "records": records,
         "audit_events": events,
     }

@@ -41,6 +41,15 @@ class CaseHeader:
     day: int  # the Order's date when sentenced, otherwise the referral date
 
 
+# The assessment's dtto-case/1.1 fields, in the order dtto export writes them.
+_NO_REPORT: dict[str, Any] = {
+    "psr_requested_on": None,
+    "adjourned_on": None,
+    "psr_delivered_on": None,
+    "health_assessment_recommended": None,
+}
+
+
 def _cumulative(dist: Sequence[tuple[Any, float]]) -> tuple[list[Any], list[float]]:
     return [v for v, _ in dist], list(accumulate(w for _, w in dist))
 
@@ -217,6 +226,7 @@ class Simulation:
                 "outcome": "not_assessed",
                 "reason": self.not_assessed(rng),
                 "recommended_intensity": None,
+                **_NO_REPORT,
             }
         elif h.stage == "unsuitable":
             assessment = {
@@ -225,6 +235,7 @@ class Simulation:
                 "outcome": "unsuitable",
                 "reason": self._unsuitable_reason(person),
                 "recommended_intensity": None,
+                **_NO_REPORT,
             }
         else:
             intensity = self._intensity(h.day)
@@ -234,6 +245,7 @@ class Simulation:
                 "outcome": "suitable",
                 "reason": None,
                 "recommended_intensity": intensity,
+                **_NO_REPORT,
             }
         if not sentenced:
             if not records:

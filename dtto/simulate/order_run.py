@@ -654,6 +654,7 @@ class OrderRun:
                             "on": iso(day),
                             "offence_on": iso(e[2]),
                             "offence": e[3],
+                            "seriousness": None,
                         }
                     )
                 continue
@@ -670,6 +671,7 @@ class OrderRun:
                         "kind": e[4],
                         "outcome": outcome,
                         "outcome_code": code,
+                        "activity": None,
                     }
                 )
             elif kind == "test":
@@ -748,6 +750,10 @@ class OrderRun:
             "onward_referral_on": None,
             "onward_referral_to": None,
             "custody_handover_on": None,
+            "treatment_started_on": None,
+            "treatment_setting": None,
+            "treatment_intensity": None,
+            "custody_handover_received_on": None,
         }
         # Continuity of care (3.30): onward treatment for most completers; handover to
         # prison drug services for some of those revoked into custody.

@@ -165,7 +165,7 @@ def test_names_look_real() -> None:
 
 def test_simulate_national_covers_the_42_areas() -> None:
     document = simulate_national(orders=1500, seed=2)
-    assert document["format"] == "dtto-case/1"
+    assert document["format"] == "dtto-case/1.1"
     assert {c["area"] for c in document["cases"] if c["order"]} == {
         code for code, _, _ in PROBATION_AREAS
     }
