@@ -10,7 +10,18 @@ The JSON names are the contract of ``dtto report --format json`` (docs/reports.m
 
 from __future__ import annotations
 
-from typing import Generic, NotRequired, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Generic, NotRequired, TypedDict, TypeVar
+
+if TYPE_CHECKING:
+    from dtto.reports.outcome_results import (
+        AssessmentTiming,
+        Continuity,
+        EnforcementHearings,
+        Offending,
+        Revocations,
+        Spend,
+        SpendBasis,
+    )
 
 C = TypeVar("C")
 
@@ -280,6 +291,13 @@ class AreaCosts(TypedDict, Generic[C]):
 class Costs(TypedDict, Generic[C]):
     financial_year: int
     areas: list[AreaCosts[C]]
+    # From recorded spending and hearing counts (issue 14; dtto.reports.measures.spend).
+    spend: NotRequired[Spend]
+    spend_basis: NotRequired[SpendBasis[C]]
+    cost_per_commencement: NotRequired[float | None]
+    cost_per_successful_completion: NotRequired[float | None]
+    cost_per_day: NotRequired[float | None]
+    enforcement_hearings: NotRequired[EnforcementHearings[C]]
 
 
 # --- 10. Reconviction ---------------------------------------------------------------------------
@@ -347,6 +365,11 @@ class Report(TypedDict, Generic[C]):
     reconviction: Reconviction[C]
     areas: NotRequired[AreaComparison[C]]
     compliance_sample: NotRequired[Compliance[C]]
+    # Issue 14 (dtto.reports.outcome_results).
+    continuity: NotRequired[Continuity[C]]
+    offending: NotRequired[Offending[C]]
+    revocations: NotRequired[Revocations[C]]
+    assessment: NotRequired[AssessmentTiming[C]]
 
 
 # --- For sentencers -----------------------------------------------------------------------------

@@ -610,6 +610,9 @@ def _report(d: Report[int]) -> Report[Count]:
         out["areas"] = _area_comparison(d["areas"])
     if "compliance_sample" in d:
         out["compliance_sample"] = _compliance(d["compliance_sample"])
+    from dtto.reports.outcome_publish import publish_outcomes  # it builds on this module
+
+    publish_outcomes(d, out)
     return out
 
 

@@ -20,6 +20,8 @@ from typing import Any, cast
 from dtto.reports import results
 from dtto.reports.queries import Period, Scope
 
+from .aftercare import continuity
+from .assessment_timing import assessment_timing
 from .common import (
     COMPLIANCE_MEASURES,
     RECONVICTION_WINDOWS,
@@ -31,9 +33,11 @@ from .common import (
 from .comparison import area_comparison, sentencer_summary
 from .drug_tests import drug_use
 from .national_standard import compliance
+from .offending import offending, revocations
 from .orders import breaches, commencements, terminations
 from .referrals import ASSESSED, STAGES, reach, referral_funnel
 from .reoffending import reconviction
+from .spend import spend_costs
 from .spending import costs, costs_year
 from .time_on_order import retention
 
@@ -45,19 +49,24 @@ __all__ = [
     "RETENTION_DAYS",
     "STAGES",
     "area_comparison",
+    "assessment_timing",
     "breaches",
     "commencements",
     "compliance",
+    "continuity",
     "costs",
     "costs_year",
     "drug_use",
+    "offending",
     "reach",
     "reconviction",
     "referral_funnel",
     "report",
     "retention",
+    "revocations",
     "sentencer_summary",
     "shared_passes",
+    "spend_costs",
     "terminations",
 ]
 
@@ -100,7 +109,14 @@ def _report(
         if scope.kind in ("national", "area")
         else None,
         "reconviction": reconviction(scope, period, as_of=as_of),
+        # Issue 14: continuity, offending before and after, assessment (outcome_results).
+        "continuity": continuity(scope, period, as_of=as_of),
+        "offending": offending(scope, period, as_of=as_of),
+        "revocations": revocations(scope, period, as_of=as_of),
+        "assessment": assessment_timing(scope, period, as_of=as_of),
     }
+    if out["costs"] is not None:
+        out["costs"].update(spend_costs(scope, out["costs"]["financial_year"], as_of=as_of))
     if scope.kind == "national":
         out["areas"] = area_comparison(period, as_of=as_of)
     if sample_per_area is not None:
