@@ -226,6 +226,9 @@ def report_sections(data: PublishedReport, labels: Labels | None = None) -> list
     if data["costs"] is not None:
         out.append(_costs(data["costs"], words))
     out.append(_reconviction(data["reconviction"]))
+    from dtto.reports.outcome_sections import outcome_sections  # it builds on this module
+
+    out += outcome_sections(data, words)
     if "areas" in data:
         out += _areas(data["areas"], words)
     return out

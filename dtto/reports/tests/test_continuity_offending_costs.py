@@ -336,3 +336,25 @@ def test_without_recorded_spending_there_is_no_spend_figure():
     assert result["spend"]["total"] is None
     assert result["cost_per_commencement"] is None
     assert result["enforcement_hearings"]["cost"] is None
+
+
+# --- On the report page ----------------------------------------------------------------------
+
+
+def test_the_report_page_has_a_section_for_each_new_measure_with_small_counts_withheld():
+    from dtto.reports.sections import report_sections
+
+    _continuity_cases()
+    published = statistics.publish(report(Scope.national(), Period()))
+    sections = {s.id: s for s in report_sections(published)}
+    assert {"continuity", "offending", "revocations", "assessment"} <= set(sections)
+    assert sections["continuity"].rows[0] == [
+        "Every ending (but death)",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
+    ]
+    internal = statistics.publish(report(Scope.national(), Period()), internal=True)
+    shown = {s.id: s for s in report_sections(internal)}["continuity"].rows[0]
+    assert shown[1:4] == ["2", "4", "50.0%"]
