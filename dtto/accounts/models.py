@@ -167,6 +167,9 @@ class Role(models.TextChoices):
     COURT_USER = "court_user", "Court user"
     AREA_MANAGER = "area_manager", "Area manager"
     NATIONAL_ANALYST = "national_analyst", "National analyst"
+    # A Drug Action Team's commissioner (1.6, 2.4-2.8): its area's reports and its treatment
+    # providers' activity, never a person's record.
+    COMMISSIONER = "commissioner", "Drug Action Team commissioner"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -102,6 +102,28 @@ def publish_outcomes(d: Report[int], published: Report[Count]) -> None:
             "within_deadline": _rate(d["assessment"]["within_deadline"]),
             "adjourned_for_assessment": _rate(d["assessment"]["adjourned_for_assessment"]),
         }
+    if "court_feedback" in d:
+        published["court_feedback"] = _court_feedback(d["court_feedback"])
     costs, published_costs = d["costs"], published["costs"]
     if costs is not None and published_costs is not None:
         _spend_costs(costs, published_costs)
+
+
+def publish_provider(p: out.ProviderActivity[int]) -> out.ProviderActivity[Count]:
+    """A provider's activity fit to publish: counts of 1 to 4 withheld with their rates."""
+    return {
+        **p,
+        "referred": _count(p["referred"]),
+        "started": _rate(p["started"]),
+        "retained_3_months": _rate(p["retained_3_months"]),
+        "onward": _rate(p["onward"]),
+    }
+
+
+def _court_feedback(c: out.CourtFeedbackSummary[int]) -> out.CourtFeedbackSummary[Count]:
+    return {
+        "reports_sent": _count(c["reports_sent"]),
+        "feedback_given": _rate(c["feedback_given"]),
+        "by_feedback": {k: _count(v) for k, v in c["by_feedback"].items()},
+        "useful": _rate(c["useful"]),
+    }

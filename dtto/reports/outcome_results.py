@@ -96,3 +96,24 @@ class SpendCosts(TypedDict, Generic[C]):
     cost_per_successful_completion: float | None
     cost_per_day: float | None
     enforcement_hearings: EnforcementHearings[C]
+
+
+class ProviderActivity(TypedDict, Generic[C]):
+    """One treatment provider's Orders (1.12, 2.4-2.8, Appendix 1 standard 8)."""
+
+    provider: dict[str, str]
+    period: dict[str, str | None]
+    as_of: str
+    referred: C
+    started: Rate[C]
+    retained_3_months: Rate[C]
+    onward: Rate[C]
+
+
+class CourtFeedbackSummary(TypedDict, Generic[C]):
+    """Courts' views of the review reports sent to them (Appendix 1 standard 7)."""
+
+    reports_sent: C
+    feedback_given: Rate[C]
+    by_feedback: dict[str, C]
+    useful: Rate[C]

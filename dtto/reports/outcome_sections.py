@@ -34,6 +34,8 @@ def outcome_sections(data: PublishedReport, words: Labels) -> list[Section]:
         sections.append(_revocations(data["revocations"]))
     if "assessment" in data:
         sections.append(_assessment(data["assessment"]))
+    if "court_feedback" in data:
+        sections.append(_court_feedback(data["court_feedback"]))
     costs = data["costs"]
     if costs is not None and "spend" in costs:
         sections.append(_spend(costs, words))
@@ -168,3 +170,36 @@ def _spend(c: Costs[Count], words: Labels) -> Section:
     if not spend["by_area"]:
         s.notes = [f"No spending recorded for {year}."]
     return s
+
+
+def _court_feedback(c: out.CourtFeedbackSummary[Count]) -> Section:
+    s = Section("court-feedback", "What the courts made of review reports (Appendix 1 standard 7)")
+    s.columns = ["Measure", *RATE_COLUMNS]
+    for label, key in (
+        ("Reports the court gave its view of", "feedback_given"),
+        ("Found useful, of those", "useful"),
+    ):
+        rate = c[key]  # type: ignore[literal-required]
+        s.rows.append([label, *_rate_cells(rate)])
+        s.records.append({"measure": key, **_rate_record(rate)})
+    given = "; ".join(
+        f"{value.replace('_', ' ')}: {count(n)}" for value, n in c["by_feedback"].items()
+    )
+    s.notes = [f"Review reports sent to the court: {count(c['reports_sent'])}. Views: {given}."]
+    return s
+
+
+def provider_sections(p: out.ProviderActivity[Count]) -> list[Section]:
+    """A treatment provider's activity report (docs/reports.md, "Partners")."""
+    s = Section("provider", f"Orders treated by {p['provider']['name']}")
+    s.columns = ["Measure", *RATE_COLUMNS]
+    for label, key in (
+        ("Attended a treatment appointment", "started"),
+        ("Still on the Order at 3 months", "retained_3_months"),
+        ("Referred on for treatment when the Order ended", "onward"),
+    ):
+        rate = p[key]  # type: ignore[literal-required]
+        s.rows.append([label, *_rate_cells(rate)])
+        s.records.append({"measure": key, **_rate_record(rate)})
+    s.notes = [f"Orders made with this provider in the period: {count(p['referred'])}."]
+    return [s]

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from dtto.reports.outcome_results import (
         AssessmentTiming,
         Continuity,
+        CourtFeedbackSummary,
         EnforcementHearings,
         Offending,
         Revocations,
@@ -370,6 +371,7 @@ class Report(TypedDict, Generic[C]):
     offending: NotRequired[Offending[C]]
     revocations: NotRequired[Revocations[C]]
     assessment: NotRequired[AssessmentTiming[C]]
+    court_feedback: NotRequired[CourtFeedbackSummary[C]]
 
 
 # --- For sentencers -----------------------------------------------------------------------------

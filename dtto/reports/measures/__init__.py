@@ -35,6 +35,7 @@ from .drug_tests import drug_use
 from .national_standard import compliance
 from .offending import offending, revocations
 from .orders import breaches, commencements, terminations
+from .partners import court_feedback, provider_activity
 from .referrals import ASSESSED, STAGES, reach, referral_funnel
 from .reoffending import reconviction
 from .spend import spend_costs
@@ -56,8 +57,10 @@ __all__ = [
     "continuity",
     "costs",
     "costs_year",
+    "court_feedback",
     "drug_use",
     "offending",
+    "provider_activity",
     "reach",
     "reconviction",
     "referral_funnel",
@@ -114,6 +117,7 @@ def _report(
         "offending": offending(scope, period, as_of=as_of),
         "revocations": revocations(scope, period, as_of=as_of),
         "assessment": assessment_timing(scope, period, as_of=as_of),
+        "court_feedback": court_feedback(scope, period, as_of=as_of),
     }
     if out["costs"] is not None:
         out["costs"].update(spend_costs(scope, out["costs"]["financial_year"], as_of=as_of))
