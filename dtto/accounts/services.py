@@ -94,7 +94,8 @@ def load_targets_and_budgets(reference: dict[str, Any], *, by: Actor) -> int:
 
     ``reference["targets"][area][year] = {"higher": n, "lower": n}`` and
     ``reference["budgets"][area][year] = {"supervision": £, "treatment": £, "testing": £}``,
-    with years as ``"2002-03"``; ``reference["custody_day_cost"]`` in pounds. Existing rows
+    with years as ``"2002-03"``; ``reference["custody_day_cost"]`` in pounds; optionally
+    ``reference["spending"][area][year] = {heading: £}`` (issue 14). Existing rows
     for the same area and year are replaced. Returns how many rows were written.
     """
     areas = {a.code: a for a in Area.objects.all()}
@@ -127,6 +128,16 @@ def load_targets_and_budgets(reference: dict[str, Any], *, by: Actor) -> int:
                     },
                 )
                 written += 1
+        for code, years in reference.get("spending", {}).items():
+            for year, money in years.items():
+                for heading, amount in money.items():
+                    AreaSpending.objects.update_or_create(
+                        area=areas[code],
+                        financial_year=_financial_year(year),
+                        heading=heading,
+                        defaults={"amount": Decimal(str(amount))},
+                    )
+                    written += 1
         record_event(
             by,
             "accounts.targets_and_budgets.loaded",

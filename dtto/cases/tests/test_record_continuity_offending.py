@@ -402,3 +402,32 @@ def test_a_file_with_a_handover_received_but_never_sent_is_refused_with_its_plac
         "is only given when the treatment record was handed over (custody_handover_on)"
     ]
     assert not Case.objects.filter(reference="V11-1").exists()
+
+
+def test_the_demo_reference_data_loads_spending_by_heading() -> None:
+    from dtto.accounts.services import load_targets_and_budgets
+
+    reference = {
+        "targets": {},
+        "budgets": {},
+        "spending": {"dorset": {"2003-04": {"treatment": 96000, "enforcement": 4000}}},
+        "custody_day_cost": 100,
+    }
+    assert load_targets_and_budgets(reference, by=TEST_ACTOR) == 2
+    rows = AreaSpending.objects.filter(area__code="dorset", financial_year=2003)
+    assert {r.heading: r.amount for r in rows} == {
+        "treatment": Decimal("96000"),
+        "enforcement": Decimal("4000"),
+    }
+
+
+def test_the_simulators_spending_is_the_budget_at_96_percent_plus_4_percent_enforcement() -> None:
+    from dtto.simulate.national import reference_data
+
+    reference = reference_data()
+    area, years = next(iter(reference["budgets"].items()))
+    year, budget = next(iter(years.items()))
+    spent = reference["spending"][area][year]
+    money = sum(budget.values())
+    assert spent["treatment"] == round(budget["treatment"] * 0.96)
+    assert abs(spent["enforcement"] - money * 0.04) <= 2  # each heading rounded to a pound

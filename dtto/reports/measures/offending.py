@@ -69,13 +69,23 @@ def conviction_rate(convictions: int, people: int) -> out.ConvictionRate[int]:
     }
 
 
-def offending(scope: Scope, period: Period, *, as_of: dt.date | None = None) -> out.Offending[int]:
+def offending(
+    scope: Scope,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    successful_only: bool = False,
+) -> out.Offending[int]:
     """Convictions per person-year in the year before referral and in each year after the
     Order was made, among Orders made in the period; for each year after, only Orders made
     at least that many whole years before ``as_of`` (everyone counted was followed for the
-    whole year). Convictions are counted by the day of conviction, up to ``as_of``."""
+    whole year). Convictions are counted by the day of conviction, up to ``as_of``.
+    ``successful_only`` counts only Orders successfully completed by ``as_of`` (the group the
+    source's 3.7 figures are for; used by the simulator's calibration)."""
     today = _today(as_of).toordinal()
     made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=today)
+    if successful_only:
+        made = made.filter(successful=True, ended_day__lte=today)
     annotations = {
         "before": Coalesce(
             _convictions_between("referred_day", -YEAR_DAYS, 0),
