@@ -49,6 +49,11 @@ DEMO_LOGINS = [
     DemoLogin("demo-area-manager", Role.AREA_MANAGER, "the Leicestershire area manager"),
     DemoLogin("demo-analyst", Role.NATIONAL_ANALYST, "a national analyst (aggregates only)"),
     DemoLogin("demo-admin", Role.ADMINISTRATOR, "an administrator of reference data and users"),
+    DemoLogin(
+        "demo-commissioner",
+        Role.COMMISSIONER,
+        "a Leicestershire Drug Action Team commissioner (reports and providers only)",
+    ),
 ]
 
 
