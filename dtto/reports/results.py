@@ -10,19 +10,7 @@ The JSON names are the contract of ``dtto report --format json`` (docs/reports.m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, NotRequired, TypedDict, TypeVar
-
-if TYPE_CHECKING:
-    from dtto.reports.outcome_results import (
-        AssessmentTiming,
-        Continuity,
-        CourtFeedbackSummary,
-        EnforcementHearings,
-        Offending,
-        Revocations,
-        Spend,
-        SpendBasis,
-    )
+from typing import Generic, NotRequired, TypedDict, TypeVar
 
 C = TypeVar("C")
 
@@ -409,3 +397,17 @@ class SentencerSummary(TypedDict, Generic[C]):
 
 PublishedReport = Report[Count]
 PublishedSummary = SentencerSummary[Count]
+
+
+# Issue 14's result types, named in Report and Costs above. Imported last: they build on Rate,
+# and ``typing.get_type_hints`` resolves the names above from this module's globals.
+from dtto.reports.outcome_results import (  # noqa: E402
+    AssessmentTiming,
+    Continuity,
+    CourtFeedbackSummary,
+    EnforcementHearings,
+    Offending,
+    Revocations,
+    Spend,
+    SpendBasis,
+)
