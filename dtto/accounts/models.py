@@ -132,12 +132,44 @@ class AreaBudget(models.Model):
         return self.supervision + self.treatment + self.testing
 
 
+class AreaSpending(models.Model):
+    """What an area actually spent on the Order in a financial year under one heading, in
+    pounds (3.32-3.33, Appendix 1 standard 5); beside the budget, not instead of it."""
+
+    class Heading(models.TextChoices):
+        # SPENDING_HEADINGS in dtto.standards.validation.
+        SUPERVISION = "supervision", "Supervision"
+        TREATMENT = "treatment", "Treatment"
+        TESTING = "testing", "Drug testing"
+        ENFORCEMENT = "enforcement", "Enforcement (breach and review hearings)"
+        OTHER = "other", "Other"
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="spending")
+    financial_year = models.PositiveSmallIntegerField()
+    heading = models.CharField(max_length=20, choices=Heading.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["area__name", "financial_year", "heading"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "financial_year", "heading"], name="spending_unique_heading"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.financial_year} {self.heading}"
+
+
 class Role(models.TextChoices):
     CASE_MANAGER = "case_manager", "Case manager"
     TREATMENT_WORKER = "treatment_worker", "Treatment worker"
     COURT_USER = "court_user", "Court user"
     AREA_MANAGER = "area_manager", "Area manager"
     NATIONAL_ANALYST = "national_analyst", "National analyst"
+    # A Drug Action Team's commissioner (1.6, 2.4-2.8): its area's reports and its treatment
+    # providers' activity, never a person's record.
+    COMMISSIONER = "commissioner", "Drug Action Team commissioner"
     ADMINISTRATOR = "administrator", "Administrator"
 
 

@@ -11,6 +11,8 @@ so, are in docs/decisions/0003-roles-and-access.md. In short:
 - court users see the Orders made at their court: review and breach reports, and record
   review and breach hearings;
 - area managers see their area's cases and queues, read only, and its reports;
+- Drug Action Team commissioners see their area's reports and its treatment providers'
+  activity, never a case record;
 - national analysts see aggregates for every area, never a name.
 """
 
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from dtto.accounts.models import Area, Role, User
+from dtto.accounts.models import Area, Role, TreatmentProvider, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -323,9 +325,29 @@ def writes_provider_view(user: AnyUser, order: Order) -> bool:
     )
 
 
+def writes_court_feedback(user: AnyUser, report: ReviewReport) -> bool:
+    """The court's view of a review report is given by a user of the court that made the
+    Order, once the report has been sent to it (Appendix 1 standard 7)."""
+    u = _active(user)
+    return (
+        u is not None
+        and _is_court(u)
+        and u.court_id is not None
+        and u.court_id == report.order.court_id
+        and reads_review_report(u, report)
+        and orders_for(u).filter(pk=report.order_id).exists()
+    )
+
+
 def sees_all_areas(user: AnyUser) -> bool:
     """National analysts: aggregates for every area, never a person's record."""
     return _active(user) is not None and report_areas_for(user) is None
+
+
+def commissions(user: AnyUser) -> bool:
+    """A Drug Action Team's commissioner: reports and providers of their area."""
+    u = _active(user)
+    return u is not None and u.role == Role.COMMISSIONER and u.area_id is not None
 
 
 def administers(user: AnyUser) -> bool:
@@ -350,9 +372,36 @@ def report_areas_for(user: AnyUser) -> list[Area] | None:
         return []
     if u.role == Role.NATIONAL_ANALYST:
         return None
-    if u.role in (Role.AREA_MANAGER, Role.COURT_USER) and u.area_id is not None:
+    if u.role in _AREA_REPORT_ROLES and u.area_id is not None:
         return list(Area.objects.filter(pk=u.area_id))
     return []
+
+
+_AREA_REPORT_ROLES = frozenset({Role.AREA_MANAGER, Role.COURT_USER, Role.COMMISSIONER})
+
+
+def providers_for(user: AnyUser) -> QuerySet[TreatmentProvider]:
+    """The treatment providers whose activity report this user may read: every provider for
+    national analysts; those of the area for its commissioner (who commissions them, 2.4-2.8)
+    and its area manager; a treatment worker's own provider; none for anyone else."""
+    u = _active(user)
+    if u is None:
+        return TreatmentProvider.objects.none()
+    if u.role == Role.NATIONAL_ANALYST:
+        return TreatmentProvider.objects.all()
+    if u.role in (Role.COMMISSIONER, Role.AREA_MANAGER) and u.area_id is not None:
+        return TreatmentProvider.objects.filter(area_id=u.area_id)
+    if u.role == Role.TREATMENT_WORKER and u.treatment_provider_id is not None:
+        return TreatmentProvider.objects.filter(pk=u.treatment_provider_id)
+    return TreatmentProvider.objects.none()
+
+
+def get_provider_for(user: AnyUser, code: str) -> TreatmentProvider:
+    """The provider, or 404 (a provider the user may not read is not confirmed to exist)."""
+    provider = providers_for(user).select_related("area").filter(code=code).first()
+    if provider is None:
+        raise Http404("No such treatment provider")
+    return provider
 
 
 def sees_reports(user: AnyUser) -> bool:

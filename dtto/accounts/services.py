@@ -11,6 +11,7 @@ from django.db import transaction
 from dtto.accounts.models import (
     Area,
     AreaBudget,
+    AreaSpending,
     AreaTarget,
     Court,
     Role,
@@ -19,6 +20,8 @@ from dtto.accounts.models import (
     User,
 )
 from dtto.audit.services import Actor, record_event
+from dtto.standards.errors import Checker, checked
+from dtto.standards.validation import check_spending
 
 DEMO_PASSWORD = "demo-password"
 DEMO_AREA = "leicestershire"
@@ -46,6 +49,11 @@ DEMO_LOGINS = [
     DemoLogin("demo-area-manager", Role.AREA_MANAGER, "the Leicestershire area manager"),
     DemoLogin("demo-analyst", Role.NATIONAL_ANALYST, "a national analyst (aggregates only)"),
     DemoLogin("demo-admin", Role.ADMINISTRATOR, "an administrator of reference data and users"),
+    DemoLogin(
+        "demo-commissioner",
+        Role.COMMISSIONER,
+        "a Leicestershire Drug Action Team commissioner (reports and providers only)",
+    ),
 ]
 
 
@@ -91,7 +99,8 @@ def load_targets_and_budgets(reference: dict[str, Any], *, by: Actor) -> int:
 
     ``reference["targets"][area][year] = {"higher": n, "lower": n}`` and
     ``reference["budgets"][area][year] = {"supervision": £, "treatment": £, "testing": £}``,
-    with years as ``"2002-03"``; ``reference["custody_day_cost"]`` in pounds. Existing rows
+    with years as ``"2002-03"``; ``reference["custody_day_cost"]`` in pounds; optionally
+    ``reference["spending"][area][year] = {heading: £}`` (issue 14). Existing rows
     for the same area and year are replaced. Returns how many rows were written.
     """
     areas = {a.code: a for a in Area.objects.all()}
@@ -124,6 +133,16 @@ def load_targets_and_budgets(reference: dict[str, Any], *, by: Actor) -> int:
                     },
                 )
                 written += 1
+        for code, years in reference.get("spending", {}).items():
+            for year, money in years.items():
+                for heading, amount in money.items():
+                    AreaSpending.objects.update_or_create(
+                        area=areas[code],
+                        financial_year=_financial_year(year),
+                        heading=heading,
+                        defaults={"amount": Decimal(str(amount))},
+                    )
+                    written += 1
         record_event(
             by,
             "accounts.targets_and_budgets.loaded",
@@ -142,3 +161,49 @@ def _financial_year(text: str | int) -> int:
     if not start.isdigit():
         raise ValueError(f"financial year: expected a year such as 2002-03, got {text!r}")
     return int(start)
+
+
+def record_spending(
+    area: Area,
+    *,
+    by: User | Actor,
+    financial_year: int | str,
+    heading: str,
+    amount: Decimal | float | str,
+) -> AreaSpending:
+    """What an area spent on the Order in a financial year under one heading (3.32-3.33);
+    a second figure for the same heading and year replaces the first, audited before and
+    after."""
+    check = Checker()
+    year, chosen, money = check_spending(
+        check, financial_year=financial_year, heading=heading, amount=amount
+    )
+    check.raise_if_any()
+    year, chosen = checked(year), checked(chosen)
+    with transaction.atomic():
+        existing = (
+            AreaSpending.objects.select_for_update()
+            .filter(area=area, financial_year=year, heading=chosen)
+            .first()
+        )
+        before = {"amount": str(existing.amount)} if existing is not None else None
+        spending, _ = AreaSpending.objects.update_or_create(
+            area=area,
+            financial_year=year,
+            heading=chosen,
+            defaults={"amount": money},
+        )
+        record_event(
+            by,
+            "accounts.spending.recorded",
+            target_type="areaspending",
+            target_id=spending.pk,
+            before=before,
+            after={
+                "area": area.code,
+                "financial_year": year,
+                "heading": chosen,
+                "amount": str(money),
+            },
+        )
+    return spending

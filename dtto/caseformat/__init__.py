@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .encoding import dump_document, encode_case, write_document
 from .events import SAME_DAY_ORDER, event_day, sort_events
-from .format import FORMAT, schema
+from .format import FORMAT, READ_FORMATS, schema
 from .reading import (
     CaseFileError,
     check_header,
@@ -23,6 +23,7 @@ from .reading import (
 
 __all__ = [
     "FORMAT",
+    "READ_FORMATS",
     "SAME_DAY_ORDER",
     "CaseFileError",
     "check_header",

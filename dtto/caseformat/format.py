@@ -7,7 +7,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-FORMAT = "dtto-case/1"
+# The version written. 1.1 (issue 14) added optional fields only: the pre-sentence report and
+# health assessment on the assessment, an appointment's activity, treatment after the Order
+# and the handover's receipt on the termination, and a conviction's seriousness. Every file
+# of an earlier minor version is read by the same rules (its cases simply lack those fields).
+FORMAT = "dtto-case/1.1"
+# Every version read: the major version 1 and its minor versions, oldest first.
+READ_FORMATS: tuple[str, ...] = ("dtto-case/1", "dtto-case/1.1")
 
 # The largest file read whole (any layout but the canonical one, and every import): its JSON
 # takes several times its size in memory. Larger files are evaluated in the canonical layout,

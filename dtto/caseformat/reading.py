@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .format import FORMAT, MAX_CASE_BYTES, MAX_DOCUMENT_BYTES
+from .format import MAX_CASE_BYTES, MAX_DOCUMENT_BYTES, READ_FORMATS
 
 # The footer is searched for in this many bytes at the end of the file.
 _TAIL_BYTES = 65536
@@ -35,11 +35,14 @@ class CaseFileError(ValueError):
 
 
 def check_header(document: Any) -> list[Any]:
-    """The document's list of cases, after checking that it is a ``dtto-case/1`` document."""
+    """The document's list of cases, after checking that it is a ``dtto-case/1`` document (of
+    any minor version, :data:`~.format.READ_FORMATS`)."""
     if not isinstance(document, dict):
         raise CaseFileError("(document)", f"not a JSON object: {type(document).__name__}")
-    if document.get("format") != FORMAT:
-        raise CaseFileError("format", f"not {FORMAT!r}: {document.get('format')!r}")
+    if document.get("format") not in READ_FORMATS:
+        raise CaseFileError(
+            "format", f"not {' or '.join(map(repr, READ_FORMATS))}: {document.get('format')!r}"
+        )
     cases = document.get("cases")
     if not isinstance(cases, list):
         raise CaseFileError("cases", "missing" if "cases" not in document else "not a list")
@@ -173,7 +176,7 @@ def line_ranges(path: str | Path, chunks: int) -> list[tuple[int, int, bool]] | 
             head = json.loads(header.strip() + b"]}")
         except (ValueError, RecursionError):
             return None
-        if not isinstance(head, dict) or head.get("format") != FORMAT or head["cases"]:
+        if not isinstance(head, dict) or head.get("format") not in READ_FORMATS or head["cases"]:
             return None
         f.seek(max(body_start, size - _TAIL_BYTES))
         tail_start = f.tell()

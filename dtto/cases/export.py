@@ -110,6 +110,10 @@ class _ExportChunk:
                 "outcome",
                 "reason_id",
                 "recommended_intensity",
+                "psr_requested_on",
+                "adjourned_on",
+                "psr_delivered_on",
+                "health_assessment_recommended",
             )
         }
         self.orders = {
@@ -131,7 +135,9 @@ class _ExportChunk:
         self.appointments = _grouped(
             Appointment.objects.filter(**by_order)
             .order_by("on", "id")
-            .values_list("order_id", "pk", "on", "hours", "with_whom", "kind_id", "outcome_id")
+            .values_list(
+                "order_id", "pk", "on", "hours", "with_whom", "kind_id", "outcome_id", "activity"
+            )
         )
         self.tests = _grouped(
             DrugTest.objects.filter(**by_order)
@@ -197,12 +203,16 @@ class _ExportChunk:
                 "onward_referral_on",
                 "onward_referral_to",
                 "custody_handover_on",
+                "treatment_started_on",
+                "treatment_setting",
+                "treatment_intensity",
+                "custody_handover_received_on",
             )
         }
         self.convictions = _grouped(
             Conviction.objects.filter(case_id__in=case_ids)
             .order_by("on", "id")
-            .values_list("case_id", "pk", "on", "offence_on", "offence")
+            .values_list("case_id", "pk", "on", "offence_on", "offence", "seriousness")
         )
 
     def code(self, pk: int | None) -> str | None:
@@ -241,13 +251,18 @@ class _ExportChunk:
         }
         assessment = self.assessments.get(case_id)
         if assessment is not None:
-            started, completed, outcome, reason_id, recommended = assessment
+            started, completed, outcome, reason_id, recommended = assessment[:5]
+            requested, adjourned, delivered, health = assessment[5:]
             document["assessment"] = {
                 "started_on": _date(started),
                 "completed_on": _date(completed),
                 "outcome": outcome,
                 "reason": self.code(reason_id),
                 "recommended_intensity": recommended or None,
+                "psr_requested_on": _date(requested),
+                "adjourned_on": _date(adjourned),
+                "psr_delivered_on": _date(delivered),
+                "health_assessment_recommended": health,
             }
         events: list[dict[str, Any]] = []
         order = self.orders.get(case_id)
@@ -263,13 +278,14 @@ class _ExportChunk:
                 "treatment_provider": provider,
             }
             events.extend(self.order_events(order_id))
-        for _, on, offence_on, offence in self.convictions.get(case_id, []):
+        for _, on, offence_on, offence, seriousness in self.convictions.get(case_id, []):
             events.append(
                 {
                     "type": "conviction",
                     "on": _date(on),
                     "offence_on": _date(offence_on),
                     "offence": offence or None,
+                    "seriousness": seriousness or None,
                 }
             )
         # Each kind was read in (day, id) order, so ties on a day keep the order recorded.
@@ -278,7 +294,9 @@ class _ExportChunk:
 
     def order_events(self, order_id: int) -> Iterator[dict[str, Any]]:
         codes = self.codes
-        for _, on, hours, with_whom, kind_id, outcome_id in self.appointments.get(order_id, []):
+        for _, on, hours, with_whom, kind_id, outcome_id, activity in self.appointments.get(
+            order_id, []
+        ):
             yield {
                 "type": "appointment",
                 "on": _date(on),
@@ -287,6 +305,7 @@ class _ExportChunk:
                 "kind": self.code(kind_id),
                 "outcome": codes[outcome_id].meaning if outcome_id else "not_recorded",
                 "outcome_code": self.code(outcome_id),
+                "activity": activity or None,
             }
         for pk, on, outcome in self.tests.get(order_id, []):
             results = sorted(self.results.get(pk, []), key=lambda r: (codes[r[1]].sort_order, r[0]))
@@ -332,7 +351,8 @@ class _ExportChunk:
             yield {"type": "suspension", "from": _date(starts), "to": _date(ends), "reason": reason}
         termination = self.terminations.get(order_id)
         if termination is not None:
-            _, on, reason_id, onward_on, onward_to, handover = termination
+            _, on, reason_id, onward_on, onward_to, handover = termination[:6]
+            started, setting, intensity, received = termination[6:]
             yield {
                 "type": "termination",
                 "on": _date(on),
@@ -340,6 +360,10 @@ class _ExportChunk:
                 "onward_referral_on": _date(onward_on),
                 "onward_referral_to": onward_to or None,
                 "custody_handover_on": _date(handover),
+                "treatment_started_on": _date(started),
+                "treatment_setting": setting or None,
+                "treatment_intensity": intensity or None,
+                "custody_handover_received_on": _date(received),
             }
 
 

@@ -58,6 +58,8 @@ from dtto.lib.dates import add_months
 from dtto.standards.errors import Checker, FieldError, RecordInvalid
 from dtto.standards.validation import (
     OrderWindow,
+    check_activity,
+    check_aftercare,
     check_appointment,
     check_assessment,
     check_breach_dates,
@@ -65,8 +67,10 @@ from dtto.standards.validation import (
     check_code_meaning,
     check_contact_level,
     check_conviction,
+    check_health_assessment,
     check_in_area,
     check_order,
+    check_pre_sentence_report,
     check_reference,
     check_referral_dates,
     check_review,
@@ -446,6 +450,17 @@ def _check_assessment(
         recommended_intensity=source.get("recommended_intensity") or "",
         suitable=Assessment.Outcome.SUITABLE,
     )
+    requested, adjourned, delivered = check_pre_sentence_report(
+        check,
+        referred_on,
+        today,
+        requested_on=source.get("psr_requested_on"),
+        adjourned_on=source.get("adjourned_on"),
+        delivered_on=source.get("psr_delivered_on"),
+    )
+    health = check_health_assessment(
+        check, outcome, reason, source.get("health_assessment_recommended")
+    )
     return {
         "outcome": outcome,
         "started_on": started,
@@ -456,6 +471,10 @@ def _check_assessment(
             else None
         ),
         "recommended_intensity": source.get("recommended_intensity") or "",
+        "psr_requested_on": requested,
+        "adjourned_on": adjourned,
+        "psr_delivered_on": delivered,
+        "health_assessment_recommended": health,
     }
 
 
@@ -538,7 +557,7 @@ def _check_events(
         kind = event["type"]
         event_check = check.child(f"events[{index}]")
         if kind == "conviction":
-            planned.append(_check_conviction(event_check, event, referred_on, today))
+            planned.append(_check_conviction(event_check, event, today))
             continue
         if window is None:
             # Without a readable Order there is nothing to check the event against; a case
@@ -555,13 +574,14 @@ def _check_events(
 
 
 def _check_conviction(
-    check: Checker, event: Mapping[str, Any], referred_on: dt.date | None, today: dt.date
+    check: Checker, event: Mapping[str, Any], today: dt.date
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     day = coerce_date(check, "on", event["on"])
     offence_day = coerce_date(check, "offence_on", event.get("offence_on"), required=False)
-    check_conviction(check, referred_on, today, day, offence_day)
+    band = check_conviction(check, today, day, offence_day, event.get("seriousness"))
     offence = check_text(check, "offence", event.get("offence"))
-    return "conviction", {"on": day, "offence_on": offence_day, "offence": offence}, {}
+    fields = {"on": day, "offence_on": offence_day, "offence": offence, "seriousness": band}
+    return "conviction", fields, {}
 
 
 def _check_termination(
@@ -583,6 +603,16 @@ def _check_termination(
         onward_referral_on=onward,
         custody_handover_on=handover,
     )
+    started, setting, intensity, received = check_aftercare(
+        check,
+        ended_on=day or window.made_on,
+        today=window.today,
+        treatment_started_on=event.get("treatment_started_on"),
+        treatment_setting=event.get("treatment_setting"),
+        treatment_intensity=event.get("treatment_intensity"),
+        custody_handover_on=handover,
+        custody_handover_received_on=event.get("custody_handover_received_on"),
+    )
     fields = {
         "on": day,
         "reason": codes.get("termination_reason", reason) if reason is not None else None,
@@ -591,6 +621,10 @@ def _check_termination(
             check, "onward_referral_to", event.get("onward_referral_to")
         ),
         "custody_handover_on": handover,
+        "treatment_started_on": started,
+        "treatment_setting": setting,
+        "treatment_intensity": intensity,
+        "custody_handover_received_on": received,
     }
     return "termination", fields, {}
 
@@ -685,6 +719,7 @@ def _check_appointment(
         "with_whom": event["with"],
         "kind": kind_code,
         "outcome": code,
+        "activity": check_activity(check, "activity", event.get("activity")),
     }
     return "appointment", fields, {}
 

@@ -123,6 +123,16 @@ class Assessment(models.Model):
         Code, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recommended_intensity = models.CharField(max_length=10, choices=Intensity.choices, blank=True)
+    # The pre-sentence report (Figure 4): assessment usually happens inside it; the court may
+    # adjourn sentence for it.
+    psr_requested_on = models.DateField(null=True, blank=True)
+    adjourned_on = models.DateField(
+        null=True, blank=True, help_text="The day the court adjourned sentence for assessment."
+    )
+    psr_delivered_on = models.DateField(null=True, blank=True)
+    # For a person found unsuitable on mental-health grounds (2.15): was a health assessment
+    # recommended? None when not known or not applicable.
+    health_assessment_recommended = models.BooleanField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Assessment of {self.case_id}: {self.outcome}"
@@ -178,6 +188,14 @@ class Order(Versioned):
         return self.natural_end_on - dt.timedelta(days=1)
 
 
+class Activity(models.TextChoices):
+    """What a contact was for (CONTACT_ACTIVITIES in dtto.standards.timeline)."""
+
+    TREATMENT = "treatment", "Treatment"
+    OFFENCE_FOCUSED = "offence_focused", "Offence-focused work"
+    LIFESTYLE = "lifestyle", "Lifestyle (education, employment, housing)"
+
+
 class Appointment(Versioned):
     class With(models.TextChoices):
         PROBATION = "probation", "Probation"
@@ -191,6 +209,8 @@ class Appointment(Versioned):
     kind = _code("appointment_kind", null=True)
     # None until the outcome is recorded ("not recorded" to the engine).
     outcome = _code("attendance_outcome", null=True)
+    # What the contact was for (3.21-3.24); "" when not recorded.
+    activity = models.CharField(max_length=20, choices=Activity.choices, blank=True)
 
     class Meta:
         ordering = ["on", "id"]
@@ -331,6 +351,22 @@ class Suspension(models.Model):
         return f"Standard suspended {self.starts_on} to {self.ends_on}"
 
 
+class AftercareSetting(models.TextChoices):
+    """AFTERCARE_SETTINGS in dtto.standards.timeline."""
+
+    COMMUNITY = "community", "Community treatment"
+    RESIDENTIAL = "residential", "Residential rehabilitation"
+    PRISON = "prison", "Prison drug services"
+    PRIMARY_CARE = "primary_care", "GP (primary care)"
+
+
+class AftercareIntensity(models.TextChoices):
+    """AFTERCARE_INTENSITIES in dtto.standards.timeline."""
+
+    STRUCTURED = "structured", "Structured (care-planned) treatment"
+    UNSTRUCTURED = "unstructured", "Advice and support only"
+
+
 class Termination(models.Model):
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="termination")
     on = models.DateField()
@@ -338,24 +374,52 @@ class Termination(models.Model):
     onward_referral_on = models.DateField(null=True, blank=True)
     onward_referral_to = models.TextField(blank=True)
     custody_handover_on = models.DateField(null=True, blank=True)
+    # Continuity of care (3.30): treatment actually begun after the Order, and the prison's
+    # receipt of the handover. Recorded later, by record_aftercare.
+    treatment_started_on = models.DateField(null=True, blank=True)
+    treatment_setting = models.CharField(
+        max_length=20, choices=AftercareSetting.choices, blank=True
+    )
+    treatment_intensity = models.CharField(
+        max_length=20, choices=AftercareIntensity.choices, blank=True
+    )
+    custody_handover_received_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Terminated on {self.on}"
 
 
+class Seriousness(models.TextChoices):
+    """SERIOUSNESS_BANDS in dtto.standards.timeline."""
+
+    SUMMARY = "summary", "Summary only"
+    EITHER_WAY = "either_way", "Either way"
+    INDICTABLE_ONLY = "indictable_only", "Indictable only"
+
+
 class Conviction(models.Model):
-    """A later conviction, for reconviction analysis; may fall after the Order ended."""
+    """A conviction of the person: before the referral (offending before the Order) or after
+    it (reconviction; it may fall after the Order ended)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="convictions")
     on = models.DateField()
     offence_on = models.DateField(null=True, blank=True)
     offence = models.TextField(blank=True)
+    seriousness = models.CharField(max_length=20, choices=Seriousness.choices, blank=True)
 
     class Meta:
         ordering = ["on", "id"]
 
     def __str__(self) -> str:
         return f"Convicted on {self.on}"
+
+
+class CourtFeedback(models.TextChoices):
+    """COURT_FEEDBACK in dtto.standards.validation."""
+
+    USEFUL = "useful", "Useful"
+    PARTLY_USEFUL = "partly_useful", "Partly useful"
+    NOT_USEFUL = "not_useful", "Not useful"
 
 
 class ReviewReport(Versioned):
@@ -382,6 +446,10 @@ class ReviewReport(Versioned):
     proposal = models.TextField(blank=True)
     drafted_at = models.DateTimeField(auto_now_add=True)
     sent_on = models.DateField(null=True, blank=True)
+    # The court's view of the report (Appendix 1 standard 7), recorded by record_court_feedback.
+    court_feedback = models.CharField(max_length=20, choices=CourtFeedback.choices, blank=True)
+    court_feedback_notes = models.TextField(blank=True)
+    court_feedback_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["order", "review_due", "id"]

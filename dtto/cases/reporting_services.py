@@ -14,7 +14,8 @@ from dtto.cases.models import Order, ReviewReport
 from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
-from dtto.standards.errors import RecordInvalid
+from dtto.standards.errors import Checker, RecordInvalid, checked
+from dtto.standards.validation import check_court_feedback
 
 # The case manager's sections. The provider's view is not among them: only the treatment
 # provider writes it (add_provider_view).
@@ -159,5 +160,46 @@ def reopen_review_report(
             loaded_version=loaded_version,
             status=ReviewReport.Status.DRAFT,
             sent_on=None,
+        )
+    return report
+
+
+def record_court_feedback(
+    report: ReviewReport,
+    *,
+    by: By,
+    feedback: str,
+    notes: str = "",
+    on: dt.date | str | None = None,
+    today: dt.date | None = None,
+) -> ReviewReport:
+    """The court's view of a review report it was sent (useful, partly useful, not useful),
+    given by a user of the Order's court; a later view replaces an earlier one."""
+    today = _today(today)
+    user = by.user if isinstance(by, Actor) else by
+    if user is None or not permissions.writes_court_feedback(user, report):
+        raise RecordInvalid.one("feedback", "is given only by the court that made the Order")
+    check = Checker()
+    with transaction.atomic():
+        report = (
+            ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
+        )
+        day, rating, text = check_court_feedback(
+            check,
+            sent_on=report.sent_on if report.status == ReviewReport.Status.SENT else None,
+            today=today,
+            on=on if on is not None else today,
+            feedback=feedback,
+            notes=notes,
+        )
+        check.raise_if_any()
+        save_change(
+            by,
+            "cases.review_report.court_feedback",
+            report,
+            report.order.case,
+            court_feedback=checked(rating),
+            court_feedback_notes=text,
+            court_feedback_on=checked(day),
         )
     return report

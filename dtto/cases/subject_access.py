@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from dtto.audit.chain import canonical_content
 from dtto.audit.models import AuditEvent
-from dtto.caseformat.format import FORMAT as CASE_FORMAT
+from dtto.caseformat import FORMAT as CASE_FORMAT
 from dtto.cases.export import iter_exported_cases
 from dtto.cases.models import Case, Person
 from dtto.ops.backup import label, value_encoder

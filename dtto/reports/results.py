@@ -321,6 +321,13 @@ class AreaCosts(TypedDict, Generic[C]):
 class Costs(TypedDict, Generic[C]):
     financial_year: int
     areas: list[AreaCosts[C]]
+    # From recorded spending and hearing counts (issue 14; dtto.reports.measures.spend).
+    spend: NotRequired[Spend]
+    spend_basis: NotRequired[SpendBasis[C]]
+    cost_per_commencement: NotRequired[float | None]
+    cost_per_successful_completion: NotRequired[float | None]
+    cost_per_day: NotRequired[float | None]
+    enforcement_hearings: NotRequired[EnforcementHearings[C]]
 
 
 # --- 10. Reconviction ---------------------------------------------------------------------------
@@ -400,9 +407,9 @@ class ContinuityRate(Rate[C]):
 class Continuity(TypedDict, Generic[C]):
     onward_referred: ContinuityRate[C]
     custody_handover: ContinuityRate[C]
-    # ``treatment_started_within_21_days`` joins these when the record holds treatment
-    # started after the Order (issue 14, item 1): one more entry in
-    # ``measures.continuity.CONTINUITY_STEPS``.
+    # Out of Orders followed for the whole window, not all terminations, and death excluded
+    # (measures/aftercare.py): the same shape, another denominator.
+    treatment_started_within_21_days: ContinuityRate[C]
 
 
 # --- The whole report -------------------------------------------------------------------------
@@ -428,6 +435,11 @@ class Report(TypedDict, Generic[C]):
     continuity: Continuity[C]
     areas: NotRequired[AreaComparison[C]]
     compliance_sample: NotRequired[Compliance[C]]
+    # Issue 14 (dtto.reports.outcome_results).
+    offending: NotRequired[Offending[C]]
+    revocations: NotRequired[Revocations[C]]
+    assessment: NotRequired[AssessmentTiming[C]]
+    court_feedback: NotRequired[CourtFeedbackSummary[C]]
 
 
 # --- For sentencers -----------------------------------------------------------------------------
@@ -465,3 +477,16 @@ class SentencerSummary(TypedDict, Generic[C]):
 
 PublishedReport = Report[Count]
 PublishedSummary = SentencerSummary[Count]
+
+
+# Issue 14's result types, named in Report and Costs above. Imported last: they build on Rate,
+# and ``typing.get_type_hints`` resolves the names above from this module's globals.
+from dtto.reports.outcome_results import (  # noqa: E402
+    AssessmentTiming,
+    CourtFeedbackSummary,
+    EnforcementHearings,
+    Offending,
+    Revocations,
+    Spend,
+    SpendBasis,
+)

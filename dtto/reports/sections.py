@@ -239,6 +239,9 @@ def report_sections(data: PublishedReport, labels: Labels | None = None) -> list
         _same_bench(data["reviews"]),
         _continuity(data["continuity"], words),
     ]
+    from dtto.reports.outcome_sections import outcome_sections  # it builds on this module
+
+    out += outcome_sections(data, words)
     if "areas" in data:
         out += _areas(data["areas"], words)
     return out

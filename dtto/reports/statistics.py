@@ -700,6 +700,7 @@ def _continuity(c: Continuity[int]) -> Continuity[Count]:
     return {
         "onward_referred": _continuity_rate(c["onward_referred"]),
         "custody_handover": _continuity_rate(c["custody_handover"]),
+        "treatment_started_within_21_days": _continuity_rate(c["treatment_started_within_21_days"]),
     }
 
 
@@ -766,6 +767,9 @@ def _report(d: Report[int]) -> Report[Count]:
         out["areas"] = _area_comparison(d["areas"])
     if "compliance_sample" in d:
         out["compliance_sample"] = _compliance(d["compliance_sample"])
+    from dtto.reports.outcome_publish import publish_outcomes  # it builds on this module
+
+    publish_outcomes(d, out)
     return out
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dtto.reports import views
+from dtto.reports import partner_views, views
 
 app_name = "reports"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("sections/<slug:section_id>/", views.section, name="section"),
     path("courts/", views.courts, name="courts"),
     path("courts/<slug:court>/", views.sentencers, name="sentencers"),
+    path("providers/", partner_views.providers, name="providers"),
+    path("providers/<slug:code>/", partner_views.provider, name="provider"),
 ]

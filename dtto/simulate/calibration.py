@@ -207,6 +207,12 @@ class _Reports:
         return _share(budget, sum(r[per] for r in rows))
 
     @cached_property
+    def offending_completers(self) -> Any:
+        return self.m.offending(
+            self.national, self.everything, as_of=self.as_of, successful_only=True
+        )
+
+    @cached_property
     def reconviction(self) -> dict[str, Any]:
         return self.m.reconviction(self.national, self.everything, as_of=self.as_of)["windows"]
 
@@ -264,6 +270,25 @@ NOTE_RECONVICTION = (
 )
 
 Row = tuple[str, str, str, float, float, str, str, str, Callable[[], float]]
+
+
+NOTE_OFFENDING = (
+    "offending: convictions per person-year among Orders successfully completed, in the year"
+    " before the referral and in years 1 and 2 after the Order was made (each year only those"
+    " followed for all of it); the source's figures are for pilot completers (3.7)."
+)
+
+
+def _per_year(value: Mapping[str, Any]) -> float:
+    rate = value["rate"]
+    return float("nan") if rate is None else float(rate)
+
+
+def _two_years_after(offending: Mapping[str, Any]) -> float:
+    """Convictions a year over years 1 and 2 after commencement, pooled."""
+    years = [y for y in offending["rate_after"] if y["year"] in (1, 2)]
+    people = sum(y["people"] for y in years)
+    return float("nan") if not people else sum(y["convictions"] for y in years) / people
 
 
 def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date) -> list[Figure]:
@@ -615,6 +640,28 @@ def calibration(document: Mapping[str, Any], params: Parameters, as_of: dt.date)
             SIMULATE,
             NOTE_SPENDING,
             lambda: sim_measure.treatment_cost_share(params, cases),
+        ),
+        (
+            "Convictions in the year before the Order, completers",
+            "3.7",
+            "around 6",
+            5.4,
+            6.6,
+            "n",
+            "offending",
+            NOTE_OFFENDING,
+            lambda: _per_year(r.offending_completers["rate_before"]),
+        ),
+        (
+            "Convictions a year in the two years after commencement, completers",
+            "3.7",
+            "under 2",
+            0.0,
+            1.99,
+            "n",
+            "offending",
+            NOTE_OFFENDING,
+            lambda: _two_years_after(r.offending_completers),
         ),
         (
             "Reconvicted within 2 years",

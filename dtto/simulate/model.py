@@ -16,6 +16,7 @@ seed, parameters and arguments give the same records, byte for byte.
 
 from __future__ import annotations
 
+import math
 import random
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,7 @@ from datetime import date
 from itertools import accumulate
 from typing import Any
 
+from dtto.caseformat import sort_events
 from dtto.lib.dates import add_months
 
 from . import names
@@ -39,6 +41,15 @@ class CaseHeader:
     area: str
     stage: str  # "sentenced", "suitable_not_sentenced", "unsuitable", "not_assessed"
     day: int  # the Order's date when sentenced, otherwise the referral date
+
+
+# The assessment's dtto-case/1.1 fields, in the order dtto export writes them.
+_NO_REPORT: dict[str, Any] = {
+    "psr_requested_on": None,
+    "adjourned_on": None,
+    "psr_delivered_on": None,
+    "health_assessment_recommended": None,
+}
 
 
 def _cumulative(dist: Sequence[tuple[Any, float]]) -> tuple[list[Any], list[float]]:
@@ -101,6 +112,8 @@ class Simulation:
     # --- set-up -----------------------------------------------------------------------
 
     def _prepare(self) -> None:
+        self.seriousness = _Chooser(self.p.convictions.seriousness)
+        self.extra_rng = random.Random(self.seed)
         p = self.p
         self.area_choice = _Chooser([(a, a.weight) for a in p.areas])
         self.areas = {a.code: a for a in p.areas}
@@ -190,6 +203,9 @@ class Simulation:
             # Each case draws from its own stream, so a scenario that changes one case's
             # history leaves the others' random numbers alone (common random numbers).
             self.rng = random.Random(self.seed * 1_000_003 + index)
+            # Issue 14's facts draw from a stream of their own, so that adding them left every
+            # earlier figure's random numbers (and the calibration) as they were.
+            self.extra_rng = random.Random((self.seed * 1_000_003 + index) * 7 + 14)
             yield self._case(reference, header, records)
 
     def _case(self, reference: str, h: CaseHeader, records: bool) -> dict[str, Any]:
@@ -219,6 +235,7 @@ class Simulation:
                 "outcome": "not_assessed",
                 "reason": self.not_assessed(rng),
                 "recommended_intensity": None,
+                **_NO_REPORT,
             }
         elif h.stage == "unsuitable":
             assessment = {
@@ -227,6 +244,7 @@ class Simulation:
                 "outcome": "unsuitable",
                 "reason": self._unsuitable_reason(person),
                 "recommended_intensity": None,
+                **_NO_REPORT,
             }
         else:
             intensity = self._intensity(h.day)
@@ -236,7 +254,9 @@ class Simulation:
                 "outcome": "suitable",
                 "reason": None,
                 "recommended_intensity": intensity,
+                **_NO_REPORT,
             }
+        self._pre_sentence_report(assessment, referred, decided, made if sentenced else None)
         if not sentenced:
             if not records:
                 return {}
@@ -245,7 +265,7 @@ class Simulation:
                 referral={"on": cal.date(referred), "source": source},
                 assessment=assessment,
                 order=None,
-                events=[],
+                events=sort_events(self._prior_convictions(referred)),
             )
             return case
         intensity = assessment["recommended_intensity"]
@@ -257,9 +277,56 @@ class Simulation:
             referral={"on": cal.date(referred), "source": source},
             assessment=assessment,
             order=order,
-            events=events,
+            events=sort_events(events + self._prior_convictions(referred)),
         )
         return case
+
+    # --- issue 14: the pre-sentence report and offending before the referral -------------
+
+    def _pre_sentence_report(
+        self, assessment: dict[str, Any], referred: int, decided: int, made: int | None
+    ) -> None:
+        """Most assessments are inside a pre-sentence report the court asked for at referral
+        (Figure 4); some are finished after it was presented. About half the courts adjourn
+        sentence for the assessment (Appendix 1 standard 7: "second adjournments")."""
+        if assessment["outcome"] == "not_assessed":
+            return
+        rng, cal = self.extra_rng, self.cal
+        if assessment["outcome"] == "unsuitable" and assessment["reason"] == "mental_health":
+            assessment["health_assessment_recommended"] = rng.random() < 0.7
+        if rng.random() < 0.2:
+            return  # no report recorded
+        if rng.random() < 0.8:
+            delivered = decided + rng.randint(0, 5)
+        else:
+            delivered = decided - rng.randint(1, 8)
+        delivered = max(
+            referred, min(delivered, self.end_ord, made if made is not None else delivered)
+        )
+        assessment["psr_requested_on"] = cal.date(referred)
+        assessment["psr_delivered_on"] = cal.date(delivered)
+        if rng.random() < 0.5:
+            assessment["adjourned_on"] = cal.date(referred)
+
+    def _prior_convictions(self, referred: int) -> list[dict[str, Any]]:
+        """Convictions in the year before the referral: a Poisson number with mean
+        ``yearly_before_referral`` (3.7), on days spread evenly over that year."""
+        rng, cv, cal = self.extra_rng, self.p.convictions, self.cal
+        count, threshold, product = 0, math.exp(-cv.yearly_before_referral), rng.random()
+        while product > threshold:
+            count += 1
+            product *= rng.random()
+        days = sorted(referred - rng.randint(1, 365) for _ in range(count))
+        return [
+            {
+                "type": "conviction",
+                "on": cal.date(day),
+                "offence_on": cal.date(day - rng.randint(14, 120)),
+                "offence": rng.choice(cv.offences),
+                "seriousness": self.seriousness(rng),
+            }
+            for day in days
+        ]
 
     def _intensity(self, day: int) -> str:
         p = self.p.order

@@ -62,6 +62,11 @@ def simulate_national(
     return document
 
 
+# Illustrative spending against budget (issue 14): the source gives budgets, not spending.
+SPENT_SHARE = 0.96
+ENFORCEMENT_SHARE = 0.04
+
+
 def reference_data(params: Parameters | None = None) -> dict[str, Any]:
     """Per-area commencement targets and budgets by financial year, as plain data.
 
@@ -71,6 +76,9 @@ def reference_data(params: Parameters | None = None) -> dict[str, Any]:
     costed at the funding assumption of 6,000 pounds a commencement (1.9), scaled by the area's
     cost factor, with treatment at 59% (3.32); a lower-intensity commencement is costed at the
     ratio of the model's lower to higher weekly costs. ``custody_day_cost`` is 3.33's 100 pounds.
+    ``spending[area][year]`` (issue 14): what was spent by heading, the budget's headings at
+    ``SPENT_SHARE`` of budget and enforcement (breach and review hearings' probation time) at
+    ``ENFORCEMENT_SHARE`` of it: illustrative, since the source gives budgets only.
     """
     p = params or load_parameters()
     k = p.costs
@@ -83,7 +91,9 @@ def reference_data(params: Parameters | None = None) -> dict[str, Any]:
     supervision_share = 1.0 - k.treatment_share - k.testing_share
     targets: dict[str, dict[str, dict[str, int]]] = {}
     budgets: dict[str, dict[str, dict[str, int]]] = {}
+    spending: dict[str, dict[str, dict[str, int]]] = {}
     for a in p.areas:
+        spending[a.code] = {}
         share = a.weight / total_weight
         targets[a.code] = {}
         budgets[a.code] = {}
@@ -97,10 +107,15 @@ def reference_data(params: Parameters | None = None) -> dict[str, Any]:
                 "treatment": round(money * k.treatment_share),
                 "testing": round(money * k.testing_share),
             }
+            spending[a.code][year] = {
+                **{h: round(v * SPENT_SHARE) for h, v in budgets[a.code][year].items()},
+                "enforcement": round(money * ENFORCEMENT_SHARE),
+            }
     return {
         "parameters_version": p.version,
         "targets": targets,
         "budgets": budgets,
+        "spending": spending,
         "custody_day_cost": p.convictions.custody_day_cost,
     }
 
@@ -142,6 +157,12 @@ def scaled_reference_data(params: Parameters, scale: float) -> dict[str, Any]:
             year: {k: round(v * scale) for k, v in money.items()} for year, money in years.items()
         }
         for area, years in reference["budgets"].items()
+    }
+    reference["spending"] = {
+        area: {
+            year: {k: round(v * scale) for k, v in money.items()} for year, money in years.items()
+        }
+        for area, years in reference["spending"].items()
     }
     return reference
 

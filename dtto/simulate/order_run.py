@@ -585,7 +585,8 @@ class OrderRun:
             offence_on = self.made - rng.randint(10, 200)  # committed before the Order (3.3)
         else:
             offence_on = day - rng.randint(14, 120)
-        self.events.append([day, "conviction", offence_on, rng.choice(cv.offences)])
+        band = self.sim.seriousness(self.sim.extra_rng)
+        self.events.append([day, "conviction", offence_on, rng.choice(cv.offences), band])
         if during and rng.random() < cv.revoke_on_conviction:
             self._terminate(day, "revoked_conviction")
 
@@ -654,6 +655,7 @@ class OrderRun:
                             "on": iso(day),
                             "offence_on": iso(e[2]),
                             "offence": e[3],
+                            "seriousness": e[4],
                         }
                     )
                 continue
@@ -670,6 +672,7 @@ class OrderRun:
                         "kind": e[4],
                         "outcome": outcome,
                         "outcome_code": code,
+                        "activity": _activity(e[3], e[4]),
                     }
                 )
             elif kind == "test":
@@ -748,6 +751,10 @@ class OrderRun:
             "onward_referral_on": None,
             "onward_referral_to": None,
             "custody_handover_on": None,
+            "treatment_started_on": None,
+            "treatment_setting": None,
+            "treatment_intensity": None,
+            "custody_handover_received_on": None,
         }
         # Continuity of care (3.30): onward treatment for most completers; handover to
         # prison drug services for some of those revoked into custody.
@@ -758,12 +765,51 @@ class OrderRun:
                 record["onward_referral_to"] = rng.choice(_ONWARD)
         elif self.custody_days and rng.random() < 0.4 and t <= self.sim.end_ord:
             record["custody_handover_on"] = iso(t)
+        self._aftercare(record, t)
         return record
+
+    def _aftercare(self, record: dict[str, Any], t: int) -> None:
+        """Issue 14 (3.30): most referred on begin treatment within a few weeks, not always
+        at the same intensity; prison drug services usually acknowledge a handover."""
+        rng, iso, end = self.sim.extra_rng, self.cal.date, self.sim.end_ord
+        if record["onward_referral_on"] is not None and rng.random() < 0.85:
+            start = t + rng.randint(2, 40)
+            if start <= end:
+                record["treatment_started_on"] = iso(start)
+                setting = rng.random()
+                record["treatment_setting"] = (
+                    "community"
+                    if setting < 0.7
+                    else "primary_care"
+                    if setting < 0.9
+                    else "residential"
+                )
+                record["treatment_intensity"] = (
+                    "structured" if rng.random() < 0.6 else "unstructured"
+                )
+        if record["custody_handover_on"] is not None and rng.random() < 0.6:
+            received = t + rng.randint(0, 14)
+            if received <= end:
+                record["custody_handover_received_on"] = iso(received)
 
 
 _CODE_POSITIONS = {
     name: {seed.code: i for i, seed in enumerate(seeds)} for name, seeds in CODE_LISTS.items()
 }
+
+
+# What a contact is for (3.21-3.24), from whom it is with and its kind: treatment is
+# treatment; probation's one-to-one and group work address offending; education, training
+# and employment, and other programmes, are the rest of life.
+_PROBATION_LIFESTYLE_KINDS = frozenset({"ete", "other"})
+
+
+def _activity(with_whom: str, kind: str | None) -> str:
+    if with_whom == "treatment":
+        return "treatment"
+    if with_whom == "probation" and kind not in _PROBATION_LIFESTYLE_KINDS:
+        return "offence_focused"
+    return "lifestyle"
 
 
 def _in_list_order(list_name: str, codes: Iterable[str]) -> list[str]:

@@ -169,6 +169,10 @@ class Convictions:
     custody_days: Range
     custody_day_cost: float
     offences: tuple[str, ...]
+    # Issue 14: convictions a year before the referral (3.7: "around 6"), and each offence's
+    # seriousness band.
+    yearly_before_referral: float = 6.0
+    seriousness: Distribution = (("summary", 0.3), ("either_way", 0.6), ("indictable_only", 0.1))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ from .timeline import (
 from .validation import (
     KnownCodes,
     OrderWindow,
+    check_activity,
+    check_aftercare,
     check_appointment,
     check_breach_dates,
     check_breach_outcome,
@@ -145,6 +147,7 @@ def _read_event(
             with_field="with",
             text_allowed=False,
         )
+        check_activity(check, "activity", e.get("activity"))
         if on is None or hours is None or outcome is None:
             return None
         return Appointment(on, float(hours), e["with"], outcome, ref)
@@ -213,6 +216,9 @@ def _read_termination(
 ) -> Termination | None:
     on = coerce_date(check, "on", e.get("on"))
     check_text(check, "onward_referral_to", e.get("onward_referral_to"))
+    handover = coerce_date(
+        check, "custody_handover_on", e.get("custody_handover_on"), required=False
+    )
     reason = check_termination(
         check,
         window,
@@ -222,9 +228,17 @@ def _read_termination(
         onward_referral_on=coerce_date(
             check, "onward_referral_on", e.get("onward_referral_on"), required=False
         ),
-        custody_handover_on=coerce_date(
-            check, "custody_handover_on", e.get("custody_handover_on"), required=False
-        ),
+        custody_handover_on=handover,
+    )
+    check_aftercare(
+        check,
+        ended_on=on or window.made_on,
+        today=None,
+        treatment_started_on=e.get("treatment_started_on"),
+        treatment_setting=e.get("treatment_setting"),
+        treatment_intensity=e.get("treatment_intensity"),
+        custody_handover_on=handover,
+        custody_handover_received_on=e.get("custody_handover_received_on"),
     )
     return None if on is None or reason is None else Termination(on, reason, ref)
 
@@ -233,7 +247,7 @@ def _read_conviction(check: Checker, e: Mapping[str, Any], referred_on: date | N
     """Not the engine's concern, but checked as the importer checks it."""
     on = coerce_date(check, "on", e.get("on"))
     offence_on = coerce_date(check, "offence_on", e.get("offence_on"), required=False)
-    check_conviction(check, referred_on, None, on, offence_on)
+    check_conviction(check, None, on, offence_on, e.get("seriousness"))
     check_text(check, "offence", e.get("offence"))
 
 

@@ -177,3 +177,12 @@ ASSESSMENT_DEADLINE = AssessmentDeadline(
     working_days=5,
     applies_within_pre_sentence_report=False,
 )
+
+
+# --- Continuity of care (3.30-3.31, recommendation viii) ----------------------------------------
+
+# Treatment after the Order counts as continuing when it begins within this many days of the
+# Order's end. The source gives no figure (3.30 asks only that treatment continue); dtto uses
+# three weeks, the waiting time for community treatment the source's 2.11 discusses, so that a
+# gap longer than a usual wait shows as a break in care (docs/reports.md).
+AFTERCARE_START_DAYS = 21

@@ -28,6 +28,14 @@ TEST_OUTCOMES = ("sample", "admission", "refused")
 TEST_RESULTS = ("positive", "negative")
 BREACH_OUTCOMES = ("pending", "continued", "revoked")
 CONTACT_LEVELS = ("full", "reduced")
+# Issue 14. What a contact was for (3.21-3.24 of the source: treatment, work on offending
+# behaviour, and help with the rest of life: education, employment, housing).
+CONTACT_ACTIVITIES = ("treatment", "offence_focused", "lifestyle")
+# Treatment begun after the Order (3.30, recommendation viii): where, and how intensive.
+AFTERCARE_SETTINGS = ("community", "residential", "prison", "primary_care")
+AFTERCARE_INTENSITIES = ("structured", "unstructured")
+# A conviction's seriousness band, by how the offence is tried.
+SERIOUSNESS_BANDS = ("summary", "either_way", "indictable_only")
 TERMINATION_REASONS = (
     "completed",
     "early_good_progress",

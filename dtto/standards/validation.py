@@ -22,10 +22,14 @@ from dtto.lib.dates import add_months, long_date, parse_iso_date
 
 from .errors import Checker
 from .timeline import (
+    AFTERCARE_INTENSITIES,
+    AFTERCARE_SETTINGS,
     APPOINTMENT_WITH,
     BREACH_OUTCOMES,
+    CONTACT_ACTIVITIES,
     CONTACT_LEVELS,
     INTENSITIES,
+    SERIOUSNESS_BANDS,
     TEST_OUTCOMES,
     TEST_RESULTS,
 )
@@ -778,14 +782,205 @@ def check_termination(
 
 def check_conviction(
     check: Checker,
-    referred_on: dt.date | None,
     today: dt.date | None,
     day: dt.date | None,
     offence_day: dt.date | None,
-) -> None:
-    """A conviction after referral (it may come after the Order ended), for an earlier offence."""
-    if day is not None and referred_on is not None and day < referred_on:
-        check.add("on", f"{fmt(day)} is before the referral on {fmt(referred_on)}")
+    seriousness: object = None,
+) -> str:
+    """A conviction, for an earlier offence: before the referral (offending before the Order,
+    3.6-3.7) or after it (reconviction, even after the Order ended). Returns its seriousness
+    band ("" when not given)."""
     check_not_future(check, "on", day, today)
     if offence_day is not None and day is not None and offence_day > day:
         check.add("offence_on", f"{fmt(offence_day)} is after the conviction on {fmt(day)}")
+    return check_optional_choice(check, "seriousness", seriousness, SERIOUSNESS_BANDS)
+
+
+# --- Issue 14: continuity of care, the pre-sentence report, activities, feedback, spending -----
+
+
+def check_optional_choice(check: Checker, field: str, value: object, allowed: Sequence[str]) -> str:
+    """One of a fixed set of words, or nothing (returned as "")."""
+    if value is None or value == "":
+        return ""
+    return check_choice(check, field, value, allowed) or ""
+
+
+def check_activity(check: Checker, field: str, value: object) -> str:
+    """What a contact was for (3.21-3.24): treatment, offence-focused work or lifestyle."""
+    return check_optional_choice(check, field, value, CONTACT_ACTIVITIES)
+
+
+def check_pre_sentence_report(
+    check: Checker,
+    referred_on: dt.date,
+    today: dt.date | None,
+    *,
+    requested_on: object,
+    adjourned_on: object,
+    delivered_on: object,
+) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """The pre-sentence report (Figure 4): requested, the court adjourned for assessment, and
+    delivered; each on or after the referral and not in the future, delivered not before
+    requested. Returns (requested, adjourned, delivered)."""
+    requested = coerce_date(check, "psr_requested_on", requested_on, required=False)
+    adjourned = coerce_date(check, "adjourned_on", adjourned_on, required=False)
+    delivered = coerce_date(check, "psr_delivered_on", delivered_on, required=False)
+    for field, day in (
+        ("psr_requested_on", requested),
+        ("adjourned_on", adjourned),
+        ("psr_delivered_on", delivered),
+    ):
+        if day is not None and day < referred_on:
+            check.add(field, f"{fmt(day)} is before the referral on {fmt(referred_on)}")
+        check_not_future(check, field, day, today)
+    if requested is not None and delivered is not None and delivered < requested:
+        check.add(
+            "psr_delivered_on",
+            f"{fmt(delivered)} is before the report was requested on {fmt(requested)}",
+        )
+    return requested, adjourned, delivered
+
+
+# The unsuitable_reason code for mental health (2.15): only then is a health assessment asked for.
+MENTAL_HEALTH_REASON = "mental_health"
+
+
+def check_health_assessment(
+    check: Checker, outcome: str | None, reason: str | None, value: object
+) -> bool | None:
+    """Whether a health assessment was recommended: given only for a person found unsuitable
+    on mental-health grounds (recommendations iii-iv, 2.15)."""
+    if value is None or value == "":
+        return None
+    recommended = check_yes_no(check, "health_assessment_recommended", value)
+    if recommended is not None and (outcome != "unsuitable" or reason != MENTAL_HEALTH_REASON):
+        check.add(
+            "health_assessment_recommended",
+            "is only given when the person was found unsuitable on mental-health grounds",
+        )
+        return None
+    return recommended
+
+
+def check_aftercare(
+    check: Checker,
+    *,
+    ended_on: dt.date,
+    today: dt.date | None,
+    treatment_started_on: object,
+    treatment_setting: object,
+    treatment_intensity: object,
+    custody_handover_on: dt.date | None,
+    custody_handover_received_on: object,
+) -> tuple[dt.date | None, str, str, dt.date | None]:
+    """Treatment begun after the Order ended (3.30), and the prison's receipt of the handover.
+
+    Treatment starts on or after the day the Order ended, with a setting and an intensity
+    only when it started; the handover is received on or after it was sent, and only if
+    one was sent. Returns (started, setting, intensity, received).
+    """
+    started = coerce_date(check, "treatment_started_on", treatment_started_on, required=False)
+    setting = check_optional_choice(
+        check, "treatment_setting", treatment_setting, AFTERCARE_SETTINGS
+    )
+    intensity = check_optional_choice(
+        check, "treatment_intensity", treatment_intensity, AFTERCARE_INTENSITIES
+    )
+    received = coerce_date(
+        check, "custody_handover_received_on", custody_handover_received_on, required=False
+    )
+    if started is not None and started < ended_on:
+        check.add(
+            "treatment_started_on", f"{fmt(started)} is before the Order ended on {fmt(ended_on)}"
+        )
+    check_not_future(check, "treatment_started_on", started, today)
+    if started is None:
+        for field, value in (("treatment_setting", setting), ("treatment_intensity", intensity)):
+            if value:
+                check.add(field, "is only given when treatment started (treatment_started_on)")
+    if received is not None:
+        check_not_future(check, "custody_handover_received_on", received, today)
+        if custody_handover_on is None:
+            check.add(
+                "custody_handover_received_on",
+                "is only given when the treatment record was handed over (custody_handover_on)",
+            )
+        elif received < custody_handover_on:
+            check.add(
+                "custody_handover_received_on",
+                f"{fmt(received)} is before the handover on {fmt(custody_handover_on)}",
+            )
+    return started, setting, intensity, received
+
+
+# How the court found a review report (Appendix 1 standard 7: sentencers' views).
+COURT_FEEDBACK = ("useful", "partly_useful", "not_useful")
+
+
+def check_court_feedback(
+    check: Checker,
+    *,
+    sent_on: dt.date | None,
+    today: dt.date | None,
+    on: object,
+    feedback: object,
+    notes: object,
+) -> tuple[dt.date | None, str | None, str]:
+    """A court's feedback on a review report it was sent: on or after it was sent, not in
+    the future. Returns (on, feedback, notes)."""
+    day = coerce_date(check, "on", on)
+    rating = check_choice(check, "feedback", feedback, COURT_FEEDBACK)
+    text = check_text(check, "notes", notes)
+    if sent_on is None:
+        check.add("feedback", "the report has not been sent to the court yet")
+    elif day is not None and day < sent_on:
+        check.add("on", f"{fmt(day)} is before the report was sent on {fmt(sent_on)}")
+    check_not_future(check, "on", day, today)
+    return day, rating, text
+
+
+# What an area spends on the Order, by heading (3.32-3.33, Appendix 1 standard 5).
+SPENDING_HEADINGS = ("supervision", "treatment", "testing", "enforcement", "other")
+MAX_SPEND = Decimal("1000000000")
+
+
+def check_spending(
+    check: Checker, *, financial_year: object, heading: object, amount: object
+) -> tuple[int | None, str | None, Decimal | None]:
+    """One heading of an area's spending in a financial year (April to March, named by the
+    year it starts in): pounds and pence, not negative. Returns (year, heading, amount)."""
+    year: int | None = None
+    if isinstance(financial_year, str) and financial_year.strip().isdigit():
+        financial_year = int(financial_year)
+    if isinstance(financial_year, bool) or not isinstance(financial_year, int):
+        check.add("financial_year", f"must be a year such as 2003, got {shown(financial_year)}")
+    elif not EARLIEST_DAY.year <= financial_year < LATEST_DAY.year:
+        check.add(
+            "financial_year", f"must be a year from {EARLIEST_DAY.year} to {LATEST_DAY.year - 1}"
+        )
+    else:
+        year = financial_year
+    chosen = check_choice(check, "heading", heading, SPENDING_HEADINGS)
+    money: Decimal | None = None
+    try:
+        if isinstance(amount, bool) or not isinstance(amount, int | float | Decimal | str):
+            raise InvalidOperation
+        money = Decimal(str(amount).replace(",", "").replace("£", "").strip())
+        if not money.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        check.add("amount", f"Enter the amount in pounds, like 125000.50, got {shown(amount)}")
+        return year, chosen, None
+    if money < 0:
+        check.add("amount", f"must not be negative, got {shown(amount)}")
+        money = None
+    elif money >= MAX_SPEND:
+        check.add("amount", f"must be less than £{MAX_SPEND:,}, got {shown(amount)}")
+        money = None
+    elif money != money.quantize(_HUNDREDTH):
+        check.add(
+            "amount", f"must be in pounds and pence (two decimal places), got {shown(amount)}"
+        )
+        money = None
+    return year, chosen, money

@@ -37,6 +37,8 @@ def _items_for(user: User) -> list[tuple[str, str]]:
     if permissions.sees_reports(user):
         # Court users too: aggregated results for sentencers (Appendix 1 standard 7).
         items.append(("Reports", "/reports/"))
+    if permissions.providers_for(user).exists():
+        items.append(("Treatment providers", reverse("reports:providers")))
     if permissions.administers(user):
         items.append(("Administration", reverse("admin:index")))
     return items

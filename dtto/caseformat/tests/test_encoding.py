@@ -20,7 +20,7 @@ def test_each_case_is_compact_json_on_its_own_line_between_header_and_footer() -
     # Written out by hand from docs/case-format.md: no spaces, UTF-8 kept as it is, every case
     # line but the last ending in a comma, exported_at between format and cases.
     assert out.getvalue() == (
-        '{"format":"dtto-case/1","exported_at":"2004-03-31","cases":[\n'
+        '{"format":"dtto-case/1.1","exported_at":"2004-03-31","cases":[\n'
         '{"reference":"A-1","order":null},\n'
         '{"reference":"Zoë-2","events":[]}\n'
         "]}\n"
@@ -30,8 +30,8 @@ def test_each_case_is_compact_json_on_its_own_line_between_header_and_footer() -
 def test_an_empty_document_is_the_header_and_the_footer() -> None:
     out = io.StringIO()
     assert write_document([], out) == 0
-    assert out.getvalue() == '{"format":"dtto-case/1","cases":[\n]}\n'
-    assert json.loads(out.getvalue()) == {"format": "dtto-case/1", "cases": []}
+    assert out.getvalue() == '{"format":"dtto-case/1.1","cases":[\n]}\n'
+    assert json.loads(out.getvalue()) == {"format": "dtto-case/1.1", "cases": []}
 
 
 def test_a_case_keeps_its_own_key_order() -> None:
@@ -41,7 +41,7 @@ def test_a_case_keeps_its_own_key_order() -> None:
 
 def test_the_text_is_the_json_of_the_document() -> None:
     document = {
-        "format": "dtto-case/1",
+        "format": "dtto-case/1.1",
         "exported_at": "2004-03-31",
         "cases": [{"reference": f"R-{i}", "events": [{"on": "2003-02-04"}]} for i in range(3)],
     }

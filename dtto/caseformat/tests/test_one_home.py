@@ -11,7 +11,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-from dtto.caseformat import FORMAT, SAME_DAY_ORDER, schema
+from dtto.caseformat import READ_FORMATS, SAME_DAY_ORDER, schema
 
 ROOT = Path(__file__).resolve().parents[3]
 HOME = ROOT / "dtto" / "caseformat"
@@ -46,7 +46,7 @@ def strings_naming_the_tag(tree: ast.AST) -> list[int]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
-        and FORMAT in node.value
+        and any(tag in node.value for tag in READ_FORMATS)
         and id(node) not in skip
     ]
 

@@ -40,8 +40,11 @@ def canonical(path: Path, written: list[dict[str, Any]]) -> Path:
     ("document", "message"),
     [
         ([], "(document): not a JSON object: list"),
-        ({"format": "dtto-case/2", "cases": []}, "format: not 'dtto-case/1': 'dtto-case/2'"),
-        ({"cases": []}, "format: not 'dtto-case/1': None"),
+        (
+            {"format": "dtto-case/2", "cases": []},
+            "format: not 'dtto-case/1' or 'dtto-case/1.1': 'dtto-case/2'",
+        ),
+        ({"cases": []}, "format: not 'dtto-case/1' or 'dtto-case/1.1': None"),
         ({"format": "dtto-case/1"}, "cases: missing"),
         ({"format": "dtto-case/1", "cases": {}}, "cases: not a list"),
     ],

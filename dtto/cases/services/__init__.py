@@ -20,7 +20,12 @@ from dtto.cases.services.enforcement import (
 from dtto.cases.services.order import assign_case_manager, make_order
 from dtto.cases.services.referral import record_assessment, register_referral
 from dtto.cases.services.reviews import change_contact_level, record_review, suspend_standard
-from dtto.cases.services.termination import latest_event_day, record_conviction, terminate_order
+from dtto.cases.services.termination import (
+    latest_event_day,
+    record_aftercare,
+    record_conviction,
+    terminate_order,
+)
 from dtto.cases.services.testing import confirm_test_result, correct_test, record_test
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "instigate_breach",
     "latest_event_day",
     "make_order",
+    "record_aftercare",
     "record_appointment",
     "record_assessment",
     "record_attendance",

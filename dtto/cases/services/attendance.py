@@ -19,7 +19,12 @@ from dtto.cases.services.common import (
 from dtto.cases.validation import CodeBook
 from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
-from dtto.standards.validation import check_appointment, check_outcome_day, coerce_date
+from dtto.standards.validation import (
+    check_activity,
+    check_appointment,
+    check_outcome_day,
+    coerce_date,
+)
 
 
 def _attendance_code(
@@ -39,15 +44,18 @@ def record_appointment(
     with_whom: str,
     kind: Code | str | None = None,
     outcome: Code | str | None = None,
+    activity: str = "",
     today: dt.date | None = None,
 ) -> Appointment:
-    """Arrange an appointment (and, if it has happened, record its outcome code)."""
+    """Arrange an appointment (and, if it has happened, record its outcome code), with what
+    it is for: treatment, offence-focused work or lifestyle (3.21-3.24)."""
     today = today_or_now(today)
     check = Checker()
     codes = CodeBook()
     day = coerce_date(check, "on", on)
     kind_code = codes.resolve(check, "kind", "appointment_kind", kind, on=day, required=False)
     outcome_code = _attendance_code(check, codes, outcome, day)
+    purpose = check_activity(check, "activity", activity)
     return add_to_order(
         order,
         by=by,
@@ -69,6 +77,7 @@ def record_appointment(
             with_whom=with_whom,
             kind=kind_code,
             outcome=outcome_code,
+            activity=purpose,
         ),
         publish=case_events.appointment_arranged,
     )

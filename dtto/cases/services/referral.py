@@ -15,6 +15,8 @@ from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import (
     KnownCodes,
     check_assessment,
+    check_health_assessment,
+    check_pre_sentence_report,
     check_reference,
     check_referral_dates,
     check_text,
@@ -126,16 +128,23 @@ def record_assessment(
     completed_on: dt.date | str | None = None,
     reason: Code | str | None = None,
     recommended_intensity: str = "",
+    psr_requested_on: dt.date | str | None = None,
+    adjourned_on: dt.date | str | None = None,
+    psr_delivered_on: dt.date | str | None = None,
+    health_assessment_recommended: bool | None = None,
     today: dt.date | None = None,
 ) -> Assessment:
-    """Record (or correct) the assessment of suitability and its outcome."""
+    """Record (or correct) the assessment of suitability and its outcome, with the
+    pre-sentence report's dates and, for a person found unsuitable on mental-health grounds,
+    whether a health assessment was recommended."""
+    today = today_or_now(today)
     check = Checker()
     codes = CodeBook()
     reason_lists = assessment_reason_lists(codes)
     _, started, completed, reason_code = check_assessment(
         check,
         case.referred_on,
-        today_or_now(today),
+        today,
         outcome=outcome,
         outcomes=Assessment.Outcome.values,
         started_on=started_on,
@@ -145,6 +154,15 @@ def record_assessment(
         recommended_intensity=recommended_intensity,
         suitable=Assessment.Outcome.SUITABLE,
     )
+    psr = check_pre_sentence_report(
+        check,
+        case.referred_on,
+        today,
+        requested_on=psr_requested_on,
+        adjourned_on=adjourned_on,
+        delivered_on=psr_delivered_on,
+    )
+    health = check_health_assessment(check, outcome, reason_code, health_assessment_recommended)
     check.raise_if_any()
     with transaction.atomic():
         existing = Assessment.objects.select_for_update().filter(case=case).first()
@@ -157,6 +175,8 @@ def record_assessment(
             codes.get(reason_lists[outcome][0], reason_code) if reason_code is not None else None
         )
         assessment.recommended_intensity = recommended_intensity or ""
+        assessment.psr_requested_on, assessment.adjourned_on, assessment.psr_delivered_on = psr
+        assessment.health_assessment_recommended = health
         assessment.save()
         audit_record(
             by,

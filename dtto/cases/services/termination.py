@@ -1,4 +1,5 @@
-"""Termination and after: the Order ends; later convictions are recorded for reconviction."""
+"""Termination and after: the Order ends, treatment continues (or custody takes over), and
+convictions before and after the Order are recorded for offending before and after."""
 
 from __future__ import annotations
 
@@ -26,13 +27,20 @@ from dtto.cases.services.common import (
     audit_record,
     locked_order,
     order_window,
+    save_change,
     snapshot,
     today_or_now,
 )
 from dtto.cases.validation import CodeBook
 from dtto.events import case_events
 from dtto.standards.errors import Checker, checked
-from dtto.standards.validation import check_conviction, check_termination, check_text, coerce_date
+from dtto.standards.validation import (
+    check_aftercare,
+    check_conviction,
+    check_termination,
+    check_text,
+    coerce_date,
+)
 
 
 def latest_event_day(order: Order) -> dt.date | None:
@@ -111,19 +119,68 @@ def record_conviction(
     on: dt.date | str,
     offence_on: dt.date | str | None = None,
     offence: str = "",
+    seriousness: str = "",
     today: dt.date | None = None,
 ) -> Conviction:
-    """A conviction after referral, for reconviction analysis; may come after the Order ended."""
+    """A conviction of the person: before the referral (offending before the Order) or after
+    it (reconviction, even after the Order ended), with its seriousness band."""
     today = today_or_now(today)
     check = Checker()
     day = coerce_date(check, "on", on)
     offence_day = coerce_date(check, "offence_on", offence_on, required=False)
     text = check_text(check, "offence", offence)
-    check_conviction(check, case.referred_on, today, day, offence_day)
+    band = check_conviction(check, today, day, offence_day, seriousness)
     check.raise_if_any()
     with transaction.atomic():
         conviction = Conviction.objects.create(
-            case=case, on=checked(day), offence_on=offence_day, offence=text
+            case=case, on=checked(day), offence_on=offence_day, offence=text, seriousness=band
         )
         audit_record(by, "cases.conviction.recorded", conviction, case, after=snapshot(conviction))
     return conviction
+
+
+def record_aftercare(
+    order: Order,
+    *,
+    by: By,
+    treatment_started_on: dt.date | str | None = None,
+    treatment_setting: str = "",
+    treatment_intensity: str = "",
+    custody_handover_received_on: dt.date | str | None = None,
+    today: dt.date | None = None,
+) -> Termination:
+    """After the Order: the day treatment actually began, where and how intensive (3.30), and
+    the day prison drug services received the handover. Replaces what was recorded before."""
+    today = today_or_now(today)
+    check = Checker()
+    with transaction.atomic():
+        order = locked_order(order)
+        termination = Termination.objects.select_for_update().filter(order=order).first()
+        if termination is None:
+            check.add(
+                "treatment_started_on", "the Order has not ended: record its termination first"
+            )
+            check.raise_if_any()
+        assert termination is not None
+        started, setting, intensity, received = check_aftercare(
+            check,
+            ended_on=termination.on,
+            today=today,
+            treatment_started_on=treatment_started_on,
+            treatment_setting=treatment_setting,
+            treatment_intensity=treatment_intensity,
+            custody_handover_on=termination.custody_handover_on,
+            custody_handover_received_on=custody_handover_received_on,
+        )
+        check.raise_if_any()
+        save_change(
+            by,
+            "cases.aftercare.recorded",
+            termination,
+            order.case,
+            treatment_started_on=started,
+            treatment_setting=setting,
+            treatment_intensity=intensity,
+            custody_handover_received_on=received,
+        )
+    return termination

@@ -93,7 +93,10 @@ def test_evidence_is_included_on_request():
     ("content", "message"),
     [
         ("{not json", "(document): not valid JSON at line 1 column 2"),
-        ('{"format": "other", "cases": []}', "format: not 'dtto-case/1': 'other'"),
+        (
+            '{"format": "other", "cases": []}',
+            "format: not 'dtto-case/1' or 'dtto-case/1.1': 'other'",
+        ),
         (
             EXAMPLE.read_text().replace(
                 '"2003-02-07", "outcome": "refused"', '"2003-02-30", "outcome": "refused"'

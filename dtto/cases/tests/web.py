@@ -29,6 +29,7 @@ PERSONAS = (
     "national_analyst",
     "administrator",
     "outsider",
+    "commissioner",
 )
 
 
@@ -61,6 +62,7 @@ def make_personas() -> dict[str, User]:
         "national_analyst": make_user("analyst", Role.NATIONAL_ANALYST, None),
         "administrator": make_user("admin", Role.ADMINISTRATOR, None),
         "outsider": make_user("kent-cm", Role.CASE_MANAGER, "kent"),
+        "commissioner": make_user("dat", Role.COMMISSIONER),
     }
 
 

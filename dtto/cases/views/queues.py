@@ -36,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "today": today(),
                 "sees_all_areas": permissions.sees_all_areas(user),
                 "administers": permissions.administers(user),
+                "commissions": permissions.commissions(user),
             },
         )
     queue = queues.build_queue(

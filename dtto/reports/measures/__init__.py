@@ -21,6 +21,8 @@ from typing import Any, cast
 from dtto.reports import results
 from dtto.reports.queries import Period, Scope
 
+from .aftercare import treatment_started
+from .assessment_timing import assessment_timing
 from .common import (
     COMPLIANCE_MEASURES,
     RECONVICTION_WINDOWS,
@@ -33,12 +35,15 @@ from .comparison import area_comparison, sentencer_summary
 from .continuity import continuity
 from .drug_tests import clear_majority_by_month, drug_use
 from .national_standard import compliance
+from .offending import offending, revocations
 from .orders import breaches, commencements, terminations
+from .partners import court_feedback, provider_activity
 from .reached import ASSESSED, STAGES, reach
 from .referrals import referral_funnel
 from .reoffending import reconviction
 from .reviews import reviews
 from .revocation import revocation
+from .spend import spend_costs
 from .spending import costs, costs_year
 from .time_on_order import retention
 
@@ -50,6 +55,7 @@ __all__ = [
     "RETENTION_DAYS",
     "STAGES",
     "area_comparison",
+    "assessment_timing",
     "breaches",
     "clear_majority_by_month",
     "commencements",
@@ -57,7 +63,10 @@ __all__ = [
     "continuity",
     "costs",
     "costs_year",
+    "court_feedback",
     "drug_use",
+    "offending",
+    "provider_activity",
     "reach",
     "reconviction",
     "referral_funnel",
@@ -65,8 +74,10 @@ __all__ = [
     "retention",
     "reviews",
     "revocation",
+    "revocations",
     "sentencer_summary",
     "shared_passes",
+    "spend_costs",
     "terminations",
 ]
 
@@ -113,8 +124,17 @@ def _report(
         else None,
         "reconviction": reconviction(scope, period, as_of=as_of),
         "reviews": reviews(scope, period, as_of=as_of),
-        "continuity": continuity(scope, period, as_of=as_of),
+        "continuity": {
+            **continuity(scope, period, as_of=as_of),
+            **treatment_started(scope, period, as_of=as_of),
+        },
+        "offending": offending(scope, period, as_of=as_of),
+        "revocations": revocations(scope, period, as_of=as_of),
+        "assessment": assessment_timing(scope, period, as_of=as_of),
+        "court_feedback": court_feedback(scope, period, as_of=as_of),
     }
+    if out["costs"] is not None:
+        out["costs"].update(spend_costs(scope, out["costs"]["financial_year"], as_of=as_of))
     if scope.kind == "national":
         out["areas"] = area_comparison(period, as_of=as_of)
     if sample_per_area is not None:

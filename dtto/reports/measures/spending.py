@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Count, F, Max, Q, Sum, Value
 from django.db.models.functions import Greatest, Least
@@ -40,9 +40,6 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
     day in custody. Budgets are per area, so a team or court scope reports its area.
     """
     as_of = _today(as_of)
-    year = Period.financial_year(financial_year)
-    assert year.start is not None and year.end is not None
-    first, last = year.start.toordinal(), min(year.end, as_of).toordinal()
     budgets = AreaBudget.objects.filter(financial_year=financial_year).select_related("area")
     area_scope = scope if scope.kind in ("national", "area") else None
     if scope.area_id is not None:
@@ -50,26 +47,7 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
         if area_scope is None:
             area_scope = Scope.area(Area.objects.get(pk=scope.area_id).code)
     assert area_scope is not None
-    overlap = Greatest(
-        Least(F("last_day"), Value(last)) - Greatest(F("made_day"), Value(first)) + 1, Value(0)
-    )
-    per_area = {
-        row["area"]: row
-        for row in area_scope.summaries()
-        # area_id + 0: grouping by the bare column makes SQLite walk its index row by row.
-        .annotate(area=F("area_id") + 0)
-        .values("area")
-        .annotate(
-            # Up to ``as_of`` inside the year (``last``): nothing later is known on that day.
-            started=Count("pk", filter=Q(**year.day_filter("made_day")) & Q(made_day__lte=last)),
-            successful=Count(
-                "pk",
-                filter=Q(successful=True, **year.day_filter("ended_day")) & Q(ended_day__lte=last),
-            ),
-            days=Sum(overlap, filter=Q(made_day__lte=last, last_day__gte=first)),
-        )
-        .order_by()
-    }
+    per_area = year_activity(area_scope, financial_year, as_of)
     started = {a: r["started"] for a, r in per_area.items()}
     successful = {a: r["successful"] for a, r in per_area.items()}
     days = {a: r["days"] for a, r in per_area.items()}
@@ -102,6 +80,34 @@ def costs(scope: Scope, financial_year: int, *, as_of: dt.date | None = None) ->
             }
         )
     return {"financial_year": financial_year, "areas": cast(list[results.AreaCosts[int]], rows)}
+
+
+def year_activity(area_scope: Scope, financial_year: int, as_of: dt.date) -> dict[int, Any]:
+    """Per area id: Orders commenced and successfully completed in the financial year, and
+    days served on Orders in it, up to ``as_of`` (what unit costs divide by)."""
+    year = Period.financial_year(financial_year)
+    assert year.start is not None and year.end is not None
+    first, last = year.start.toordinal(), min(year.end, as_of).toordinal()
+    overlap = Greatest(
+        Least(F("last_day"), Value(last)) - Greatest(F("made_day"), Value(first)) + 1, Value(0)
+    )
+    return {
+        row["area"]: row
+        for row in area_scope.summaries()
+        # area_id + 0: grouping by the bare column makes SQLite walk its index row by row.
+        .annotate(area=F("area_id") + 0)
+        .values("area")
+        .annotate(
+            # Up to ``as_of`` inside the year (``last``): nothing later is known on that day.
+            started=Count("pk", filter=Q(**year.day_filter("made_day")) & Q(made_day__lte=last)),
+            successful=Count(
+                "pk",
+                filter=Q(successful=True, **year.day_filter("ended_day")) & Q(ended_day__lte=last),
+            ),
+            days=Sum(overlap, filter=Q(made_day__lte=last, last_day__gte=first)),
+        )
+        .order_by()
+    }
 
 
 def _money(value: Decimal | float) -> float:

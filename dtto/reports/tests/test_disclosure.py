@@ -175,6 +175,7 @@ def test_json_withholds_small_counts_and_everything_computed_from_them():
 # Integer fields that are not counts of people or Orders (read off dtto/reports/results.py).
 NOT_COUNTS = {"financial_year", "month", "target", "window_days", "n_areas", "median"}
 NOT_COUNTS |= {"quartile_1", "quartile_3", "median_days", "order_days", "seed", "sample_size"}
+NOT_COUNTS |= {"year"}  # offending.rate_after[].year: which year after commencement
 NOT_PEOPLE = {"funnel_limits", "curve", "order_ids", "correlation_with_completion"}
 
 

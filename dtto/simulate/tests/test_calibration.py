@@ -23,6 +23,7 @@ REPORT_FUNCTIONS = {
     "compliance",
     "costs",
     "reconviction",
+    "offending",
 }
 
 

@@ -63,7 +63,12 @@ def test_orders_are_made_in_the_window_and_referrals_follow_the_funnel() -> None
         assert date(2001, 4, 1) <= date.fromisoformat(c["order"]["made_on"]) <= END
     not_sentenced = [c for c in cases if c["order"] is None]
     assert 0.55 < len(not_sentenced) / len(cases) < 0.69
-    assert all(c["events"] == [] for c in not_sentenced)
+    # Without an Order a case has only its convictions of the year before the referral.
+    assert all(
+        e["type"] == "conviction" and e["on"] < c["referral"]["on"]
+        for c in not_sentenced
+        for e in c["events"]
+    )
 
 
 def test_codes_come_from_the_code_lists_and_areas_from_the_reference_data() -> None:
@@ -122,8 +127,13 @@ def test_every_event_is_within_its_order_and_sorted() -> None:
         assert last <= add_months(made, length) - timedelta(days=1)
         days = [_day(e) for e in c["events"]]
         assert days == sorted(days), c["reference"]
+        referred = date.fromisoformat(c["referral"]["on"])
         for e, day in zip(c["events"], days, strict=True):
-            assert made <= day <= END, (c["reference"], e)
+            # A conviction may come before the Order: in the year before the referral (3.7).
+            first = referred - timedelta(days=365) if e["type"] == "conviction" else made
+            assert first <= day <= END, (c["reference"], e)
+            if e["type"] == "conviction" and day < made:
+                assert day < referred, (c["reference"], e)
             if e["type"] != "conviction":
                 assert day <= last, (c["reference"], e)
             if e["type"] == "appointment":
@@ -165,7 +175,7 @@ def test_names_look_real() -> None:
 
 def test_simulate_national_covers_the_42_areas() -> None:
     document = simulate_national(orders=1500, seed=2)
-    assert document["format"] == "dtto-case/1"
+    assert document["format"] == "dtto-case/1.1"
     assert {c["area"] for c in document["cases"] if c["order"]} == {
         code for code, _, _ in PROBATION_AREAS
     }

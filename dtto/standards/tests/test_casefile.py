@@ -70,7 +70,10 @@ def test_cases_without_an_order_are_skipped():
     ("document", "message"),
     [
         ([], "(document): not a JSON object: list"),
-        ({"format": "dtto-case/2", "cases": []}, "format: not 'dtto-case/1': 'dtto-case/2'"),
+        (
+            {"format": "dtto-case/2", "cases": []},
+            "format: not 'dtto-case/1' or 'dtto-case/1.1': 'dtto-case/2'",
+        ),
         ({"format": "dtto-case/1"}, "cases: missing"),
         (
             with_event({"type": "test", "on": "2003-02-30", "outcome": "sample"}),

@@ -1,0 +1,164 @@
+"""Offending before and after the Order (3.6-3.8, Figure 17), and whether an Order revoked on
+conviction was revoked for an offence committed before it or during it (3.3).
+
+Definitions: docs/reports.md ("Offending before and after").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from dtto.cases.models import Conviction
+from dtto.reports import outcome_results as out
+from dtto.reports import statistics as st
+from dtto.reports.queries import DayNumber, Period, Scope
+
+from .common import _today
+
+YEAR_DAYS = 365
+# Years after commencement reported (Figure 17 follows the pilots for two years; a third
+# shows whether the fall lasts).
+YEARS_AFTER = 3
+
+
+def _convictions_between(first: str, first_offset: int, last_offset: int) -> Subquery:
+    """How many convictions of the Order's case fall on days ``first`` + first_offset to
+    ``first`` + last_offset - 1 (a year, as a half-open range of day numbers)."""
+    counted = (
+        Conviction.objects.annotate(day=DayNumber("on"))
+        .filter(
+            case_id=OuterRef("order__case_id"),
+            day__gte=OuterRef(first) + first_offset,
+            day__lt=OuterRef(first) + last_offset,
+        )
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted, output_field=IntegerField())
+
+
+def conviction_rate(convictions: int, people: int) -> out.ConvictionRate[int]:
+    """Convictions per person-year, each person followed for one year, with an exact
+    (Garwood) Poisson 95% interval; None without anyone followed."""
+    if people == 0:
+        return {
+            "convictions": convictions,
+            "people": 0,
+            "person_years": None,
+            "rate": None,
+            "ci_low": None,
+            "ci_high": None,
+        }
+    from scipy import stats
+
+    low = 0.0 if convictions == 0 else float(stats.chi2.ppf(0.025, 2 * convictions)) / 2
+    high = float(stats.chi2.ppf(0.975, 2 * convictions + 2)) / 2
+    return {
+        "convictions": convictions,
+        "people": people,
+        "person_years": float(people),
+        "rate": convictions / people,
+        "ci_low": low / people,
+        "ci_high": high / people,
+    }
+
+
+def offending(
+    scope: Scope,
+    period: Period,
+    *,
+    as_of: dt.date | None = None,
+    successful_only: bool = False,
+) -> out.Offending[int]:
+    """Convictions per person-year in the year before referral and in each year after the
+    Order was made, among Orders made in the period; for each year after, only Orders made
+    at least that many whole years before ``as_of`` (everyone counted was followed for the
+    whole year). Convictions are counted by the day of conviction, up to ``as_of``.
+    ``successful_only`` counts only Orders successfully completed by ``as_of`` (the group the
+    source's 3.7 figures are for; used by the simulator's calibration)."""
+    today = _today(as_of).toordinal()
+    made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=today)
+    if successful_only:
+        made = made.filter(successful=True, ended_day__lte=today)
+    annotations = {
+        "before": Coalesce(
+            _convictions_between("referred_day", -YEAR_DAYS, 0),
+            Value(0),
+            output_field=IntegerField(),
+        )
+    }
+    for year in range(1, YEARS_AFTER + 1):
+        annotations[f"after_{year}"] = Coalesce(
+            _convictions_between("made_day", (year - 1) * YEAR_DAYS + 1, year * YEAR_DAYS + 1),
+            Value(0),
+            output_field=IntegerField(),
+        )
+    made = made.annotate(**annotations)
+    aggregates = {
+        "people_before": Count("pk", filter=Q(referred_day__lte=today)),
+        "convictions_before": _sum("before", Q(referred_day__lte=today)),
+    }
+    for year in range(1, YEARS_AFTER + 1):
+        followed = Q(made_day__lte=today - year * YEAR_DAYS)
+        aggregates[f"people_{year}"] = Count("pk", filter=followed)
+        aggregates[f"convictions_{year}"] = _sum(f"after_{year}", followed)
+    counts = made.aggregate(**aggregates)
+    after = []
+    for year in range(1, YEARS_AFTER + 1):
+        rate = conviction_rate(counts[f"convictions_{year}"] or 0, counts[f"people_{year}"])
+        after.append(cast(out.YearAfter[int], {"year": year, **rate}))
+    return {
+        "rate_before": conviction_rate(counts["convictions_before"] or 0, counts["people_before"]),
+        "rate_after": after,
+    }
+
+
+def _sum(field: str, condition: Q) -> Coalesce:
+    from django.db.models import Sum
+
+    return Coalesce(Sum(field, filter=condition), Value(0), output_field=IntegerField())
+
+
+def revocations(
+    scope: Scope, period: Period, *, as_of: dt.date | None = None
+) -> out.Revocations[int]:
+    """Orders ended in the period by revocation on conviction, by when the offence behind it
+    was committed: before the Order was made, or during it (3.3). The offence is that of the
+    latest conviction from the day the Order was made to the day it was revoked; an Order with
+    no such conviction, or whose offence date is not recorded, is "not known" and stays in
+    the denominator of both shares."""
+    today = _today(as_of).toordinal()
+    revoked = (
+        scope.summaries()
+        .filter(**period.day_filter("ended_day"))
+        .filter(ended_day__lte=today, termination_reason="revoked_conviction")
+    )
+    latest = (
+        Conviction.objects.annotate(day=DayNumber("on"), offence_day=DayNumber("offence_on"))
+        .filter(
+            case_id=OuterRef("order__case_id"),
+            day__gte=OuterRef("made_day"),
+            day__lte=OuterRef("ended_day"),
+        )
+        .order_by("-day", "-pk")
+        .values("offence_day")[:1]
+    )
+    revoked = revoked.annotate(offence=Subquery(latest, output_field=IntegerField()))
+    counts = revoked.aggregate(
+        n=Count("pk"),
+        before=Count("pk", filter=Q(offence__lt=F("made_day"))),
+        during=Count("pk", filter=Q(offence__gte=F("made_day"))),
+    )
+    n = counts["n"]
+    return {
+        "revoked_on_conviction": n,
+        "offence_before_order": st.rate(counts["before"], n),
+        "offence_during_order": st.rate(counts["during"], n),
+        "offence_date_not_known": n - counts["before"] - counts["during"],
+    }
