@@ -23,19 +23,23 @@ class UnitCost:
     assumption: bool
 
 
+# In force from the first pilot Orders (October 1998), so that a report of any year the Order
+# existed has a figure: the source gives one set of costs, not a series by year.
+ORDERS_BEGAN = date(1998, 10, 1)
+
 UNIT_COSTS: tuple[UnitCost, ...] = (
-    UnitCost("custody_day", 100.0, date(2002, 4, 1), "3.33: £100 a day in custody", False),
+    UnitCost("custody_day", 100.0, ORDERS_BEGAN, "3.33: £100 a day in custody", False),
     UnitCost(
         "review_hearing",
         250.0,
-        date(2002, 4, 1),
+        ORDERS_BEGAN,
         "dtto's assumption: court and probation time for one review hearing (3.29, 3.33)",
         True,
     ),
     UnitCost(
         "breach_hearing",
         1000.0,
-        date(2002, 4, 1),
+        ORDERS_BEGAN,
         "dtto's assumption: a breach report and hearing, with representation (3.29, 3.33)",
         True,
     ),

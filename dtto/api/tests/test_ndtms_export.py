@@ -26,6 +26,7 @@ from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor
 from dtto.cases import services
 from dtto.cases.models import Order
+from dtto.cases.tests.factories import assessed_suitable
 
 ACTOR = Actor.system("test")
 PATH = "/api/v1/exports/ndtms"
@@ -45,6 +46,7 @@ def _order(reference: str, area: str, provider: str, made_on: dt.date, today: dt
         referral_source="court",
         main_drug="heroin",
     )
+    assessed_suitable(case, on=made_on - dt.timedelta(days=7))
     return services.make_order(
         case,
         by=ACTOR,

@@ -114,7 +114,7 @@ def test_a_report_delivered_before_it_was_requested_is_refused() -> None:
             today=TODAY,
         ),
         "psr_delivered_on",
-        "2003-01-10 is before the report was requested on 2003-01-20",
+        "10 January 2003 is before the report was requested on 20 January 2003",
     )
     assert not Assessment.objects.filter(case=case).exists()
 
@@ -214,7 +214,7 @@ def test_treatment_cannot_start_before_the_order_ended_nor_have_a_setting_withou
             termination.order, by=TEST_ACTOR, treatment_started_on="2004-01-30", today=TODAY
         ),
         "treatment_started_on",
-        "2004-01-30 is before the Order ended on 2004-02-02",
+        "30 January 2004 is before the Order ended on 2 February 2004",
     )
     refused(
         lambda: services.record_aftercare(
@@ -237,7 +237,7 @@ def test_a_handover_is_received_only_after_it_was_sent() -> None:
             today=TODAY,
         ),
         "custody_handover_received_on",
-        "2004-02-01 is before the handover on 2004-02-02",
+        "1 February 2004 is before the handover on 2 February 2004",
     )
     services.record_aftercare(
         termination.order, by=TEST_ACTOR, custody_handover_received_on="2004-02-05", today=TODAY

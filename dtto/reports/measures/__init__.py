@@ -79,6 +79,7 @@ __all__ = [
     "shared_passes",
     "spend_costs",
     "terminations",
+    "treatment_started",
 ]
 
 # --- Everything at once ----------------------------------------------------------------------

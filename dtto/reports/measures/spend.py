@@ -14,7 +14,7 @@ from dtto.accounts.models import Area, AreaSpending
 from dtto.cases.models import BreachHearing, CourtReview
 from dtto.reports import outcome_results as out
 from dtto.reports.queries import Period, Scope
-from dtto.standards.unit_costs import unit_cost
+from dtto.standards.unit_costs import UnitCost, unit_cost
 
 from .common import _today
 from .spending import _money, year_activity
@@ -59,8 +59,11 @@ def spend_costs(
     review_hearings = CourtReview.objects.filter(
         order__case__area_id__in=areas, hearing=True, **in_year
     ).count()
+    # A year before the first Orders has no unit costs: its hearings are counted, not costed.
     prices = {
-        name: unit_cost(name, year.start).pounds for name in ("breach_hearing", "review_hearing")
+        name: cost.pounds
+        for name in ("breach_hearing", "review_hearing")
+        if (cost := _in_force(name, year.start)) is not None
     }
     return {
         "spend": {
@@ -92,7 +95,14 @@ def spend_costs(
                 breach_hearings * prices["breach_hearing"]
                 + review_hearings * prices["review_hearing"]
             )
-            if areas
+            if areas and len(prices) == 2
             else None,
         },
     }
+
+
+def _in_force(name: str, day: dt.date) -> UnitCost | None:
+    try:
+        return unit_cost(name, day)
+    except LookupError:
+        return None

@@ -17,11 +17,11 @@ from dtto.audit.services import Actor
 from dtto.reports import statistics
 from dtto.reports.measures import (
     assessment_timing,
-    continuity,
     offending,
     report,
     revocations,
     spend_costs,
+    treatment_started,
 )
 from dtto.reports.outcome_publish import publish_outcomes
 from dtto.reports.queries import Period, Scope
@@ -64,7 +64,7 @@ def _continuity_cases() -> None:
 
 def test_treatment_within_21_days_counts_followed_endings_but_deaths_by_reason():
     _continuity_cases()
-    result = continuity(Scope.national(), Period())["treatment_started_within_21_days"]
+    result = treatment_started(Scope.national(), Period())["treatment_started_within_21_days"]
     # 2 of the 4 endings followed for 21 days (3 completed, 1 revoked).
     assert (result["numerator"], result["denominator"]) == (2, 4)
     assert result["rate"] == 0.5
@@ -87,7 +87,7 @@ def test_an_ending_is_counted_once_followed_for_the_whole_21_days():
     _continuity_cases()
     # As of 22 February 2004 the endings of 2 February are 20 days old: only the revocation
     # (1 September 2003) has been followed for 21 days.
-    result = continuity(Scope.national(), Period(), as_of=dt.date(2004, 2, 22))
+    result = treatment_started(Scope.national(), Period(), as_of=dt.date(2004, 2, 22))
     started = result["treatment_started_within_21_days"]
     assert (started["numerator"], started["denominator"]) == (0, 1)
 
@@ -338,6 +338,14 @@ def test_without_recorded_spending_there_is_no_spend_figure():
     assert result["enforcement_hearings"]["cost"] is None
 
 
+def test_a_year_before_the_first_orders_counts_hearings_without_costing_them():
+    # Financial year 1997-98 ended before the first pilot Orders (October 1998), when no
+    # unit cost was in force: the report is made, with no prices and no cost.
+    result = spend_costs(Scope.national(), 1997)
+    assert result["enforcement_hearings"]["unit_costs"] == {}
+    assert result["enforcement_hearings"]["cost"] is None
+
+
 # --- On the report page ----------------------------------------------------------------------
 
 
@@ -347,8 +355,8 @@ def test_the_report_page_has_a_section_for_each_new_measure_with_small_counts_wi
     _continuity_cases()
     published = statistics.publish(report(Scope.national(), Period()))
     sections = {s.id: s for s in report_sections(published)}
-    assert {"continuity", "offending", "revocations", "assessment"} <= set(sections)
-    assert sections["continuity"].rows[0] == [
+    assert {"treatment-after-the-order", "offending", "revocations", "assessment"} <= set(sections)
+    assert sections["treatment-after-the-order"].rows[0] == [
         "Every ending (but death)",
         "fewer than 5",
         "fewer than 5",
@@ -356,5 +364,5 @@ def test_the_report_page_has_a_section_for_each_new_measure_with_small_counts_wi
         "fewer than 5",
     ]
     internal = statistics.publish(report(Scope.national(), Period()), internal=True)
-    shown = {s.id: s for s in report_sections(internal)}["continuity"].rows[0]
+    shown = {s.id: s for s in report_sections(internal)}["treatment-after-the-order"].rows[0]
     assert shown[1:4] == ["2", "4", "50.0%"]
