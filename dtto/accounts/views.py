@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -38,6 +38,11 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return target
     return "/"
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The posted data, even when empty (so that an empty form is checked, not shown blank)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _signed_in(request: HttpRequest) -> User:
@@ -86,7 +91,7 @@ def sign_in_code_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING, None)
         messages.info(request, "Sign in again: it took more than 5 minutes to enter the code.")
         return redirect("accounts:sign-in")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(_posted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +139,7 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
         query = urlencode({"next": reverse("accounts:second-factor")})
         return redirect(f"{reverse('accounts:sign-in')}?{query}")
     device = second_factor.device_to_set_up(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             second_factor.confirm_device(user, device, form.cleaned_data["code"])
@@ -163,7 +168,7 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_view(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
-    form = ChangePasswordForm(user, request.POST or None)
+    form = ChangePasswordForm(user, _posted(request))
     if request.method == "POST" and form.is_valid():
         change_password(user, form.cleaned_data["new_password"])
         old_key = request.session.session_key
