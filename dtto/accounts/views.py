@@ -86,8 +86,11 @@ def sign_in_view(request: HttpRequest) -> HttpResponse:
 def sign_in_code_view(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: the code from the user's authenticator app."""
     pending = request.session.get(PENDING) or {}
-    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
-    if user is None or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+    user_id = pending.get("user")
+    user = User.objects.filter(pk=int(user_id), is_active=True).first() if user_id else None
+    if user is None:
+        return redirect("accounts:sign-in")
+    if time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         messages.info(request, "Sign in again: it took more than 5 minutes to enter the code.")
         return redirect("accounts:sign-in")
