@@ -61,7 +61,14 @@ def _address(request: HttpRequest) -> str:
 
 def record_sign_in(request: HttpRequest, user: User) -> SignedInSession | None:
     """Record the session just signed in (the user_logged_in signal calls this)."""
-    key = getattr(request, "session", None) and request.session.session_key
+    session_store = getattr(request, "session", None)
+    if session_store is None:
+        return None
+    if not session_store.session_key:
+        # Signing in as someone else in the same browser empties the session and leaves its
+        # new key to be made when it is saved: make it now, so that it can be recorded.
+        session_store.save()
+    key = session_store.session_key
     if not key:
         return None
     now = timezone.now()
