@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "dtto.accounts",
     "dtto.audit",
     "dtto.cases",
@@ -67,11 +69,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # After authentication: it marks every page for a signed-in user no-store.
     "dtto.ops.security.SecurityHeadersMiddleware",
     # Audits every API request with its client's name; API answers never cached.
     "dtto.api.middleware.ApiRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions signed out elsewhere; holds administrators at the second factor's set-up.
+    "dtto.accounts.middleware.SessionAndSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -123,6 +128,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "/"
+# Checked wherever a password is set: the admin, /accounts/password/, changepassword and
+# createsuperuser. The common-password list ships with Django (no network); the messages
+# are dtto's own (docs/security.md, "Passwords").
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"dtto.accounts.passwords.{name}"}
+    for name in ("LongEnough", "NotLikeTheUsername", "NotCommon", "NotAllNumbers")
+]
+# dtto's sign-in limits (accounts/signin.py) count wrong codes as they count wrong passwords;
+# django-otp's own per-device delay would be a second, differently worded limit.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "dtto"
+CSRF_FAILURE_VIEW = "dtto.accounts.views.csrf_failure"
 
 # Sessions expire after inactivity: case records are sensitive personal data.
 SESSION_COOKIE_AGE = envint("DTTO_SESSION_SECONDS", 30 * 60)

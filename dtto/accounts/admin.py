@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dtto.accounts.models import (
     Area,
@@ -25,12 +27,19 @@ from dtto.accounts.models import (
     TreatmentProvider,
     User,
 )
+from dtto.accounts.second_factor import remove_second_factor
+from dtto.accounts.sessions import end_all_sessions
 from dtto.audit.admin import AuditedAdmin
+
+# Devices are set up by their owner (/accounts/second-factor/) and removed by the action on
+# users below, both audited; django-otp's own admin would change them unaudited.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(Area)
 class AreaAdmin(AuditedAdmin):
-    list_display = ["name", "code", "region"]
+    list_display = ["name", "code", "region", "requires_second_factor"]
     search_fields = ["name", "code"]
 
 
@@ -67,6 +76,28 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         *(BaseUserAdmin.fieldsets or ()),
         ("dtto", {"fields": ["role", "area", "team", "court", "treatment_provider"]}),
     )
+    actions = ["sign_out_everywhere", "remove_second_factors"]
+
+    @admin.action(description="Sign out all of the selected users' sessions")
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        assert isinstance(request.user, User)
+        ended = sum(
+            end_all_sessions(user, by=request.user, reason="signed out by an administrator")
+            for user in queryset
+        )
+        self.message_user(request, f"Signed out {ended} session(s).", messages.SUCCESS)
+
+    @admin.action(description="Remove the selected users' second factor (a lost phone)")
+    def remove_second_factors(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        assert isinstance(request.user, User)
+        for user in queryset:
+            remove_second_factor(user, by=request.user)
+            end_all_sessions(user, by=request.user, reason="second factor removed")
+        self.message_user(
+            request,
+            "Removed. They will set up an authenticator app again when they next sign in.",
+            messages.SUCCESS,
+        )
 
 
 def admin_sign_in(

@@ -14,6 +14,11 @@ class Area(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100, unique=True)
     region = models.CharField(max_length=60, blank=True)
+    # Administrators always need one (accounts/second_factor.py); an area may ask it of all.
+    requires_second_factor = models.BooleanField(
+        default=False,
+        help_text="Everyone in this area must sign in with a code from an authenticator app.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -203,3 +208,26 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.ip_address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser session, so that a user can see and end theirs (accounts/sessions.py).
+
+    The session's key is kept only as a hash: this table is never a way in.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    signed_in_at = models.DateTimeField()
+    last_seen = models.DateTimeField()
+    address = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=100, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

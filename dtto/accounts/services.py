@@ -19,9 +19,18 @@ from dtto.accounts.models import (
     TreatmentProvider,
     User,
 )
+from dtto.accounts.second_factor import (
+    demo_code,
+    demo_key_text,
+    give_demo_device,
+    requires_second_factor,
+)
 from dtto.audit.services import Actor, record_event
 from dtto.standards.errors import Checker, checked
 from dtto.standards.validation import check_spending
+
+# The demo administrator's code now and its key, from here too (docs/setup.md).
+__all__ = ["demo_code", "demo_key_text"]
 
 DEMO_PASSWORD = "demo-password"
 DEMO_AREA = "leicestershire"
@@ -91,6 +100,9 @@ def create_demo_users(*, by: Actor | None = None) -> list[DemoLogin]:
                     target_id=user.pk,
                     after={"username": user.username, "role": user.role},
                 )
+            if requires_second_factor(user):
+                # Administrators need a second factor: the demo's has the public demo key.
+                give_demo_device(user, by=actor)
     return DEMO_LOGINS
 
 

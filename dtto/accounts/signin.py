@@ -8,8 +8,11 @@ checked (docs/security.md, "Signing in"):
 - **one username from any address** (the account lockout): after 10 failures within 24 hours,
   from 1 minute to at most 1 hour, so that changing address gains a guesser nothing.
 
-A success clears the username's failures. Every success, failure and refused attempt is
-written to the audit trail with the username and address, never the password.
+Someone with a second factor (accounts/second_factor.py) is then asked for the code from
+their authenticator app; a wrong code is a failure under the same two limits, and only the
+right code clears the username's failures (so a known password does not reset the count of
+wrong codes). Every success, failure and refused attempt is written to the audit trail with
+the username and address, never the password or code.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dtto.accounts.models import SignInAttempt, User
+from dtto.accounts.second_factor import CodeRefused, code_matches, confirmed_device
 from dtto.audit.services import Actor, record_event
 
 # The longest username the form accepts (User.username, SignInForm).
@@ -125,10 +130,15 @@ def _record_refusal(action: str, username: str, address: str, **detail: object) 
     )
 
 
-def sign_in(request: HttpRequest, username: str, password: str) -> User:
-    """The user these credentials belong to, or SignInRefused saying what to do."""
-    address = client_address(request)
-    username = username.strip()
+@dataclass(frozen=True)
+class PasswordAccepted:
+    """The right password: signed in now, or (``needs_code``) once the code is right too."""
+
+    user: User
+    needs_code: bool
+
+
+def _throttle(username: str, address: str, step: str) -> None:
     wait, limit = wait_before_next_attempt(username, address)
     if limit is not None:
         _record_refusal(
@@ -137,22 +147,62 @@ def sign_in(request: HttpRequest, username: str, password: str) -> User:
             address,
             limit=limit.name,
             wait_seconds=int(wait.total_seconds()),
+            step=step,
         )
         # The same words whichever limit applies, so a guesser learns nothing about which.
         raise SignInRefused(
             f"Too many failed attempts. Wait {_seconds(wait)} before you try again.", wait
         )
-    user = authenticate(request, username=username, password=password)
-    if not isinstance(user, User):
-        SignInAttempt.objects.create(username=_key(username), ip_address=address)
-        _record_refusal("accounts.sign_in.failed", username, address)
-        raise SignInRefused("Enter a correct username and password")
-    SignInAttempt.objects.filter(username=_key(username)).delete()
+
+
+def _signed_in(user: User, address: str, *, second_factor: bool) -> None:
+    SignInAttempt.objects.filter(username=_key(user.get_username())).delete()
     record_event(
         user,
         "accounts.user.signed_in",
         target_type="user",
         target_id=user.pk,
-        detail={"address": address},
+        detail={"address": address, "second_factor": second_factor},
     )
-    return user
+
+
+def sign_in(request: HttpRequest, username: str, password: str) -> PasswordAccepted:
+    """Whose these credentials are and whether a code must follow, or SignInRefused."""
+    address = client_address(request)
+    username = username.strip()
+    _throttle(username, address, "password")
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User):
+        SignInAttempt.objects.create(username=_key(username), ip_address=address)
+        _record_refusal("accounts.sign_in.failed", username, address)
+        raise SignInRefused("Enter a correct username and password")
+    if confirmed_device(user) is not None:
+        record_event(
+            user,
+            "accounts.sign_in.password_accepted",
+            target_type="user",
+            target_id=user.pk,
+            detail={"address": address},
+        )
+        return PasswordAccepted(user, needs_code=True)
+    _signed_in(user, address, second_factor=False)
+    return PasswordAccepted(user, needs_code=False)
+
+
+def sign_in_with_code(request: HttpRequest, user: User, code: str) -> TOTPDevice:
+    """The device whose code this is, for a user whose password was right, or SignInRefused."""
+    address = client_address(request)
+    username = user.get_username()
+    _throttle(username, address, "code")
+    device = confirmed_device(user)
+    try:
+        matched = device is not None and code_matches(device, code)
+    except CodeRefused as refused:
+        # Blank or not 6 digits: a slip of the finger, not a guess.
+        raise SignInRefused(refused.message) from None
+    if not matched or device is None:
+        SignInAttempt.objects.create(username=_key(username), ip_address=address)
+        _record_refusal("accounts.sign_in.code_failed", username, address)
+        raise SignInRefused("The code is not right: enter the code your app shows now")
+    _signed_in(user, address, second_factor=True)
+    return device

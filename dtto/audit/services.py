@@ -52,3 +52,39 @@ def record_event(
         after=after,
         detail=detail or {},
     )
+
+
+# What reading writes to the trail: who saw or took away what (a case's reference, or a
+# report's scope and period), never a person's details (docs/security.md, "What reading is
+# audited"). Tests that count changes leave these out.
+SEEN_ACTIONS = frozenset(
+    {
+        "cases.person.viewed",
+        "cases.list.viewed",
+        "cases.queue.viewed",
+        "reports.report.viewed",
+        "exports.export.made",
+    }
+)
+
+
+def record_seen(
+    by: User | Actor,
+    action: str,
+    *,
+    target_type: str,
+    target_id: object,
+    shown: dict[str, Any],
+    case_reference: str = "",
+) -> AuditEvent:
+    """One page, report or export read: ``shown`` says what (references, scope, period)."""
+    if action not in SEEN_ACTIONS:
+        raise ValueError(f"not a reading event: {action!r} (add it to SEEN_ACTIONS)")
+    return record_event(
+        by,
+        action,
+        target_type=target_type,
+        target_id=target_id,
+        case_reference=case_reference,
+        detail=shown,
+    )

@@ -26,9 +26,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from dtto.accounts.models import Area, Court, Team
+from dtto.accounts.models import Area, Court, Team, User
 from dtto.accounts.permissions import report_areas_for
 from dtto.reports import exports, measures, periods
+from dtto.reports.audit import report_seen
 from dtto.reports.headline import headlines
 from dtto.reports.labels import Labels
 from dtto.reports.queries import Period, Scope
@@ -109,6 +110,19 @@ def _filename(scope: Scope, period: Period, part: str, extension: str) -> str:
     if period.end is not None:
         pieces.append(f"to-{period.end.isoformat()}")
     return "-".join(pieces) + "." + extension
+
+
+def _seen(request: HttpRequest, page: str, asked: Asked, fmt: str = "") -> None:
+    """Audit a report shown or downloaded (reports/audit.py)."""
+    assert isinstance(request.user, User)
+    report_seen(
+        request.user,
+        page=page,
+        scope=asked.scope,
+        period=asked.form.period,
+        as_of=asked.form.as_of,
+        fmt=fmt,
+    )
 
 
 def _download(text: str | bytes, media_type: str, filename: str) -> HttpResponse:
@@ -215,6 +229,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if asked.data is None or not fmt:
         return _headline_page(request, asked)
     data, scope, period = asked.data, asked.scope, asked.form.period
+    _seen(request, "headline" if fmt != "pdf" else "report", asked, fmt)
     if fmt == "json":
         return _download(
             exports.to_json(data), DOWNLOADS["json"], _filename(scope, period, "report", "json")
@@ -271,6 +286,7 @@ def _headline_page(request: HttpRequest, asked: Asked) -> HttpResponse:
     period_query = _period_query(request)
     extra: dict[str, object] = {"title": f"Report: {asked.scope.label()}"}
     if asked.data is not None:
+        _seen(request, "headline", asked)
         labels = Labels.load()
         before, previous = _before(asked)
         sections = report_sections(asked.data, labels)
@@ -301,6 +317,8 @@ def section(request: HttpRequest, section_id: str) -> HttpResponse:
             raise Http404("There is no such section in this report.")
     elif section_id not in SECTION_IDS:
         raise Http404("There is no such section in this report.")
+    if found is not None:
+        _seen(request, found.id, asked, fmt)
     if found is not None and asked.data is not None and fmt:
         scope, period = asked.scope, asked.form.period
         if fmt == "csv":
@@ -378,6 +396,7 @@ def areas(request: HttpRequest) -> HttpResponse:
         data = whole["areas"]
         sections = {s.id: s for s in report_sections(whole, labels)}
         funnel = sections["areas"]
+        _seen(request, "areas", asked, "csv" if fmt == "csv" else "")
         if fmt == "csv":
             return _download(
                 exports.section_csv(whole, funnel),
@@ -482,6 +501,12 @@ def sentencers(request: HttpRequest, court: str) -> HttpResponse:
     if form.is_valid:
         data = publish(measures.sentencer_summary(court, form.period, as_of=form.as_of))
         fmt = _format(request)
+        _seen(
+            request,
+            "sentencers",
+            Asked(Scope.court(court), form, areas),
+            "pdf" if fmt == "pdf" else "",
+        )
         if fmt == "pdf":
             from dtto.reports.pdf import to_pdf
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from dtto.accounts.models import Area, Role, User
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.cases.tests.web import make_user
 
@@ -17,7 +18,7 @@ def _administrator() -> Client:
     boss.is_staff = boss.is_superuser = True
     boss.save()
     client = Client()
-    client.force_login(boss)
+    sign_in_as(client, boss)
     return client
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from dtto.accounts.models import Role
 from dtto.accounts.signin import FROM_ONE_ADDRESS
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.cases.tests.web import PASSWORD, make_user
 
@@ -52,7 +53,7 @@ def test_repeated_failures_are_slowed_down_even_with_the_right_password():
 def test_sign_out_ends_the_session():
     user = make_user("cm", Role.CASE_MANAGER)
     client = Client()
-    client.force_login(user)
+    sign_in_as(client, user)
     client.post(reverse("accounts:sign-out"))
     assert client.get("/").status_code == 302
 

@@ -9,6 +9,7 @@ doubling to an hour).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,14 +17,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dtto.accounts.models import Role, SignInAttempt
+from dtto.accounts.models import Role, SignInAttempt, User
 from dtto.accounts.signin import FOR_THE_ACCOUNT, wait_before_next_attempt
+from dtto.accounts.tests.signing_in import code_at, give_device, sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.cases.tests.web import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 SIGN_IN = "/accounts/sign-in/"
+KEY = b"boss-authenticator-k"
 
 
 def _sign_in(
@@ -76,20 +79,25 @@ def test_posting_the_right_password_to_the_admin_login_signs_no_one_in() -> None
     assert client.get("/admin/").status_code == 302
 
 
-def test_administrator_signs_in_through_dtto_and_reaches_the_admin() -> None:
+def test_administrator_signs_in_through_dtto_with_the_code_and_reaches_the_admin() -> None:
     _admin()
+    give_device(User.objects.get(username="boss"), KEY)
     client = Client()
     response = _sign_in(client, "boss", PASSWORD, next="/admin/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/code/"
+    code = code_at(KEY, time.time())
+    response = client.post("/accounts/sign-in/code/", {"code": code}, REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     [event] = _events("accounts.user.signed_in")
-    assert event.actor_label == "boss" and event.detail == {"address": "127.0.0.1"}
+    assert event.actor_label == "boss"
+    assert event.detail == {"address": "127.0.0.1", "second_factor": True}
 
 
 def test_signed_in_non_administrator_is_refused_at_the_admin_login() -> None:
     user = make_user("cm", Role.CASE_MANAGER)
     client = Client()
-    client.force_login(user)
+    sign_in_as(client, user)
     assert client.get("/admin/login/", {"next": "/admin/"}).status_code == 403
 
 

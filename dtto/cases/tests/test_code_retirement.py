@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from dtto.accounts.models import Role
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.cases.forms import AppointmentForm
 from dtto.cases.models import Code
 from dtto.cases.tests.web import make_user
@@ -18,7 +19,7 @@ def _admin_client() -> Client:
     admin.is_staff = admin.is_superuser = True
     admin.save()
     client = Client()
-    client.force_login(admin)
+    sign_in_as(client, admin)
     return client
 
 

@@ -20,7 +20,9 @@ from django.test import Client
 from django.urls import reverse
 
 from dtto.accounts.models import Role, User
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
+from dtto.audit.services import SEEN_ACTIONS
 from dtto.cases import reporting_services, services
 from dtto.cases.models import (
     Appointment,
@@ -327,12 +329,12 @@ FORMS: list[RecordingForm] = [
 
 def _changes() -> int:
     """Changes on the audit trail (every service writes one event per change)."""
-    return AuditEvent.objects.exclude(action="cases.person.viewed").count()
+    return AuditEvent.objects.exclude(action__in=SEEN_ACTIONS).count()
 
 
 def _client(w: World, user: str) -> Client:
     client = Client()
-    client.force_login(w.users[user])
+    sign_in_as(client, w.users[user])
     return client
 
 
@@ -548,7 +550,7 @@ def test_a_provider_posting_a_view_to_a_report_of_another_providers_order_is_ref
     # The worker can open the case only through their provider, so the page is not found.
     other = make_user("kent-tw", Role.TREATMENT_WORKER, "kent")
     client = Client()
-    client.force_login(other)
+    sign_in_as(client, other)
     response = client.post(_report_url(world), {"provider_view": "Mine.", "form_token": "x"})
     assert response.status_code == 404
     world.running.report.refresh_from_db()

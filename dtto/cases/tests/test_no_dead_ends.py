@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.cases import services
 from dtto.cases.models import DrugTestResult
 from dtto.cases.tests.web import ACTOR, PERSONAS, make_personas, make_running_case
@@ -64,7 +65,7 @@ def _pages_for(client: Client, reference: str) -> dict[str, str]:
 def test_every_link_on_a_roles_queues_and_case_page_answers_for_that_role(world, persona):
     users, running = world
     client = Client()
-    client.force_login(users[persona])
+    sign_in_as(client, users[persona])
     dead = []
     followed = 0
     for where, page in _pages_for(client, running.case.reference).items():
@@ -97,13 +98,13 @@ def test_the_area_manager_is_offered_no_recording_link_on_the_team_queue(world):
         reverse("cases:assessment", args=["WEB-0002"]),
     }
     client = Client()
-    client.force_login(users[AM])
+    sign_in_as(client, users[AM])
     links = _links(client.get(reverse("team-queue")).content.decode())
     assert reverse("cases:detail", args=[ref]) in links
     assert reverse("cases:detail", args=["WEB-0002"]) in links
     assert links & recording == set()
     # The case manager, who may record them, is offered the same items with their actions.
-    client.force_login(users[CM])
+    sign_in_as(client, users[CM])
     cm_links = _links(client.get(reverse("team-queue")).content.decode())
     assert recording <= cm_links
 
@@ -125,7 +126,7 @@ def test_a_positive_awaiting_the_laboratory_links_to_its_confirmation_for_who_ma
         "cases:confirm-result", kwargs={"reference": running.case.reference, "pk": awaiting.pk}
     )
     client = Client()
-    client.force_login(users[persona])
+    sign_in_as(client, users[persona])
     page = client.get(reverse("cases:detail", args=[running.case.reference])).content.decode()
     assert (confirm in _links(page)) is offered
 
@@ -138,6 +139,6 @@ def test_a_confirmed_positive_no_longer_links_to_its_confirmation(world):
         "cases:confirm-result", kwargs={"reference": running.case.reference, "pk": awaiting.pk}
     )
     client = Client()
-    client.force_login(users[CM])
+    sign_in_as(client, users[CM])
     page = client.get(reverse("cases:detail", args=[running.case.reference])).content.decode()
     assert confirm not in _links(page)

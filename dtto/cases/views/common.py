@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dtto.accounts import permissions
 from dtto.accounts.models import User
-from dtto.audit.services import record_event
+from dtto.audit.services import record_seen
 from dtto.cases import forms
 from dtto.cases.models import Case, Order
 from dtto.cases.views import once
@@ -55,13 +55,13 @@ def today() -> dt.date:
 
 def viewed(request: HttpRequest, case: Case, page: str) -> None:
     """Every view of a person's record goes on the audit trail."""
-    record_event(
+    record_seen(
         signed_in(request),
         "cases.person.viewed",
         target_type="case",
         target_id=case.pk,
         case_reference=case.reference,
-        detail={"page": page},
+        shown={"page": page},
     )
 
 

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dtto.accounts import permissions
+from dtto.accounts.models import User
+from dtto.audit.services import record_seen
 from dtto.cases import queues
 from dtto.cases.views.common import signed_in, today
 
@@ -19,6 +21,20 @@ SECTIONS_BY_QUEUE = {
     permissions.QueueKind.TREATMENT: queues.TREATMENT_SECTIONS,
     permissions.QueueKind.COURT: queues.COURT_SECTIONS,
 }
+
+
+def _queue_seen(user: User, kind: str, queue: queues.Queue) -> None:
+    """A queue names people: audit which cases it showed (by reference only)."""
+    record_seen(
+        user,
+        "cases.queue.viewed",
+        target_type="queue",
+        target_id=kind,
+        shown={
+            "queue": kind,
+            "references": sorted({item.reference for s in queue.sections for item in s.items}),
+        },
+    )
 
 
 @login_required
@@ -42,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     queue = queues.build_queue(
         scope.orders, today(), sections=SECTIONS_BY_QUEUE[scope.kind], cases=scope.cases
     )
+    _queue_seen(user, str(scope.kind), queue)
     return render(
         request,
         "cases/queue.html",
@@ -60,6 +77,7 @@ def team_queue(request: HttpRequest) -> HttpResponse:
     if scope is None:
         raise PermissionDenied
     queue = queues.build_queue(scope.orders, today(), cases=scope.cases)
+    _queue_seen(user, "team", queue)
     return render(
         request,
         "cases/queue.html",
@@ -83,5 +101,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(Q(reference__icontains=query) | Q(person__name__icontains=query))
     page = Paginator(cases.order_by("-referred_on", "reference"), 50).get_page(
         request.GET.get("page")
+    )
+    # What was typed may be a name: record only that there was a search, and what it showed.
+    record_seen(
+        user,
+        "cases.list.viewed",
+        target_type="case_list",
+        target_id="search" if query else "all",
+        shown={
+            "searched": bool(query),
+            "page": page.number,
+            "references": [case.reference for case in page.object_list],
+        },
     )
     return render(request, "cases/case_list.html", {"page": page, "query": query})

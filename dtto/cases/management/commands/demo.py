@@ -19,6 +19,7 @@ from dtto.accounts.services import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     create_demo_users,
+    demo_key_text,
     load_targets_and_budgets,
 )
 from dtto.audit.services import Actor
@@ -58,6 +59,10 @@ class Command(DocstringCommand):
         for login in logins:
             self.stdout.write(f"  {login.username:24} {login.description}")
         assert len(logins) == len(DEMO_LOGINS)
+        self.stdout.write(
+            "\ndemo-admin also needs a code, as every administrator does. Add this key to an"
+            f" authenticator app: {demo_key_text()}\n(or get the code now with `dtto demo-code`)."
+        )
         if no_serve:
             return
         self.stdout.write(f"\nServing dtto on http://{addr}/ (Ctrl-C to stop)\n")

@@ -20,6 +20,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
 from dtto.accounts.models import Area, TreatmentProvider
+from dtto.audit.services import Actor, record_seen
 from dtto.cases.export import write_case_file
 from dtto.cases.models import Case, Order
 from dtto.cases.ndtms import write_ndtms_csv
@@ -66,18 +67,32 @@ class Command(DocstringCommand):
                 raise CommandError(f"--reference: no case {', '.join(sorted(missing))}")
             cases = cases.filter(reference__in=reference)
         if options["ndtms"]:
-            self._ndtms(cases, out, options["provider"], options["as_of"])
-            return
-        if out:
+            count = self._ndtms(cases, out, options["provider"], options["as_of"])
+        elif out:
             with open_private(out, "w") as handle:
                 count = write_case_file(cases, handle)
             self.stderr.write(f"{out}: {count} case(s) written")
         else:
-            write_case_file(cases, sys.stdout)
+            count = write_case_file(cases, sys.stdout)
+        # Which cases left dtto, by whom and where: references, never the people in them.
+        record_seen(
+            Actor.system("dtto export"),
+            "exports.export.made",
+            target_type="export",
+            target_id="ndtms" if options["ndtms"] else "case-file",
+            shown={
+                "format": "ndtms-csv" if options["ndtms"] else "dtto-case/1",
+                "area": area,
+                "provider": options["provider"],
+                "references": sorted(reference),
+                "records": count,
+                "out": out or "standard output",
+            },
+        )
 
     def _ndtms(
         self, cases: Any, out: str | None, provider: str | None, as_of_text: str | None
-    ) -> None:
+    ) -> int:
         orders = Order.objects.filter(case__in=cases)
         if provider:
             if not TreatmentProvider.objects.filter(code=provider).exists():
@@ -97,6 +112,6 @@ class Command(DocstringCommand):
             with open_private(out, "w") as handle:
                 count = write_ndtms_csv(orders, handle, as_of=as_of)
             self.stderr.write(f"{out}: {count} treatment episode(s) written")
-        else:
-            self.stdout.ending = ""  # csv ends each row itself
-            write_ndtms_csv(orders, self.stdout, as_of=as_of)  # type: ignore[arg-type]
+            return count
+        self.stdout.ending = ""  # csv ends each row itself
+        return write_ndtms_csv(orders, self.stdout, as_of=as_of)  # type: ignore[arg-type]

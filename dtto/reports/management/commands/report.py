@@ -17,9 +17,11 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from dtto.audit.services import Actor
 from dtto.lib.commands import DocstringCommand
 from dtto.lib.files import open_private
 from dtto.reports import exports, measures
+from dtto.reports.audit import report_seen
 from dtto.reports.queries import Period, Scope, ScopeError
 from dtto.reports.results import PublishedReport, PublishedSummary
 from dtto.reports.statistics import publish
@@ -70,6 +72,24 @@ class Command(DocstringCommand):
         except ScopeError as error:
             raise CommandError(str(error)) from None
         self._write(data, title, options)
+        court, area, team = options["court"], options["area"], options["team"]
+        scope = (
+            Scope.court(court)
+            if court
+            else Scope.area(area)
+            if area
+            else Scope.team(team)
+            if team
+            else Scope.national()
+        )
+        report_seen(
+            Actor.system("dtto report"),
+            page="sentencers" if court else "report",
+            scope=scope,
+            period=period,
+            as_of=as_of,
+            fmt=options["format"],
+        )
 
     def _data(
         self, options: dict[str, Any], period: Period, as_of: dt.date | None
