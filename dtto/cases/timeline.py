@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from dtto.cases.models import (
     Appointment,
@@ -30,6 +28,7 @@ from dtto.cases.models import (
     Suspension,
     Termination,
 )
+from dtto.lib.bulk import plain_rows
 from dtto.standards import timeline as tl
 from dtto.standards.engine import Evaluation, evaluate
 from dtto.standards.judging import OrderRecord, timeline_of
@@ -45,18 +44,6 @@ def _meanings() -> tuple[dict[int, str], dict[int, str]]:
     return meanings, codes
 
 
-def _rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """A ``values_list`` query's rows straight from the driver, without Django's per-value
-    converters (most of a bulk re-judge's reading time: docs/performance.md). Both drivers
-    give dates, booleans and numbers as such (Django registers SQLite's date and bool
-    converters); hours come as a float or a Decimal and are made a float by the engine's adapter.
-    """
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
     """Each of these Orders' stored records as plain values, keyed by Order id: one query per
     kind of event for the whole batch, never a query per Order."""
@@ -66,7 +53,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
     ids = list(order_ids)
     by_order = Q(order_id__in=ids)
     appointments: dict[int, list[tuple[int, dt.date, float, str, str]]] = defaultdict(list)
-    for pk, order_id, on, hours, with_whom, outcome_id in _rows(
+    for pk, order_id, on, hours, with_whom, outcome_id in plain_rows(
         Appointment.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "hours", "with_whom", "outcome_id")
@@ -75,7 +62,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
         appointments[order_id].append((pk, on, hours, with_whom, outcome))
 
     results: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for test_id, substance_id, result in _rows(
+    for test_id, substance_id, result in plain_rows(
         DrugTestResult.objects.filter(test__order_id__in=ids)
         .order_by("test_id", "id")
         .values_list("test_id", "substance_id", "result")
@@ -84,7 +71,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
     tests: dict[int, list[tuple[int, dt.date, str, tuple[tuple[str, str], ...]]]] = defaultdict(
         list
     )
-    for pk, order_id, on, outcome in _rows(
+    for pk, order_id, on, outcome in plain_rows(
         DrugTest.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "outcome")
@@ -92,7 +79,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
         tests[order_id].append((pk, on, outcome, tuple(results.get(pk, ()))))
 
     warnings: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-    for pk, order_id, on in _rows(
+    for pk, order_id, on in plain_rows(
         FormalWarning.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on")
@@ -100,7 +87,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
         warnings[order_id].append((pk, on))
 
     breaches: dict[int, list[tuple[int, dt.date, str, dt.date | None]]] = defaultdict(list)
-    for pk, order_id, on, outcome_id, decided_on in _rows(
+    for pk, order_id, on, outcome_id, decided_on in plain_rows(
         Breach.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "outcome_id", "decided_on")
@@ -108,7 +95,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
         breaches[order_id].append((pk, on, meanings[outcome_id], decided_on))
 
     reviews: dict[int, list[tuple[int, dt.date, bool]]] = defaultdict(list)
-    for pk, order_id, on, hearing in _rows(
+    for pk, order_id, on, hearing in plain_rows(
         CourtReview.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "hearing")
@@ -116,7 +103,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
         reviews[order_id].append((pk, on, bool(hearing)))
 
     levels: dict[int, list[tuple[int, dt.date, str]]] = defaultdict(list)
-    for pk, order_id, on, level in _rows(
+    for pk, order_id, on, level in plain_rows(
         ContactLevelChange.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "level")
@@ -124,7 +111,7 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
         levels[order_id].append((pk, on, level))
 
     suspensions: dict[int, list[tuple[int, dt.date, dt.date, str]]] = defaultdict(list)
-    for pk, order_id, starts, ends, reason in _rows(
+    for pk, order_id, starts, ends, reason in plain_rows(
         Suspension.objects.filter(by_order)
         .order_by("starts_on", "id")
         .values_list("pk", "order_id", "starts_on", "ends_on", "reason")
@@ -133,13 +120,13 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
 
     terminations: dict[int, tuple[int, dt.date, str]] = {
         order_id: (pk, on, meanings[reason_id])
-        for pk, order_id, on, reason_id in _rows(
+        for pk, order_id, on, reason_id in plain_rows(
             Termination.objects.filter(by_order).values_list("pk", "order_id", "on", "reason_id")
         )
     }
 
     records: dict[int, OrderRecord] = {}
-    for pk, reference, made_on, length, intensity in _rows(
+    for pk, reference, made_on, length, intensity in plain_rows(
         Order.objects.filter(pk__in=ids).values_list(
             "pk", "case__reference", "made_on", "length_months", "intensity"
         )
