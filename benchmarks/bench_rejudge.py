@@ -1,14 +1,17 @@
 """Time a full re-judge: ``refresh_summaries`` over every Order of the database (issue 12).
 
-Loads a synthetic case record with the reports benchmark's loader (:func:`bench_reports.load`)
-into a fresh database, then re-judges every Order twice (the first pass writes the summaries,
-the second replaces them, as a nightly or on-import re-judge does) and prints Orders/s, and
-one Order alone (what a recorded appointment costs within its request).
+Imports a simulated case record with the reports benchmark's loader (:func:`bench_reports.load`,
+through the importer) into a fresh database, then re-judges every Order: once to be sure every
+summary exists, then twice more side by side, in this process alone (``workers=1``, what
+a small re-judge does) and in worker processes (one per core, what a large one does), each
+replacing the summaries as a nightly or on-import re-judge does; then one Order alone (what
+a recorded appointment costs within its request). It prints Orders/s and the load average.
 
 Environment: ``BENCH_REJUDGE_ORDERS`` (default 2000), ``BENCH_DB`` (SQLite file, default
 ``dtto-bench-rejudge.db`` in the temporary directory, replaced), ``DATABASE_URL`` for
-PostgreSQL (name a new, empty database), ``BENCH_PROFILE=1`` to print the 25 costliest
-functions of the second pass (``cProfile``, by own time).
+PostgreSQL (name a new, empty database), ``BENCH_SKIP_LOAD=1`` to re-judge a database loaded
+before, ``BENCH_PROFILE=1`` to print the 25 costliest functions of the one-process pass
+(``cProfile``, by own time).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 import pstats
 import tempfile
 import time
+from collections.abc import Callable
 
 from benchmarks.bench_reports import _setup, load, machine
 
@@ -30,40 +34,54 @@ def main() -> None:
 
     from dtto.cases.models import Order
     from dtto.reports.summaries import refresh_summaries
+    from dtto.standards.batch import available_cpus
 
     orders = int(os.environ.get("BENCH_REJUDGE_ORDERS", "2000"))
     print(machine())
     print(f"database: {connection.vendor}", flush=True)
     call_command("migrate", verbosity=0)
-    start = time.perf_counter()
-    events = load(orders)
-    print(f"load {orders} Orders ({events:,} events): {time.perf_counter() - start:.1f} s")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    ids = list(Order.objects.values_list("pk", flat=True))
-    for label in ("first re-judge (no summaries yet)", "full re-judge (replacing summaries)"):
-        profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    if not os.environ.get("BENCH_SKIP_LOAD"):
         start = time.perf_counter()
-        if profile is not None and label.startswith("full"):
-            profile.runcall(refresh_summaries, ids)
+        events = load(orders)
+        print(
+            f"load {orders} Orders ({events:,} events) through the importer:"
+            f" {time.perf_counter() - start:.1f} s, load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    ids = list(Order.objects.values_list("pk", flat=True))
+    print(f"Orders: {len(ids):,}")
+    cpus = available_cpus()
+    passes: list[tuple[str, int]] = [
+        ("re-judge, summaries first written or replaced", 1),
+        ("full re-judge in this process (workers=1)", 1),
+        (f"full re-judge in worker processes (workers={cpus})", cpus),
+    ]
+    for label, workers in passes:
+        profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+        profiled = profile is not None and label.startswith("full") and workers == 1
+        start = time.perf_counter()
+        if profiled:
+            assert profile is not None
+            profile.runcall(refresh_summaries, ids, workers=workers)
         else:
-            refresh_summaries(ids)
+            refresh_summaries(ids, workers=workers)
         seconds = time.perf_counter() - start
         print(
             f"{label}: {seconds:.2f} s, {len(ids) / seconds:,.0f} Orders/s,"
             f" load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
-        if profile is not None and label.startswith("full"):
+        if profiled:
+            assert profile is not None
             pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     one = ids[len(ids) // 2]
-    best = min(_timed(refresh_summaries, [one]) for _ in range(5))
-    print(f"one Order re-judged (best of 5): {best * 1000:.1f} ms")
+    best = min(_timed(lambda: refresh_summaries([one])) for _ in range(5))
+    print(f"one Order re-judged (best of 5): {best * 1000:.1f} ms, load {os.getloadavg()[0]:.1f}")
 
 
-def _timed(function: object, ids: list[int]) -> float:
+def _timed(function: Callable[[], object]) -> float:
     start = time.perf_counter()
-    function(ids)  # type: ignore[operator]
+    function()
     return time.perf_counter() - start
 
 

@@ -1,9 +1,8 @@
 """Time the national report over a large case record (issue 5: 100,000 Orders, ~15M events).
 
 Builds a fresh database (SQLite file, or the PostgreSQL database named by ``DATABASE_URL``),
-writes a synthetic case record straight into the case tables with ``executemany`` (a
-benchmark, not a test: going through the services would take hours and measure the services,
-not the reports), then times:
+imports a simulated national case record (``dtto.simulate``, seed 2004) through the importer
+(:func:`load`: the same checks and bulk writes as any import), then times:
 
 1. ``refresh_summaries`` over every Order (what ``orders_changed`` does on an import, here
    for the whole record at once: every finding with the day it becomes final), and the
@@ -25,16 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 SEED = 2004
-START = dt.date(2001, 4, 1)
 AS_OF = dt.date(2006, 6, 30)
 
 
@@ -65,246 +62,40 @@ def machine() -> str:
     )
 
 
-class Loader:
-    """Writes rows with explicit ids, so events can point at their Order without a lookup."""
-
-    def __init__(self) -> None:
-        from django.db import connection
-
-        from dtto.accounts.models import Area
-        from dtto.cases.models import Code
-
-        self.connection = connection
-        self.codes = {(c.list_name, c.code): c.pk for c in Code.objects.all()}
-        self.areas = list(Area.objects.order_by("pk").values_list("pk", flat=True))
-        self.events = 0
-        self.ids: dict[str, int] = {}
-
-    def insert(self, model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        table = self.connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(self.connection.ops.quote_name(c) for c in columns)
-        marks = ", ".join(["%s"] * len(columns))
-        with self.connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-
-    def next_id(self, kind: str) -> int:
-        self.ids[kind] = self.ids.get(kind, 0) + 1
-        return self.ids[kind]
-
-
-def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    for offset in range((end - start).days + 1):
-        yield start + dt.timedelta(days=offset)
+IMPORT_CASES = 5000  # cases a document: about 1,900 Orders and 300,000 events
 
 
 def load(orders: int) -> int:
-    """Write ``orders`` Orders (and as many referrals that never became one); return events."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from dtto.cases import models as m
-
-    loader = Loader()
-    code = loader.codes
-    rng = random.Random(SEED)
-    now = timezone.now()
-    att = [code[("attendance_outcome", c)] for c in ["ATTC"] * 88 + ["UAAB"] * 4 + ["AAME"] * 8]
-    ethnicities = [
-        code[("ethnicity", c)] for c in ["W1"] * 85 + ["B1"] * 5 + ["A2"] * 4 + ["M1"] * 6
-    ]
-    sexes = [code[("sex", c)] for c in ["M"] * 82 + ["F"] * 18]
-    opiates, cocaine = code[("substance", "opiates")], code[("substance", "cocaine")]
-    reasons = {
-        r: code[("termination_reason", r)]
-        for r in (
-            "completed",
-            "early_good_progress",
-            "revoked_non_compliance",
-            "revoked_conviction",
-            "other",
-        )
-    }
-    breach_codes = {b: code[("breach_outcome", b)] for b in ("pending", "continued", "revoked")}
-    unsuitable = [code[("unsuitable_reason", r)] for r in ("violence_risk", "not_motivated")]
-    not_assessed = [code[("not_assessed_reason", r)] for r in ("did_not_attend", "withdrew")]
-    source = code[("referral_source", "court")]
-    events = 0
-    batch = 1000
-    for first in range(0, orders * 2, batch * 2):
-        rows: dict[str, list[tuple[Any, ...]]] = {
-            k: []
-            for k in (
-                "person",
-                "case",
-                "assessment",
-                "order",
-                "appointment",
-                "test",
-                "result",
-                "breach",
-                "review",
-                "termination",
-                "conviction",
-            )
-        }
-        for i in range(first, min(first + batch * 2, orders * 2)):
-            person = loader.next_id("person")
-            referred = START + dt.timedelta(days=rng.randrange(4 * 365))
-            born = referred - dt.timedelta(days=rng.randrange(18 * 365, 50 * 365))
-            rows["person"].append(
-                (person, f"P{i}", born, rng.choice(sexes), rng.choice(ethnicities))
-            )
-            case = loader.next_id("case")
-            rows["case"].append(
-                (case, f"B-{i}", person, rng.choice(loader.areas), referred, source, now)
-            )
-            sentenced = i % 2 == 0
-            if not sentenced:
-                outcome = rng.choice(("not_assessed", "unsuitable", "suitable"))
-                reason_id = (
-                    rng.choice(not_assessed)
-                    if outcome == "not_assessed"
-                    else rng.choice(unsuitable)
-                    if outcome == "unsuitable"
-                    else None
-                )
-                rows["assessment"].append((case, outcome, reason_id, ""))
-                continue
-            rows["assessment"].append((case, "suitable", None, ""))
-            order = loader.next_id("order")
-            made = referred + dt.timedelta(days=rng.randrange(14, 60))
-            intensity = "higher" if rng.random() < 0.85 else "lower"
-            natural_end = made + dt.timedelta(days=365)
-            fate = rng.random()
-            if fate < 0.44:
-                reason, end = (
-                    "revoked_non_compliance",
-                    made + dt.timedelta(days=rng.randrange(30, 330)),
-                )
-            elif fate < 0.66:
-                reason, end = "revoked_conviction", made + dt.timedelta(days=rng.randrange(30, 330))
-            elif fate < 0.72:
-                reason, end = "other", made + dt.timedelta(days=rng.randrange(30, 330))
-            elif fate < 0.80:
-                reason, end = (
-                    "early_good_progress",
-                    made + dt.timedelta(days=rng.randrange(200, 330)),
-                )
-            else:
-                reason, end = "completed", natural_end - dt.timedelta(days=1)
-            terminated = end if end <= AS_OF else None
-            last = min(end, AS_OF)
-            rows["order"].append((order, case, made, 12, intensity, natural_end, terminated))
-            for day in _days(made, last):
-                if day.weekday() >= 5:
-                    continue
-                if rng.random() < 0.35:
-                    rows["appointment"].append(
-                        (
-                            order,
-                            day,
-                            rng.choice((1.0, 2.0, 3.0)),
-                            rng.choice(("probation", "treatment")),
-                            rng.choice(att),
-                        )
-                    )
-                    events += 1
-                if rng.random() < 0.2:
-                    test = loader.next_id("test")
-                    rows["test"].append((test, order, day, "sample"))
-                    # Drug use falls with time on the Order (Figure 16).
-                    clear = 0.2 + 0.3 * min(1.0, (day - made).days / 365)
-                    rows["result"].append(
-                        (test, opiates, "negative" if rng.random() < clear else "positive")
-                    )
-                    rows["result"].append(
-                        (test, cocaine, "negative" if rng.random() < clear + 0.2 else "positive")
-                    )
-                    events += 3
-                if day.day == made.day and rng.random() < 0.8:
-                    rows["review"].append((order, day, True, "", ""))
-                    events += 1
-            if reason.startswith("revoked") or rng.random() < 0.3:
-                on = max(made, last - dt.timedelta(days=20))
-                outcome = "revoked" if reason == "revoked_non_compliance" else "continued"
-                decided = on + dt.timedelta(days=10) if on + dt.timedelta(days=10) <= last else None
-                rows["breach"].append(
-                    (order, on, "", breach_codes[outcome if decided else "pending"], decided)
-                )
-                events += 1
-            if terminated is not None:
-                rows["termination"].append((order, terminated, reasons[reason], ""))
-                events += 1
-            if rng.random() < 0.6:
-                on = made + dt.timedelta(days=rng.randrange(30, 900))
-                if on <= AS_OF:
-                    rows["conviction"].append((case, on, ""))
-                    events += 1
-        with transaction.atomic():
-            loader.insert(
-                m.Person, ["id", "name", "date_of_birth", "sex_id", "ethnicity_id"], rows["person"]
-            )
-            loader.insert(
-                m.Case,
-                [
-                    "id",
-                    "reference",
-                    "person_id",
-                    "area_id",
-                    "referred_on",
-                    "referral_source_id",
-                    "created_at",
-                ],
-                rows["case"],
-            )
-            loader.insert(
-                m.Assessment,
-                ["case_id", "outcome", "reason_id", "recommended_intensity"],
-                rows["assessment"],
-            )
-            loader.insert(
-                m.Order,
-                [
-                    "id",
-                    "case_id",
-                    "made_on",
-                    "length_months",
-                    "intensity",
-                    "natural_end_on",
-                    "terminated_on",
-                ],
-                rows["order"],
-            )
-            loader.insert(
-                m.Appointment,
-                ["order_id", "on", "hours", "with_whom", "outcome_id"],
-                rows["appointment"],
-            )
-            loader.insert(m.DrugTest, ["id", "order_id", "on", "outcome"], rows["test"])
-            loader.insert(m.DrugTestResult, ["test_id", "substance_id", "result"], rows["result"])
-            loader.insert(
-                m.CourtReview, ["order_id", "on", "hearing", "sat", "notes"], rows["review"]
-            )
-            loader.insert(
-                m.Breach, ["order_id", "on", "reason", "outcome_id", "decided_on"], rows["breach"]
-            )
-            loader.insert(
-                m.Termination,
-                ["order_id", "on", "reason_id", "onward_referral_to"],
-                rows["termination"],
-            )
-            loader.insert(m.Conviction, ["case_id", "on", "offence"], rows["conviction"])
+    """Simulate ``orders`` Orders (seed 2004, with the referrals that never became one) and
+    import them through the importer, a document of ``IMPORT_CASES`` cases at a time, as a
+    national extract would come in; return the events imported. Each import also builds the
+    summaries of the Orders it wrote, as every import does (``orders_changed``)."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in ("cases_person", "cases_case", "cases_order", "cases_drugtest"):
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-                )
-            cursor.execute("ANALYZE")
+    from dtto.audit.services import Actor
+    from dtto.caseformat import FORMAT
+    from dtto.cases.importing import import_case_document
+    from dtto.simulate.model import Simulation
+    from dtto.simulate.parameters import load_parameters
+
+    simulation = Simulation(load_parameters(), orders=orders, seed=SEED)
+    events = 0
+    chunk: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        document = {"format": FORMAT, "exported_at": simulation.records_end.isoformat()}
+        import_case_document({**document, "cases": chunk}, by=Actor.system("benchmark"))
+        chunk.clear()
+
+    for case in simulation.cases():
+        chunk.append(case)
+        events += len(case.get("events", []))
+        if len(chunk) == IMPORT_CASES:
+            flush()
+    if chunk:
+        flush()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return events
 
 

@@ -8,6 +8,7 @@ only sorts the findings into the work they ask for and says where it is done.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -215,6 +216,7 @@ def build_queue(
         pk: evaluate(t, current_week_end(by_id[pk].made_on, today)) for pk, t in timelines.items()
     }
     found: dict[str, list[QueueItem]] = {key: [] for key, _ in SECTIONS}
+    reports = _review_reports(list(by_id)) if "reviews" in wanted else {}
     if "assessments" in wanted and cases is not None:
         found["assessments"] = _assessments(cases, today)
     for order in running:
@@ -259,7 +261,7 @@ def build_queue(
                 )
         _enforcement(order, ev, today, wanted, found)
         if "reviews" in wanted:
-            found["reviews"] += _reviews(order, ev, today)
+            found["reviews"] += _reviews(order, ev, today, reports.get(order.pk, {}))
         if "ending" in wanted:
             found["ending"] += _ending(order, today)
     if "ending" in wanted:
@@ -387,13 +389,23 @@ def _enforcement(
             )
 
 
-def _reviews(order: Order, ev: Evaluation, today: dt.date) -> list[QueueItem]:
+def _review_reports(order_ids: list[int]) -> dict[int, dict[dt.date, ReviewReport]]:
+    """Each Order's review reports by the review they are for: one query for the queue."""
+    reports: dict[int, dict[dt.date, ReviewReport]] = defaultdict(dict)
+    for report in (
+        ReviewReport.objects.filter(order_id__in=order_ids)
+        .only("order_id", "review_due", "status")
+        .order_by()
+    ):
+        reports[report.order_id][report.review_due] = report
+    return reports
+
+
+def _reviews(
+    order: Order, ev: Evaluation, today: dt.date, reports: dict[dt.date, ReviewReport]
+) -> list[QueueItem]:
     ref, name = order.case.reference, order.case.person.name
     items = []
-    reports = {
-        r.review_due: r
-        for r in ReviewReport.objects.filter(order=order).only("review_due", "status")
-    }
     for review in ev.reviews:
         if review.held_on is not None:
             continue

@@ -2,7 +2,9 @@
 
 The engine (``dtto.standards``) knows nothing of Django; this is the one place that turns
 stored records into its plain dataclasses. Loading is set-based: one query per kind of
-event for a whole batch of Orders, never a query per Order.
+event for a whole batch of Orders, never a query per Order, read as plain rows
+(:class:`dtto.standards.judging.OrderRecord`) that :func:`dtto.standards.judging.timeline_of`
+turns into the engine's timeline, here or in a worker process.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from django.db.models import Q
 
 from dtto.cases.models import (
     Appointment,
@@ -25,9 +29,11 @@ from dtto.cases.models import (
     Suspension,
     Termination,
 )
+from dtto.lib.bulk import plain_rows
 from dtto.lib.dates import long_date
 from dtto.standards import timeline as tl
 from dtto.standards.engine import Evaluation, evaluate
+from dtto.standards.judging import OrderRecord, timeline_of
 
 
 def _meanings() -> tuple[dict[int, str], dict[int, str]]:
@@ -40,102 +46,114 @@ def _meanings() -> tuple[dict[int, str], dict[int, str]]:
     return meanings, codes
 
 
-def timelines_for_orders(order_ids: Sequence[int]) -> dict[int, tl.CaseTimeline]:
-    """The engine's view of each of these Orders, keyed by Order id."""
+def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
+    """Each of these Orders' stored records as plain values, keyed by Order id: one query per
+    kind of event for the whole batch, never a query per Order."""
     if not order_ids:
         return {}
     meanings, codes = _meanings()
     ids = list(order_ids)
-    appointments: dict[int, list[tl.Appointment]] = defaultdict(list)
-    for pk, order_id, on, hours, with_whom, outcome_id in (
-        Appointment.objects.filter(order_id__in=ids)
+    by_order = Q(order_id__in=ids)
+    appointments: dict[int, list[tuple[int, dt.date, float, str, str]]] = defaultdict(list)
+    for pk, order_id, on, hours, with_whom, outcome_id in plain_rows(
+        Appointment.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "hours", "with_whom", "outcome_id")
     ):
         outcome = meanings[outcome_id] if outcome_id is not None else "not_recorded"
-        appointments[order_id].append(
-            tl.Appointment(on, float(hours), with_whom, outcome, f"appointment:{pk}")
-        )
+        appointments[order_id].append((pk, on, hours, with_whom, outcome))
 
     results: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for test_id, substance_id, result in (
+    for test_id, substance_id, result in plain_rows(
         DrugTestResult.objects.filter(test__order_id__in=ids)
         .order_by("test_id", "id")
         .values_list("test_id", "substance_id", "result")
     ):
         results[test_id].append((codes[substance_id], result))
-    tests: dict[int, list[tl.DrugTest]] = defaultdict(list)
-    for pk, order_id, on, outcome in (
-        DrugTest.objects.filter(order_id__in=ids)
+    tests: dict[int, list[tuple[int, dt.date, str, tuple[tuple[str, str], ...]]]] = defaultdict(
+        list
+    )
+    for pk, order_id, on, outcome in plain_rows(
+        DrugTest.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "outcome")
     ):
-        tests[order_id].append(tl.DrugTest(on, outcome, tuple(results.get(pk, ())), f"test:{pk}"))
+        tests[order_id].append((pk, on, outcome, tuple(results.get(pk, ()))))
 
-    warnings: dict[int, list[tl.FormalWarning]] = defaultdict(list)
-    for pk, order_id, on in (
-        FormalWarning.objects.filter(order_id__in=ids)
+    warnings: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    for pk, order_id, on in plain_rows(
+        FormalWarning.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on")
     ):
-        warnings[order_id].append(tl.FormalWarning(on, f"warning:{pk}"))
+        warnings[order_id].append((pk, on))
 
-    breaches: dict[int, list[tl.Breach]] = defaultdict(list)
-    for pk, order_id, on, outcome_id, decided_on in (
-        Breach.objects.filter(order_id__in=ids)
+    breaches: dict[int, list[tuple[int, dt.date, str, dt.date | None]]] = defaultdict(list)
+    for pk, order_id, on, outcome_id, decided_on in plain_rows(
+        Breach.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "outcome_id", "decided_on")
     ):
-        breaches[order_id].append(tl.Breach(on, meanings[outcome_id], decided_on, f"breach:{pk}"))
+        breaches[order_id].append((pk, on, meanings[outcome_id], decided_on))
 
-    reviews: dict[int, list[tl.Review]] = defaultdict(list)
-    for pk, order_id, on, hearing in (
-        CourtReview.objects.filter(order_id__in=ids)
+    reviews: dict[int, list[tuple[int, dt.date, bool]]] = defaultdict(list)
+    for pk, order_id, on, hearing in plain_rows(
+        CourtReview.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "hearing")
     ):
-        reviews[order_id].append(tl.Review(on, hearing, f"review:{pk}"))
+        reviews[order_id].append((pk, on, bool(hearing)))
 
-    levels: dict[int, list[tl.ContactLevel]] = defaultdict(list)
-    for pk, order_id, on, level in (
-        ContactLevelChange.objects.filter(order_id__in=ids)
+    levels: dict[int, list[tuple[int, dt.date, str]]] = defaultdict(list)
+    for pk, order_id, on, level in plain_rows(
+        ContactLevelChange.objects.filter(by_order)
         .order_by("on", "id")
         .values_list("pk", "order_id", "on", "level")
     ):
-        levels[order_id].append(tl.ContactLevel(on, level, f"contact_level:{pk}"))
+        levels[order_id].append((pk, on, level))
 
-    suspensions: dict[int, list[tl.Suspension]] = defaultdict(list)
-    for pk, order_id, starts, ends, reason in (
-        Suspension.objects.filter(order_id__in=ids)
+    suspensions: dict[int, list[tuple[int, dt.date, dt.date, str]]] = defaultdict(list)
+    for pk, order_id, starts, ends, reason in plain_rows(
+        Suspension.objects.filter(by_order)
         .order_by("starts_on", "id")
         .values_list("pk", "order_id", "starts_on", "ends_on", "reason")
     ):
-        suspensions[order_id].append(tl.Suspension(starts, ends, reason, f"suspension:{pk}"))
+        suspensions[order_id].append((pk, starts, ends, reason))
 
-    terminations: dict[int, tl.Termination] = {
-        order_id: tl.Termination(on, meanings[reason_id], f"termination:{pk}")
-        for pk, order_id, on, reason_id in Termination.objects.filter(order_id__in=ids).values_list(
-            "pk", "order_id", "on", "reason_id"
+    terminations: dict[int, tuple[int, dt.date, str]] = {
+        order_id: (pk, on, meanings[reason_id])
+        for pk, order_id, on, reason_id in plain_rows(
+            Termination.objects.filter(by_order).values_list("pk", "order_id", "on", "reason_id")
         )
     }
 
-    timelines: dict[int, tl.CaseTimeline] = {}
-    for pk, reference, made_on, length, intensity in Order.objects.filter(pk__in=ids).values_list(
-        "pk", "case__reference", "made_on", "length_months", "intensity"
-    ):
-        timelines[pk] = tl.CaseTimeline(
-            reference=reference,
-            order=tl.OrderTerms(made_on, length, intensity),
-            appointments=tuple(appointments[pk]),
-            tests=tuple(tests[pk]),
-            warnings=tuple(warnings[pk]),
-            breaches=tuple(breaches[pk]),
-            reviews=tuple(reviews[pk]),
-            contact_levels=tuple(levels[pk]),
-            suspensions=tuple(suspensions[pk]),
-            termination=terminations.get(pk),
+    records: dict[int, OrderRecord] = {}
+    for pk, reference, made_on, length, intensity in plain_rows(
+        Order.objects.filter(pk__in=ids).values_list(
+            "pk", "case__reference", "made_on", "length_months", "intensity"
         )
-    return timelines
+    ):
+        records[pk] = OrderRecord(
+            pk,
+            reference,
+            made_on,
+            length,
+            intensity,
+            appointments.get(pk, []),
+            tests.get(pk, []),
+            warnings.get(pk, []),
+            breaches.get(pk, []),
+            reviews.get(pk, []),
+            levels.get(pk, []),
+            suspensions.get(pk, []),
+            terminations.get(pk),
+        )
+    return records
+
+
+def timelines_for_orders(order_ids: Sequence[int]) -> dict[int, tl.CaseTimeline]:
+    """The engine's view of each of these Orders, keyed by Order id."""
+    return {pk: timeline_of(record) for pk, record in records_for_orders(order_ids).items()}
 
 
 def timeline_for_order(order: Order) -> tl.CaseTimeline:

@@ -12,16 +12,17 @@ day once that day is reached, so there is no refresh to run as days pass.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import AutoField, Count, F, Model, Q, Sum
 
 from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order, Person
-from dtto.cases.timeline import timelines_for_orders
-from dtto.lib.bulk import insert_rows
+from dtto.cases.timeline import records_for_orders
+from dtto.lib.bulk import insert_rows, plain_rows
 from dtto.lib.dates import add_months
 from dtto.reports.models import (
     DrugTestRollup,
@@ -32,8 +33,7 @@ from dtto.reports.models import (
 )
 from dtto.reports.queries import age_band_of, month_expression
 from dtto.standards import findings as kinds
-from dtto.standards.engine import evaluate
-from dtto.standards.findings import DatedFinding, findings_of, horizon
+from dtto.standards.judging import FindingRow, Judge, Judged
 
 BATCH = 2000
 # The compliance measure each kind of finding belongs to (docs/reports.md, section 5); the
@@ -76,12 +76,17 @@ def age_band(born: dt.date, on: dt.date) -> str:
 def month_of_order(made_on: dt.date, day: dt.date) -> int:
     """1 for the first calendar month from the day the Order was made, 2 for the next..."""
     months = (day.year - made_on.year) * 12 + day.month - made_on.month
-    if add_months(made_on, months) > day:
+    # add_months(made_on, months) > day, without building the date (a re-judge asks this for
+    # every drug test): that month's day is made_on's day, or the month's last if shorter.
+    if day.day < made_on.day and (day + _ONE_DAY).month == day.month:
         months -= 1
     return months + 1
 
 
-def _folded(findings: Sequence[DatedFinding]) -> dict[str, int | None]:
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _folded(findings: Sequence[FindingRow]) -> dict[str, int | None]:
     """The summary's fields folded from the findings: each measure's first judged and first
     missed day (day numbers), the day the last finding becomes final, and the counts by
     week, review and failure over the whole record."""
@@ -91,20 +96,20 @@ def _folded(findings: Sequence[DatedFinding]) -> dict[str, int | None]:
     for measure in MEASURE_OF_KIND.values():
         days[f"{measure}_judged_day"] = None
         days[f"{measure}_missed_day"] = None
-    for f in findings:
-        day = f.final_on.toordinal()
-        event = event_of.get((f.kind, f.phase))
+    for kind, phase, _, met, final_on in findings:
+        day = final_on.toordinal()
+        event = event_of.get((kind, phase))
         if event is not None:
             counts[f"{event}_judged"] += 1
-            counts[f"{event}_met"] += f.met
-        found = MEASURE_OF_KIND.get((f.kind, f.phase))
+            counts[f"{event}_met"] += met
+        found = MEASURE_OF_KIND.get((kind, phase))
         if found is None:
             continue
-        for field, first in ((f"{found}_judged_day", True), (f"{found}_missed_day", not f.met)):
+        for field, first in ((f"{found}_judged_day", True), (f"{found}_missed_day", not met)):
             current = days[field]
             if first and (current is None or day < current):
                 days[field] = day
-    days["findings_final_day"] = max((f.final_on.toordinal() for f in findings), default=None)
+    days["findings_final_day"] = max((row[4].toordinal() for row in findings), default=None)
     return {**days, **counts}
 
 
@@ -116,20 +121,21 @@ def month_ends_day(made_on: dt.date, month: int) -> int:
 def _drug_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> dict[tuple[int, int], Any]:
     """Tests for opiates and cocaine by Order and month: [tests, negative] per drug."""
     months: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    negative = DrugTestResult.Result.NEGATIVE
     rows = DrugTestResult.objects.filter(
         test__order_id__in=order_ids, substance__code__in=list(DRUGS)
     ).values_list("test__order_id", "test__on", "substance__code", "result")
-    for order_id, on, substance, result in rows:
+    for order_id, on, substance, result in plain_rows(rows):
         counts = months[(order_id, month_of_order(made[order_id], on))]
         counts[f"{DRUGS[substance]}_tests"] += 1
-        counts[f"{DRUGS[substance]}_negative"] += result == DrugTestResult.Result.NEGATIVE
+        counts[f"{DRUGS[substance]}_negative"] += result == negative
     # A written admission of use stands in for a positive test (Figure 21 of the source).
     admitted = DrugTest.admitted.through.objects.filter(
         drugtest__order_id__in=order_ids,
         drugtest__outcome=DrugTest.Outcome.ADMISSION,
         code__code__in=list(DRUGS),
     ).values_list("drugtest__order_id", "drugtest__on", "code__code")
-    for order_id, on, substance in admitted:
+    for order_id, on, substance in plain_rows(admitted):
         months[(order_id, month_of_order(made[order_id], on))][f"{DRUGS[substance]}_tests"] += 1
     return months
 
@@ -181,43 +187,62 @@ def rebuild_drug_test_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> 
         .order_by()
     )
     created = [
-        DrugTestRollup(
-            area_id=r["summary__area_id"],
-            made_month=r["made_month"],
-            month=r["month"],
-            **{f: r[f"{f}_sum"] for f in DRUG_TEST_SUMS},
+        (
+            r["summary__area_id"],
+            r["made_month"],
+            r["month"],
+            *(r[f"{f}_sum"] for f in DRUG_TEST_SUMS),
         )
         for r in rows
     ]
-    _insert_instances(DrugTestRollup, created)
+    insert_rows(DrugTestRollup, ("area_id", "made_month", "month", *DRUG_TEST_SUMS), created)
     return len(created)
 
 
-def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int:
-    """Rewrite these Orders' summaries; add the rollup pairs they were and are in to ``pairs``."""
+_ORDER_COLUMNS = (
+    "pk",
+    "case__area_id",
+    "team_id",
+    "court_id",
+    "intensity",
+    "case__referred_on",
+    "made_on",
+    "length_months",
+    "natural_end_on",
+    "terminated_on",
+    "termination__reason__meaning",
+    "case__person__sex__code",
+    "case__person__ethnicity__group",
+    "case__person__date_of_birth",
+)
+
+
+@dataclass
+class _Batch:
+    """One batch of Orders read from the database, waiting for its findings."""
+
+    order_ids: Sequence[int]
+    orders: list[tuple[Any, ...]]
+    judged: Callable[[], list[Judged]]
+
+
+def _read_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]], judge: Judge) -> _Batch:
+    """Read these Orders and hand their records to ``judge``; add the rollup pairs they were
+    in to ``pairs``."""
     pairs.update(
         _month_key(area_id, made_on)
         for area_id, made_on in OrderSummary.objects.filter(pk__in=order_ids).values_list(
             "area_id", "made_on"
         )
     )
-    rows = Order.objects.filter(pk__in=order_ids).values_list(
-        "pk",
-        "case__area_id",
-        "team_id",
-        "court_id",
-        "intensity",
-        "case__referred_on",
-        "made_on",
-        "length_months",
-        "natural_end_on",
-        "terminated_on",
-        "termination__reason__meaning",
-        "case__person__sex__code",
-        "case__person__ethnicity__group",
-        "case__person__date_of_birth",
-    )
-    timelines = timelines_for_orders(order_ids)
+    orders = list(Order.objects.filter(pk__in=order_ids).values_list(*_ORDER_COLUMNS))
+    records = records_for_orders(order_ids)
+    return _Batch(order_ids, orders, judge.submit(list(records.values())))
+
+
+def _write_batch(batch: _Batch, pairs: set[tuple[int, str]]) -> int:
+    """Rewrite the batch's summaries from its findings; add the rollup pairs they are in."""
+    judged = {j.pk: j for j in batch.judged()}
     summaries = []
     findings: list[tuple[int, str, int, int, bool, dt.date, int]] = []
     made: dict[int, dt.date] = {}
@@ -236,17 +261,14 @@ def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int
         sex,
         ethnic_group,
         born,
-    ) in rows:
+    ) in batch.orders:
         made[pk] = made_on
         pairs.add(_month_key(area_id, made_on))
-        # The whole record judged once, past everything it can still change.
-        evaluation = evaluate(timelines[pk], horizon(timelines[pk]))
-        dated = findings_of(evaluation)
-        termination = evaluation.termination
+        found = judged[pk]
         findings += [
-            (pk, f.kind, f.phase, f.number, f.met, f.final_on, f.final_on.toordinal())
-            for f in dated
-            if f.kind != kinds.TERMINATION
+            (pk, kind, phase, number, met, final_on, final_on.toordinal())
+            for kind, phase, number, met, final_on in found.findings
+            if kind != kinds.TERMINATION
         ]
         summaries.append(
             OrderSummary(
@@ -268,9 +290,9 @@ def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int
                 sex=sex,
                 ethnic_group=ethnic_group or "Not stated",
                 age_band=age_band(born, referred_on),
-                successful=None if termination is None else termination.successful,
-                in_breach=None if termination is None else termination.in_breach,
-                **_folded(dated),
+                successful=found.successful,
+                in_breach=found.in_breach,
+                **_folded(found.findings),
             )
         )
     drug_counts = tuple(c for c in MONTH_COLUMNS if c not in ("summary_id", "month", "ends_day"))
@@ -278,7 +300,7 @@ def _refresh_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]]) -> int
         (order_id, month, month_ends_day(made[order_id], month), *(counts[c] for c in drug_counts))
         for (order_id, month), counts in _drug_months(list(made), made).items()
     ]
-    _delete_summaries(order_ids)
+    _delete_summaries(batch.order_ids)
     _insert_instances(OrderSummary, summaries)
     insert_rows(OrderFinding, FINDING_COLUMNS, findings)
     insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
@@ -317,14 +339,26 @@ def _insert_instances(model: type[Model], instances: Sequence[Model]) -> None:
     )
 
 
-def refresh_summaries(order_ids: Iterable[int]) -> int:
-    """Rewrite these Orders' summaries and dated findings, and their referrals' summaries."""
+def refresh_summaries(order_ids: Iterable[int], *, workers: int | None = None) -> int:
+    """Rewrite these Orders' summaries and dated findings, and their referrals' summaries.
+
+    Orders are read a batch at a time and judged in this process, or, when ``workers`` (more
+    than 1) is given, in that many worker processes while the next batch is read
+    (docs/decisions/0015-bulk-load-and-rejudge.md).
+    """
     ids = sorted(set(order_ids))
     done = 0
     pairs: set[tuple[int, str]] = set()
-    with transaction.atomic():
+    with transaction.atomic(), Judge.for_orders(workers) as judge:
+        waiting: deque[_Batch] = deque()
+        # With workers, one batch is judged while the next is read; written in the order read.
+        ahead = 0 if judge.pool is None else 1
         for start in range(0, len(ids), BATCH):
-            done += _refresh_batch(ids[start : start + BATCH], pairs)
+            waiting.append(_read_batch(ids[start : start + BATCH], pairs, judge))
+            if len(waiting) > ahead:
+                done += _write_batch(waiting.popleft(), pairs)
+        while waiting:
+            done += _write_batch(waiting.popleft(), pairs)
         rebuild_drug_test_rollup(pairs)
         refresh_referrals(Order.objects.filter(pk__in=ids).values_list("case_id", flat=True))
     return done
