@@ -21,22 +21,34 @@ from dtto.cases.tests.web import ACTOR, RunningCase, make_running_case, make_use
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = 2  # the session, the user
+# The session, the user, the signed-in session's record (has it been ended?) and the user's
+# area (does it require a second factor?); the area is then at hand for the page.
+SIGNED_IN = 4
 SESSION_SAVED = 3  # savepoint, the session's update, release
+# The page's view audited (record_seen): savepoint, chain head locked and read, the event,
+# head updated, release.
+VIEW_AUDITED = 6
 TIMELINE = 11  # codes, appointments, test results, tests, warnings, breaches, reviews,
 # contact levels, suspensions, terminations, the Orders' terms (dtto.cases.timeline)
+# "What this case needs now": the case manager's queue items for this one case, read as the
+# queue reads them: the Order and its timeline, its review reports, the case and its Order,
+# this week's test draw, the appointments called today, the results awaiting confirmation,
+# the open breaches, the next test draw.
+NEEDS_NOW = 1 + TIMELINE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1
 
-# The case page: the case, its Order, the timeline, the review reports, the view's audit
-# event (savepoint, chain head locked and read, the event, head updated, release), the
-# assessment, the Order's records for the lists (appointments, tests, their results, the
-# substances, admitted drugs, warnings, breaches, reviews, contact levels, suspensions,
-# the termination, convictions), the open breaches, this week's test draw, the area, the
-# code lists of the forms.
-CASE_PAGE = SIGNED_IN + 2 + TIMELINE + 1 + 6 + 1 + 12 + 1 + 1 + 1 + 1 + SESSION_SAVED
+# The case page: the case, its Order, the timeline, the reviews for the bench changes, the
+# review reports, the view's audit event, the assessment, the Order's records for the lists
+# (appointments, tests, their results, the substances, admitted drugs, warnings, breaches,
+# reviews, contact levels, suspensions, the termination, convictions), the open breaches,
+# this week's test draw, the code lists of the forms, and the panel.
+CASE_PAGE = (
+    SIGNED_IN + 2 + TIMELINE + 1 + 1 + VIEW_AUDITED + 1 + 12 + 1 + 1 + 1 + SESSION_SAVED + NEEDS_NOW
+)
 # The case manager's queue: the running Orders with their cases and people, the timeline of
 # all of them at once, the assessments waiting, the review reports, the Orders past their
-# term, today's test draws, the appointments called today, the breaches, the user's area.
-HOME_QUEUE = SIGNED_IN + 1 + TIMELINE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + SESSION_SAVED
+# term, today's test draws, the appointments called today, the breaches, the positive
+# results awaiting laboratory confirmation, the view's audit event.
+HOME_QUEUE = SIGNED_IN + 1 + TIMELINE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + VIEW_AUDITED + SESSION_SAVED
 
 
 def queries(client: Client, url: str) -> int:

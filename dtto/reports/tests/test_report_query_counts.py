@@ -12,13 +12,20 @@ from dtto.reports.tests.factories import breach, case, drug_test, ended, load
 
 pytestmark = pytest.mark.django_db
 
-# The session and the user; the report's grouped scans (commencements, area targets, area
-# codes, referral funnel, days from referral to Order, terminations, breaches instigated and
-# decided, compliance findings, retention, drug tests by rollup and by Order month, who is
-# reached, the latest budget year, the area comparison, budgets, reconviction: 17); the page
-# around it (area codes, code lists, the scope pickers' areas, teams and courts, the areas:
-# 6); the session saved (savepoint, update, release).
-DASHBOARD = 2 + 17 + 6 + 3
+# The session, the user and the signed-in session's record (has it been ended?); the
+# report's grouped scans (commencements, area targets, area codes, referral funnel, days from
+# referral to Order, terminations, breaches instigated and decided, compliance findings,
+# retention, drug tests by rollup and by Order month, who is reached, the latest budget year,
+# the area comparison, budgets, reconviction: 17; then issue 14's: revocation with completion
+# competing, opiate clear majority by month, who is reached by main drug, accommodation and
+# mental health need at referral and at the Order (2), same-bench reviews, continuity of
+# care, treatment started after the Order, offending before and after, revoked on
+# conviction, assessment timing, courts' feedback, recorded spending and the year's activity
+# of the areas that recorded it: 13); the page around it (area codes, code lists, the scope
+# pickers' areas, teams and courts, the areas, whether there is a treatment provider to link
+# to: 7); the view audited (savepoint, chain head locked and read, the event, head updated,
+# release: 6); the session saved (savepoint, update, release).
+DASHBOARD = 3 + 17 + 13 + 7 + 6 + 3
 
 
 def dashboard_queries(user: User) -> int:
