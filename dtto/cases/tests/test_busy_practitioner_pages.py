@@ -14,7 +14,7 @@ from django.urls import reverse
 from dtto.accounts.models import Role
 from dtto.cases import services
 from dtto.cases.models import Appointment, CourtReview, DrugTestResult, Order
-from dtto.cases.tests.web import ACTOR, make_running_case, make_user, post_form
+from dtto.cases.tests.web import ACTOR, date_fields, make_running_case, make_user, post_form
 from dtto.cases.timeline import TIMELINE_PAGE_SIZE
 from dtto.lib.dates import long_date
 from dtto.standards.errors import RecordInvalid
@@ -29,14 +29,6 @@ def setup(db):
     client = Client()
     client.force_login(cm)
     return client, running, cm
-
-
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
-    }
 
 
 def _text(page: str) -> str:
@@ -283,7 +275,11 @@ def test_the_court_is_not_chosen_for_the_user(setup):
     response = post_form(
         client,
         url,
-        {**_date("made_on", dt.date(2003, 2, 3)), "length_months": "12", "intensity": "higher"},
+        {
+            **date_fields("made_on", dt.date(2003, 2, 3)),
+            "length_months": "12",
+            "intensity": "higher",
+        },
     )
     words = _text(response.content.decode())
     assert "Select the sentencing court" in words
@@ -296,7 +292,7 @@ def test_a_review_hearing_needs_who_sat(setup):
     response = post_form(
         client,
         reverse("cases:review-record", args=[running.case.reference]),
-        {**_date("on", running.today), "hearing": "yes", "sat": "  "},
+        {**date_fields("on", running.today), "hearing": "yes", "sat": "  "},
     )
     assert "Enter who sat at the hearing, one name a line" in _text(response.content.decode())
     assert not CourtReview.objects.filter(order=running.order).exists()
@@ -332,7 +328,7 @@ def test_the_hours_typed_as_words_are_refused_in_plain_english(setup):
     client, running, _ = setup
     url = reverse("cases:appointment-new", args=[running.case.reference])
     response = post_form(
-        client, url, {**_date("on", running.today), "hours": "two", "with_whom": "probation"}
+        client, url, {**date_fields("on", running.today), "hours": "two", "with_whom": "probation"}
     )
     assert "Enter the hours as a number, like 2.5" in _text(response.content.decode())
 

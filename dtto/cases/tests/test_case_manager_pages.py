@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +10,7 @@ from dtto.accounts.models import Role
 from dtto.audit.models import AuditEvent
 from dtto.cases import reporting_services, services
 from dtto.cases.models import DrugTest, ReviewReport
-from dtto.cases.tests.web import ACTOR, make_running_case, make_user, post_form
+from dtto.cases.tests.web import ACTOR, date_fields, make_running_case, make_user, post_form
 from dtto.standards.errors import RecordInvalid
 
 
@@ -23,14 +21,6 @@ def setup(db):
     client = Client()
     client.force_login(cm)
     return client, running, cm
-
-
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
-    }
 
 
 # --- Changing the case manager --------------------------------------------------------------
@@ -183,7 +173,7 @@ def test_a_sample_with_no_result_is_refused_and_what_was_typed_is_kept(setup):
     response = post_form(
         client,
         reverse("cases:test-new", args=[running.case.reference]),
-        {**_date("on", running.today), "outcome": "sample"},
+        {**date_fields("on", running.today), "outcome": "sample"},
     )
     assert response.status_code == 200
     page = response.content.decode()

@@ -41,7 +41,14 @@ from dtto.cases.models import (
     Suspension,
     Termination,
 )
-from dtto.cases.tests.web import ACTOR, RunningCase, form_token, make_running_case, make_user
+from dtto.cases.tests.web import (
+    ACTOR,
+    RunningCase,
+    date_fields,
+    form_token,
+    make_running_case,
+    make_user,
+)
 from dtto.cases.timeline import evaluate_order
 from dtto.cases.views.once import ALREADY_RECORDED, REFUSED
 from dtto.standards.errors import RecordInvalid
@@ -97,14 +104,6 @@ def world(db) -> World:
         recommended_intensity="higher",
     )
     return World(running, users, new_case)
-
-
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
-    }
 
 
 def _report_url(w: World, name: str = "cases:review-report", due: dt.date | None = None) -> str:
@@ -163,10 +162,10 @@ FORMS: list[RecordingForm] = [
         lambda w: {
             "reference": "WEB-0003",
             "name": "Alex Thirdperson",
-            **_date("date_of_birth", dt.date(1990, 7, 8)),
+            **date_fields("date_of_birth", dt.date(1990, 7, 8)),
             "sex": "M",
             "ethnicity": "W1",
-            **_date("referred_on", w.today),
+            **date_fields("referred_on", w.today),
             "referral_source": "court",
         },
         creates=Case,
@@ -175,7 +174,7 @@ FORMS: list[RecordingForm] = [
         "assessment",
         "cm",
         lambda w: reverse("cases:assessment", args=["WEB-0003"]),
-        lambda w: {"outcome": "suitable", **_date("started_on", w.today)},
+        lambda w: {"outcome": "suitable", **date_fields("started_on", w.today)},
         creates=Assessment,
         prepare=lambda w: services.register_referral(
             by=ACTOR,
@@ -194,7 +193,7 @@ FORMS: list[RecordingForm] = [
         "cm",
         lambda w: reverse("cases:order", args=[w.new_case.reference]),
         lambda w: {
-            **_date("made_on", w.today),
+            **date_fields("made_on", w.today),
             "length_months": "12",
             "intensity": "higher",
             "court": "leicestershire-mc",
@@ -212,7 +211,7 @@ FORMS: list[RecordingForm] = [
         "cm",
         _case("cases:appointment-new"),
         lambda w: {
-            **_date("on", w.today),
+            **date_fields("on", w.today),
             "hours": "2.5",
             "with_whom": "probation",
             "outcome": "ATTC",
@@ -224,7 +223,7 @@ FORMS: list[RecordingForm] = [
         "drug test",
         "tw",
         _case("cases:test-new"),
-        lambda w: {**_date("on", w.today), "outcome": "sample", "result_opiates": "negative"},
+        lambda w: {**date_fields("on", w.today), "outcome": "sample", "result_opiates": "negative"},
         creates=DrugTest,
     ),
     RecordingForm("confirmation", "tw", _unconfirmed_positive, lambda w: {"confirmed": "yes"}),
@@ -232,7 +231,7 @@ FORMS: list[RecordingForm] = [
         "contact level",
         "cm",
         _case("cases:contact-level"),
-        lambda w: {**_date("on", w.today), "level": "reduced"},
+        lambda w: {**date_fields("on", w.today), "level": "reduced"},
         creates=ContactLevelChange,
     ),
     RecordingForm(
@@ -240,8 +239,8 @@ FORMS: list[RecordingForm] = [
         "cm",
         _case("cases:suspension"),
         lambda w: {
-            **_date("starts_on", w.today - dt.timedelta(days=6)),
-            **_date("ends_on", w.today),
+            **date_fields("starts_on", w.today - dt.timedelta(days=6)),
+            **date_fields("ends_on", w.today),
             "reason": "Home detoxification",
         },
         creates=Suspension,
@@ -250,44 +249,47 @@ FORMS: list[RecordingForm] = [
         "warning",
         "cm",
         _case("cases:warning-new"),
-        lambda w: {**_date("on", w.today), "reason": "Missed keywork on Monday"},
+        lambda w: {**date_fields("on", w.today), "reason": "Missed keywork on Monday"},
         creates=FormalWarning,
     ),
     RecordingForm(
         "breach hearing",
         "court",
         _breach("cases:breach-hearing"),
-        lambda w: _date("on", w.today),
+        lambda w: date_fields("on", w.today),
         creates=BreachHearing,
     ),
     RecordingForm(
-        "warrant", "court", _breach("cases:breach-warrant"), lambda w: _date("issued_on", w.today)
+        "warrant",
+        "court",
+        _breach("cases:breach-warrant"),
+        lambda w: date_fields("issued_on", w.today),
     ),
     RecordingForm(
         "breach decision",
         "court",
         _breach("cases:breach-decision"),
-        lambda w: {**_date("on", w.today), "outcome": "continued"},
+        lambda w: {**date_fields("on", w.today), "outcome": "continued"},
     ),
     RecordingForm(
         "review",
         "court",
         _case("cases:review-record"),
-        lambda w: {**_date("on", w.today), "hearing": "yes", "sat": "HHJ Example"},
+        lambda w: {**date_fields("on", w.today), "hearing": "yes", "sat": "HHJ Example"},
         creates=CourtReview,
     ),
     RecordingForm(
         "termination",
         "cm",
         _case("cases:terminate"),
-        lambda w: {**_date("on", w.today), "reason": "revoked_non_compliance"},
+        lambda w: {**date_fields("on", w.today), "reason": "revoked_non_compliance"},
         creates=Termination,
     ),
     RecordingForm(
         "conviction",
         "cm",
         _case("cases:conviction"),
-        lambda w: {**_date("on", w.today), "offence": "Theft from a shop"},
+        lambda w: {**date_fields("on", w.today), "offence": "Theft from a shop"},
         creates=Conviction,
     ),
     RecordingForm(
@@ -368,7 +370,7 @@ def test_the_second_save_of_an_appointment_goes_to_the_first_on_the_case_page(wo
     url = reverse("cases:appointment-new", args=[world.ref])
     token = form_token(client, url)
     fields = {
-        **_date("on", world.today),
+        **date_fields("on", world.today),
         "hours": "2.5",
         "with_whom": "probation",
         "form_token": token,
@@ -383,7 +385,11 @@ def test_the_second_save_of_an_appointment_goes_to_the_first_on_the_case_page(wo
 def test_the_second_save_of_a_warning_goes_to_its_letter(world):
     client = _client(world, "cm")
     url = reverse("cases:warning-new", args=[world.ref])
-    fields = {**_date("on", world.today), "reason": "Missed", "form_token": form_token(client, url)}
+    fields = {
+        **date_fields("on", world.today),
+        "reason": "Missed",
+        "form_token": form_token(client, url),
+    }
     client.post(url, fields)
     second = client.post(url, fields)
     warning = FormalWarning.objects.latest("pk")
@@ -392,7 +398,7 @@ def test_the_second_save_of_a_warning_goes_to_its_letter(world):
 
 
 def _appointment_fields(w: World) -> dict[str, str]:
-    return {**_date("on", w.today), "hours": "2.5", "with_whom": "probation"}
+    return {**date_fields("on", w.today), "hours": "2.5", "with_whom": "probation"}
 
 
 @pytest.mark.parametrize(
@@ -465,7 +471,7 @@ def test_a_form_shown_again_with_errors_keeps_its_token_which_then_records_once(
     token = form_token(client, url)
     before_order = world.running.order.made_on - dt.timedelta(days=2)
     refused = client.post(
-        url, {**_appointment_fields(world), **_date("on", before_order), "form_token": token}
+        url, {**_appointment_fields(world), **date_fields("on", before_order), "form_token": token}
     )
     assert "is before the Order was made" in refused.content.decode()
     assert form_token_in(refused.content.decode()) == token

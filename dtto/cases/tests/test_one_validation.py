@@ -36,7 +36,7 @@ from dtto.cases.tests.factories import (
     make_case,
     make_order,
 )
-from dtto.cases.tests.web import make_running_case, make_user, post_form
+from dtto.cases.tests.web import date_fields, make_running_case, make_user, post_form
 from dtto.lib.dates import long_date
 from dtto.standards.errors import RecordInvalid
 
@@ -269,14 +269,6 @@ def signed_in(db: None) -> tuple[Client, Any]:
     return client, running
 
 
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
-    }
-
-
 def test_the_order_page_refuses_a_37_month_order(signed_in: tuple[Client, Any]) -> None:
     client, _ = signed_in
     case = services.register_referral(
@@ -289,7 +281,7 @@ def test_the_order_page_refuses_a_37_month_order(signed_in: tuple[Client, Any]) 
         client,
         reverse("cases:order", args=[case.reference]),
         {
-            **_date("made_on", MADE_ON),
+            **date_fields("made_on", MADE_ON),
             "length_months": "37",
             "intensity": "higher",
             "court": "leicestershire-mc",
@@ -309,7 +301,12 @@ def test_the_appointment_page_refuses_13_hours(signed_in: tuple[Client, Any]) ->
     response = post_form(
         client,
         reverse("cases:appointment-new", args=[running.case.reference]),
-        {**_date("on", running.today), "hours": "13", "with_whom": "probation", "outcome": "ATTC"},
+        {
+            **date_fields("on", running.today),
+            "hours": "13",
+            "with_whom": "probation",
+            "outcome": "ATTC",
+        },
     )
     assert response.status_code == 200
     assert "Enter at most 12 hours for one appointment" in response.content.decode()
@@ -324,7 +321,7 @@ def test_the_termination_page_refuses_a_date_before_the_order(
     response = post_form(
         client,
         reverse("cases:terminate", args=[running.case.reference]),
-        {**_date("on", early), "reason": "completed"},
+        {**date_fields("on", early), "reason": "completed"},
     )
     assert response.status_code == 200
     assert f"{long_date(early)} is before the Order was made on" in response.content.decode()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dtto.accounts.models import Role
 from dtto.cases.models import Appointment, DrugTest, ReviewReport
-from dtto.cases.tests.web import make_running_case, make_user, post_form
+from dtto.cases.tests.web import date_fields, make_running_case, make_user, post_form
 
 
 @pytest.fixture
@@ -23,14 +23,6 @@ def setup(db):
     return client, running, cm, tw
 
 
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
-    }
-
-
 def test_recording_an_appointment_calls_the_service_and_returns_to_the_case(setup):
     client, running, _, _ = setup
     ref = running.case.reference
@@ -38,7 +30,12 @@ def test_recording_an_appointment_calls_the_service_and_returns_to_the_case(setu
     response = post_form(
         client,
         reverse("cases:appointment-new", args=[ref]),
-        {**_date("on", running.today), "hours": "2.5", "with_whom": "probation", "outcome": "ATTC"},
+        {
+            **date_fields("on", running.today),
+            "hours": "2.5",
+            "with_whom": "probation",
+            "outcome": "ATTC",
+        },
     )
     assert response.status_code == 302
     assert Appointment.objects.count() == before + 1
@@ -50,7 +47,7 @@ def test_a_date_before_the_order_is_refused_on_its_field_and_what_was_typed_is_k
     response = post_form(
         client,
         reverse("cases:appointment-new", args=[running.case.reference]),
-        {**_date("on", early), "hours": "2.5", "with_whom": "probation"},
+        {**date_fields("on", early), "hours": "2.5", "with_whom": "probation"},
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -83,7 +80,7 @@ def test_a_drug_test_with_per_substance_results_is_recorded(setup):
         client,
         reverse("cases:test-new", args=[running.case.reference]),
         {
-            **_date("on", running.today),
+            **date_fields("on", running.today),
             "outcome": "sample",
             "result_opiates": "positive",
             "confirmed_opiates": "yes",
@@ -104,7 +101,7 @@ def test_confirming_a_negative_result_is_refused_on_that_substance(setup):
         client,
         reverse("cases:test-new", args=[running.case.reference]),
         {
-            **_date("on", running.today),
+            **date_fields("on", running.today),
             "outcome": "sample",
             "result_cocaine": "negative",
             "confirmed_cocaine": "yes",

@@ -30,7 +30,7 @@ from dtto.cases.models import (
     ReviewReport,
     Versioned,
 )
-from dtto.cases.tests.web import ACTOR, RunningCase, make_running_case, make_user
+from dtto.cases.tests.web import ACTOR, RunningCase, date_fields, make_running_case, make_user
 from dtto.lib.dates import long_date_time
 from dtto.standards.errors import RecordChanged
 
@@ -45,14 +45,6 @@ def loaded(client: Client, url: str) -> dict[str, str]:
     assert response.status_code == 200
     return {
         name: html.unescape(value) for name, value in _HIDDEN.findall(response.content.decode())
-    }
-
-
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {
-        f"{prefix}_day": str(day.day),
-        f"{prefix}_month": str(day.month),
-        f"{prefix}_year": str(day.year),
     }
 
 
@@ -148,8 +140,8 @@ EDIT_FORMS = [
         "warrant",
         lambda w: reverse("cases:breach-warrant", kwargs={"reference": _ref(w), "pk": w.breach.pk}),
         ("cm", "cm2"),
-        lambda w: _date("issued_on", w.breach.on + dt.timedelta(days=2)),
-        lambda w: _date("issued_on", w.breach.on + dt.timedelta(days=5)),
+        lambda w: date_fields("issued_on", w.breach.on + dt.timedelta(days=2)),
+        lambda w: date_fields("issued_on", w.breach.on + dt.timedelta(days=5)),
         lambda w: Breach.objects.get(pk=w.breach.pk).warrant_issued_on,
         lambda w: w.breach.on + dt.timedelta(days=2),
         lambda w: w.breach,

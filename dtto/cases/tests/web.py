@@ -161,3 +161,12 @@ def post_form(client: Client, url: str, fields: dict[str, str], *, shown_at: str
     """Show the form (at ``shown_at``, by default ``url``) and post it with its token."""
     token = form_token(client, shown_at or url)
     return client.post(url, {**fields, "form_token": token})
+
+
+def date_fields(prefix: str, day: dt.date) -> dict[str, str]:
+    """A GOV.UK date input's three fields (``PREFIX_day``, ``_month``, ``_year``) for a day."""
+    return {
+        f"{prefix}_day": str(day.day),
+        f"{prefix}_month": str(day.month),
+        f"{prefix}_year": str(day.year),
+    }

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models import Case as When_
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from dtto.reports.models import OrderSummary
@@ -202,3 +202,18 @@ def _financial_year_of_month(month: str) -> int:
     """The financial year (April to March) of a 'YYYY-MM' month."""
     year, number = int(month[:4]), int(month[5:7])
     return year if number >= 4 else year - 1
+
+
+def ended_by(day: int) -> Q:
+    """The Order had ended by day number ``day`` (its ending is then an event, not censored)."""
+    return Q(ended_day__isnull=False, ended_day__lte=day)
+
+
+def days_on_order_by(day: int) -> When_:
+    """Days on the Order by day number ``day``: to its end if it had ended, else to ``day`` (or
+    its last day, if sooner), the day it was made counted as day 1."""
+    return When_(
+        When(ended_by(day), then=F("ended_day") - F("made_day") + 1),
+        default=Least(F("last_day"), Value(day)) - F("made_day") + 1,
+        output_field=IntegerField(),
+    )

@@ -10,15 +10,14 @@ import datetime as dt
 from typing import Any, cast
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Least
+from django.db.models import Count, IntegerField, Q, Value, When
 
 from dtto.reports import results
 from dtto.reports import statistics as st
 from dtto.reports.queries import Period, Scope
 from dtto.standards.rules import REVOCATION_TERMINATION_REASONS, SUCCESSFUL_TERMINATION_REASONS
 
-from .common import RETENTION_DAYS, _shared, _today
+from .common import RETENTION_DAYS, _shared, _today, days_on_order_by, ended_by
 
 # How each Order counts in the curve: still running (censored) or how it ended.
 RUNNING, REVOKED, COMPLETED, ENDED_OTHERWISE = 0, 1, 2, 3
@@ -71,14 +70,10 @@ def _incidence_at(points: dict[str, Any]) -> results.IncidenceAt:
 def _counts(scope: Scope, period: Period, day: int) -> Any:
     """Orders made in the period by days on the Order by ``day`` and how they had ended."""
     made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=day)
-    ended = Q(ended_day__isnull=False, ended_day__lte=day)
+    ended = ended_by(day)
     return (
         made.annotate(
-            days=When_(
-                When(ended, then=F("ended_day") - F("made_day") + 1),
-                default=Least(F("last_day"), Value(day)) - F("made_day") + 1,
-                output_field=IntegerField(),
-            ),
+            days=days_on_order_by(day),
             what=When_(
                 When(
                     ended & Q(termination_reason__in=REVOCATION_TERMINATION_REASONS),

@@ -10,8 +10,7 @@ from collections import defaultdict
 from typing import Any, cast
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Least
+from django.db.models import Count, IntegerField, QuerySet, Value, When
 
 from dtto.accounts.models import Area
 from dtto.reports import results
@@ -19,7 +18,7 @@ from dtto.reports import statistics as st
 from dtto.reports.models import OrderSummary
 from dtto.reports.queries import Period, Scope
 
-from .common import RETENTION_DAYS, _shared, _today
+from .common import RETENTION_DAYS, _shared, _today, days_on_order_by, ended_by
 
 # --- 6. Retention ---------------------------------------------------------------------------
 
@@ -71,14 +70,10 @@ def _retention_counts(
     """Orders made in the period by ``split``, days on the Order by ``day`` and whether it
     had ended (an event) or runs on (censored)."""
     made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=day)
-    ended = Q(ended_day__isnull=False, ended_day__lte=day)
+    ended = ended_by(day)
     return (
         made.annotate(
-            days=When_(
-                When(ended, then=F("ended_day") - F("made_day") + 1),
-                default=Least(F("last_day"), Value(day)) - F("made_day") + 1,
-                output_field=IntegerField(),
-            ),
+            days=days_on_order_by(day),
             event=When_(When(ended, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
         .values_list(split, "days", "event")
