@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.http import HttpRequest
 
+from dtto.accounts import signin
 from dtto.accounts.models import User
 
 
@@ -58,17 +60,20 @@ class ChangePasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
         self.fields["new_password"].help_text = " ".join(
             password_validation.password_validators_help_texts()
         )
 
     def clean_current_password(self) -> str:
         password: str = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("Your current password is not right: enter it again")
+        try:
+            signin.confirm_password(self.request, self.user, password)
+        except signin.SignInRefused as refused:
+            raise forms.ValidationError(refused.message) from None
         return password
 
     def clean_new_password(self) -> str:

@@ -189,6 +189,21 @@ def sign_in(request: HttpRequest, username: str, password: str) -> PasswordAccep
     return PasswordAccepted(user, needs_code=False)
 
 
+def confirm_password(request: HttpRequest, user: User, password: str) -> None:
+    """The signed-in user's own password, asked again before it is changed, or SignInRefused.
+
+    Limited and audited as signing in is, failures counting towards the same limits:
+    otherwise whoever holds a signed-in session could guess its password without limit.
+    """
+    address = client_address(request)
+    username = user.get_username()
+    _throttle(username, address, "password change")
+    if not user.check_password(password):
+        SignInAttempt.objects.create(username=_key(username), ip_address=address)
+        _record_refusal("accounts.sign_in.failed", username, address, step="password change")
+        raise SignInRefused("Your current password is not right: enter it again")
+
+
 def sign_in_with_code(request: HttpRequest, user: User, code: str) -> TOTPDevice:
     """The device whose code this is, for a user whose password was right, or SignInRefused."""
     address = client_address(request)

@@ -171,7 +171,7 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def password_view(request: HttpRequest) -> HttpResponse:
     user = _signed_in(request)
-    form = ChangePasswordForm(user, _posted(request))
+    form = ChangePasswordForm(user, request, _posted(request))
     if request.method == "POST" and form.is_valid():
         change_password(user, form.cleaned_data["new_password"])
         old_key = request.session.session_key

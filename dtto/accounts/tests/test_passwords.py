@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -87,6 +89,31 @@ def test_changing_the_password_is_audited_and_signs_out_the_other_sessions() -> 
     assert elsewhere.get("/cases/").status_code == 302
     event = AuditEvent.objects.get(action="accounts.user.password_changed")
     assert event.actor_label == "cm" and "three unrelated" not in repr(event.detail)
+
+
+def test_guessing_the_current_password_is_limited_and_audited_as_signing_in_is() -> None:
+    user = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    client = sign_in_as(Client(), user)
+    for _ in range(5):
+        wrong = _change(client, "three unrelated words", current="a guess")
+        assert wrong.context["form"].errors == {
+            "current_password": ["Your current password is not right: enter it again"]
+        }
+    # docs/security.md: 5 free failures for one username from one address, then a wait of
+    # 30 seconds from the latest, so even the right password is refused now.
+    sixth = _change(client, "three unrelated words")
+    [refusal] = sixth.context["form"].errors["current_password"]
+    waited = re.fullmatch(
+        r"Too many failed attempts\. Wait (\d+) seconds before you try again\.", refusal
+    )
+    assert waited is not None, refusal
+    # 30 seconds less the time the test itself took since the fifth failure.
+    assert 20 <= int(waited.group(1)) <= 30
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    failed = AuditEvent.objects.filter(action="accounts.sign_in.failed")
+    assert [e.detail["step"] for e in failed] == ["password change"] * 5
+    assert AuditEvent.objects.filter(action="accounts.sign_in.throttled").count() == 1
 
 
 def test_the_admin_refuses_a_weak_password_for_a_new_user() -> None:
