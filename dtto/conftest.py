@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,15 @@ def _audit_trail_emptied_before_flush(request: pytest.FixtureRequest) -> Iterato
                 for table in kept.tables:
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
             kept.install(connection)
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> Any:
+    """pytest-django's superuser client, signed in as an administrator must be: with a
+    verified second factor (dtto/accounts/second_factor.py), or every admin page would send
+    it to set one up."""
+    from django.test import Client
+
+    from dtto.accounts.tests.signing_in import sign_in_as
+
+    return sign_in_as(Client(), admin_user)

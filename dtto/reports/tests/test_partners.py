@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from dtto.accounts.models import TreatmentProvider
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.cases import reporting_services
 from dtto.cases.tests.web import ACTOR, PERSONAS, make_personas, make_running_case
 from dtto.reports.measures import court_feedback, provider_activity
@@ -35,7 +36,7 @@ def test_each_role_reads_exactly_the_partner_pages_it_should(url, expected):
     got = []
     for persona in PERSONAS:
         client = Client()
-        client.force_login(users[persona])
+        sign_in_as(client, users[persona])
         got.append(client.get(url).status_code)
     assert dict(zip(PERSONAS, got, strict=True)) == dict(zip(PERSONAS, expected, strict=True))
 
@@ -44,7 +45,7 @@ def test_the_commissioner_never_opens_a_case_but_reads_the_area_report():
     users = make_personas()
     running = make_running_case(users["case_manager"])
     client = Client()
-    client.force_login(users["commissioner"])
+    sign_in_as(client, users["commissioner"])
     assert client.get(f"/cases/{running.case.reference}/").status_code == 404
     home = client.get("/").content.decode()
     assert "Drug Action Team commissioner" in home
