@@ -159,7 +159,7 @@ def test_dtto_export_records_what_left_and_where(cm: User, tmp_path: Path) -> No
     event = _only("exports.export.made")
     assert (event.actor_label, event.target_id) == ("dtto export", "case-file")
     assert event.detail == {
-        "format": "dtto-case/1",
+        "format": "dtto-case/1.1",  # what dtto export writes (docs/case-format.md)
         "area": None,
         "provider": None,
         "references": ["WEB-0001"],

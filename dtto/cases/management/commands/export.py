@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from dtto.accounts.models import Area, TreatmentProvider
 from dtto.audit.services import Actor, record_seen
+from dtto.caseformat import FORMAT as CASE_FORMAT
 from dtto.cases.export import write_case_file
 from dtto.cases.models import Case, Order
 from dtto.cases.ndtms import write_ndtms_csv
@@ -81,7 +82,7 @@ class Command(DocstringCommand):
             target_type="export",
             target_id="ndtms" if options["ndtms"] else "case-file",
             shown={
-                "format": "ndtms-csv" if options["ndtms"] else "dtto-case/1",
+                "format": "ndtms-csv" if options["ndtms"] else CASE_FORMAT,
                 "area": area,
                 "provider": options["provider"],
                 "references": sorted(reference),
