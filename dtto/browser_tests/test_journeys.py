@@ -148,7 +148,9 @@ def test_case_manager_runs_an_order_from_queue_to_termination(
     # The Order goes to a colleague, then ends with onward treatment.
     make_user("cm2", Role.CASE_MANAGER)
     page.goto(f"{live_server.url}{reverse('cases:detail', args=[ref])}")
-    page.click("a:has-text('Change')")
+    # The case page has other "Change" links (the assessment's, for one): this is the
+    # case manager's.
+    page.click("a:has-text('Change the case manager')")
     page.wait_for_load_state()
     assert_accessible(page)
     page.select_option("#id_case_manager", "cm2")
