@@ -11,6 +11,8 @@ from django import forms
 
 from dtto.accounts import permissions
 from dtto.cases.models import (
+    AftercareIntensity,
+    AftercareSetting,
     Appointment,
     Assessment,
     Code,
@@ -573,6 +575,36 @@ class TerminationForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices("reason", codes("termination_reason"))
+
+
+class AftercareForm(ServiceForm):
+    """Treatment after the Order (3.30); saving replaces what was recorded before."""
+
+    treatment_started_on = DatePartsField(
+        label="Date treatment started",
+        required=False,
+        help_text="Leave empty if treatment has not started",
+    )
+    treatment_setting = forms.ChoiceField(
+        label="Where treatment is given",
+        required=False,
+        choices=[("", "Not given"), *AftercareSetting.choices],
+    )
+    treatment_intensity = forms.ChoiceField(
+        label="Intensity of treatment",
+        required=False,
+        choices=[("", "Not given"), *AftercareIntensity.choices],
+    )
+    custody_handover_received_on = DatePartsField(
+        label="Date prison drug services received the handover",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, handed_over: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not handed_over:
+            # No handover was sent: there is nothing for the prison to receive.
+            del self.fields["custody_handover_received_on"]
 
 
 class ConvictionForm(ServiceForm):

@@ -77,4 +77,5 @@ urlpatterns = [
         name="review-report-pdf",
     ),
     path("<str:reference>/terminate/", termination.terminate, name="terminate"),
+    path("<str:reference>/aftercare/", termination.aftercare, name="aftercare"),
 ]

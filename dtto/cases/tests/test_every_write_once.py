@@ -286,6 +286,18 @@ FORMS: list[RecordingForm] = [
         creates=Termination,
     ),
     RecordingForm(
+        "treatment after the Order",
+        "cm",
+        _case("cases:aftercare"),
+        lambda w: {
+            **date_fields("treatment_started_on", w.today),
+            "treatment_setting": "community",
+        },
+        prepare=lambda w: services.terminate_order(
+            w.running.order, by=ACTOR, on=w.today, reason="revoked_non_compliance"
+        ),
+    ),
+    RecordingForm(
         "conviction",
         "cm",
         _case("cases:conviction"),

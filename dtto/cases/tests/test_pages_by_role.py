@@ -46,6 +46,8 @@ PAGES: list[tuple[str, tuple[int, ...]]] = [
     # The PDF holds the attendance summary with its warnings: not for treatment workers.
     ("cases:review-report-pdf", (200, 403, 404, 200, 404, 404, 404, 404)),
     ("cases:terminate", (200, 403, 403, 403, 404, 404, 404, 404)),
+    # On the running Order the case manager is told it has not ended (200, no form).
+    ("cases:aftercare", (200, 403, 403, 403, 404, 404, 404, 404)),
     ("cases:conviction", (200, 403, 403, 403, 404, 404, 404, 404)),
 ]
 

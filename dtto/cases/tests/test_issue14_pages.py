@@ -1,0 +1,173 @@
+"""Issue 14's new facts recorded through the pages: treatment after the Order, what an
+appointment was for, the pre-sentence report and a recommended health assessment, and the
+court's feedback on a review report it was sent (decision 0017)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dtto.accounts.tests.signing_in import sign_in_as
+from dtto.audit.models import AuditEvent
+from dtto.audit.services import SEEN_ACTIONS
+from dtto.cases import services
+from dtto.cases.models import Termination
+from dtto.cases.tests.web import (
+    ACTOR,
+    PERSONAS,
+    date_fields,
+    make_personas,
+    make_running_case,
+    post_form,
+)
+
+CM, TW, CO, AM = PERSONAS[:4]
+
+
+@pytest.fixture
+def world(db):
+    users = make_personas()
+    running = make_running_case(users[CM])
+    return users, running
+
+
+def _client(users, persona: str) -> Client:
+    client = Client()
+    sign_in_as(client, users[persona])
+    return client
+
+
+def _changes() -> int:
+    return AuditEvent.objects.exclude(action__in=SEEN_ACTIONS).count()
+
+
+def _title(page: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert found is not None
+    return found.group(1).strip()
+
+
+# base.html: the heading, an en dash, then "dtto".
+TITLE_SUFFIX = " \N{EN DASH} dtto"
+
+
+def _heading(page: str) -> str:
+    found = re.search(r'<h1 class="govuk-heading-l">(.*?)</h1>', page, re.S)
+    assert found is not None
+    return found.group(1).strip()
+
+
+# --- Treatment after the Order ----------------------------------------------------------
+
+
+def _end_order(running, *, custody: bool = False) -> Termination:
+    return services.terminate_order(
+        running.order,
+        by=ACTOR,
+        on=running.today - dt.timedelta(days=5),
+        reason="revoked_non_compliance",
+        custody_handover_on=running.today - dt.timedelta(days=4) if custody else None,
+    )
+
+
+def _aftercare_url(running) -> str:
+    return reverse("cases:aftercare", args=[running.case.reference])
+
+
+def test_the_case_manager_records_treatment_started_after_the_order(world):
+    users, running = world
+    _end_order(running)
+    client = _client(users, CM)
+    started = running.today - dt.timedelta(days=2)
+    response = post_form(
+        client,
+        _aftercare_url(running),
+        {
+            **date_fields("treatment_started_on", started),
+            "treatment_setting": "community",
+            "treatment_intensity": "structured",
+        },
+    )
+    assert response.status_code == 302
+    termination = Termination.objects.get(order=running.order)
+    assert termination.treatment_started_on == started
+    assert termination.treatment_setting == "community"
+    assert termination.treatment_intensity == "structured"
+    page = client.get(reverse("cases:detail", args=[running.case.reference])).content.decode()
+    assert f"Started {started.day} {started:%B %Y}: community treatment" in page
+
+
+def test_the_custody_handover_received_is_asked_only_when_a_handover_was_sent(world):
+    users, running = world
+    _end_order(running, custody=True)
+    client = _client(users, CM)
+    received = running.today - dt.timedelta(days=3)
+    response = post_form(
+        client, _aftercare_url(running), date_fields("custody_handover_received_on", received)
+    )
+    assert response.status_code == 302
+    assert Termination.objects.get().custody_handover_received_on == received
+
+
+def test_without_a_handover_the_form_does_not_ask_when_the_prison_received_it(world):
+    users, running = world
+    _end_order(running)
+    page = _client(users, CM).get(_aftercare_url(running)).content.decode()
+    assert "treatment_started_on_day" in page
+    assert "custody_handover_received_on" not in page
+
+
+def test_treatment_starting_before_the_order_ended_is_refused_on_its_field(world):
+    users, running = world
+    termination = _end_order(running)
+    client = _client(users, CM)
+    changes = _changes()
+    response = post_form(
+        client,
+        _aftercare_url(running),
+        date_fields("treatment_started_on", termination.on - dt.timedelta(days=1)),
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["treatment_started_on"]
+    assert "is before the Order ended" in response.content.decode()
+    assert _changes() == changes
+    assert Termination.objects.get().treatment_started_on is None
+
+
+def test_the_aftercare_page_on_a_running_order_says_why_it_cannot_be_recorded(world):
+    users, running = world
+    page = _client(users, CM).get(_aftercare_url(running)).content.decode()
+    assert "The Order has not ended" in page
+    assert 'name="form_token"' not in page
+    assert _title(page) == _heading(page) + TITLE_SUFFIX
+
+
+def test_the_aftercare_page_title_is_its_heading(world):
+    users, running = world
+    _end_order(running)
+    page = _client(users, CM).get(_aftercare_url(running)).content.decode()
+    assert _heading(page) == "Record treatment after the Order"
+    assert _title(page) == "Record treatment after the Order" + TITLE_SUFFIX
+
+
+@pytest.mark.parametrize("persona", [TW, CO, AM])
+def test_roles_other_than_the_case_manager_are_refused_treatment_after_the_order(world, persona):
+    users, running = world
+    _end_order(running)
+    client = _client(users, persona)
+    assert client.get(_aftercare_url(running)).status_code == 403
+    case_page = client.get(reverse("cases:detail", args=[running.case.reference]))
+    assert _aftercare_url(running) not in case_page.content.decode()
+
+
+def test_the_case_page_links_to_treatment_after_the_order_only_once_it_ended(world):
+    users, running = world
+    client = _client(users, CM)
+    case_url = reverse("cases:detail", args=[running.case.reference])
+    assert _aftercare_url(running) not in client.get(case_url).content.decode()
+    _end_order(running)
+    assert _aftercare_url(running) in client.get(case_url).content.decode()
