@@ -11,6 +11,7 @@ from django import forms
 
 from dtto.accounts import permissions
 from dtto.cases.models import (
+    Activity,
     AftercareIntensity,
     AftercareSetting,
     Appointment,
@@ -223,6 +224,25 @@ class AssessmentForm(ServiceForm):
         choices=[("", "None"), *Intensity.choices],
         widget=forms.RadioSelect,
     )
+    # The pre-sentence report (Figure 4) and, for mental health, onward care (2.15).
+    psr_requested_on = DatePartsField(
+        label="Date the pre-sentence report was requested", required=False
+    )
+    adjourned_on = DatePartsField(
+        label="Date the court adjourned for the assessment",
+        required=False,
+        help_text="Only when the court adjourned so that the person could be assessed",
+    )
+    psr_delivered_on = DatePartsField(
+        label="Date the pre-sentence report was delivered", required=False
+    )
+    health_assessment_recommended = forms.ChoiceField(
+        label="Was a health assessment recommended?",
+        required=False,
+        choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        help_text="Only when the person was found unsuitable on mental-health grounds",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -238,6 +258,12 @@ class AssessmentForm(ServiceForm):
                 seen.add(code)
                 choices.append((code, label))
         self.set_choices("reason", choices)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        answer = data.pop("health_assessment_recommended", "")
+        data["health_assessment_recommended"] = {"yes": True, "no": False}.get(answer)
+        return data
 
 
 class OrderForm(ServiceForm):
@@ -330,6 +356,12 @@ class AppointmentForm(ServiceForm):
         error_messages={"required": "Select who the appointment is with"},
     )
     kind = forms.ChoiceField(label="Kind of appointment", required=False)
+    activity = forms.ChoiceField(
+        label="What the contact is for",
+        required=False,
+        choices=[("", "Not given"), *Activity.choices],
+        help_text="Contact hours are reported by what they were for",
+    )
     outcome = forms.ChoiceField(
         label="Outcome",
         required=False,

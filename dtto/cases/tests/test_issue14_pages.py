@@ -15,7 +15,7 @@ from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import SEEN_ACTIONS
 from dtto.cases import services
-from dtto.cases.models import Termination
+from dtto.cases.models import Appointment, Assessment, Termination
 from dtto.cases.tests.web import (
     ACTOR,
     PERSONAS,
@@ -171,3 +171,132 @@ def test_the_case_page_links_to_treatment_after_the_order_only_once_it_ended(wor
     assert _aftercare_url(running) not in client.get(case_url).content.decode()
     _end_order(running)
     assert _aftercare_url(running) in client.get(case_url).content.decode()
+
+
+# --- What an appointment is for; the pre-sentence report; a health assessment ------------
+
+
+def test_an_appointment_records_what_the_contact_is_for(world):
+    users, running = world
+    client = _client(users, TW)
+    response = post_form(
+        client,
+        reverse("cases:appointment-new", args=[running.case.reference]),
+        {
+            **date_fields("on", running.today),
+            "hours": "1.5",
+            "with_whom": "treatment",
+            "activity": "lifestyle",
+        },
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.latest("pk").activity == "lifestyle"
+
+
+def test_an_activity_not_on_the_list_is_refused_on_its_field(world):
+    users, running = world
+    appointments = Appointment.objects.count()
+    response = post_form(
+        _client(users, CM),
+        reverse("cases:appointment-new", args=[running.case.reference]),
+        {
+            **date_fields("on", running.today),
+            "hours": "1.5",
+            "with_whom": "probation",
+            "activity": "gardening",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["activity"]
+    assert Appointment.objects.count() == appointments
+
+
+def _referral(running, reference: str = "WEB-0009"):
+    return services.register_referral(
+        by=ACTOR,
+        reference=reference,
+        area="leicestershire",
+        name="Kim Assessed",
+        date_of_birth=dt.date(1988, 2, 3),
+        sex="F",
+        ethnicity="W1",
+        referred_on=running.today - dt.timedelta(days=10),
+        referral_source="court",
+    )
+
+
+def test_the_assessment_records_the_pre_sentence_reports_dates(world):
+    users, running = world
+    case = _referral(running)
+    requested = running.today - dt.timedelta(days=9)
+    adjourned = running.today - dt.timedelta(days=8)
+    delivered = running.today - dt.timedelta(days=2)
+    response = post_form(
+        _client(users, CM),
+        reverse("cases:assessment", args=[case.reference]),
+        {
+            "outcome": "suitable",
+            **date_fields("started_on", requested),
+            **date_fields("psr_requested_on", requested),
+            **date_fields("adjourned_on", adjourned),
+            **date_fields("psr_delivered_on", delivered),
+        },
+    )
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(case=case)
+    assert (assessment.psr_requested_on, assessment.adjourned_on, assessment.psr_delivered_on) == (
+        requested,
+        adjourned,
+        delivered,
+    )
+    assert assessment.health_assessment_recommended is None
+
+
+def test_a_report_delivered_before_it_was_requested_is_refused_on_its_field(world):
+    users, running = world
+    case = _referral(running)
+    changes = _changes()
+    response = post_form(
+        _client(users, CM),
+        reverse("cases:assessment", args=[case.reference]),
+        {
+            "outcome": "suitable",
+            **date_fields("psr_requested_on", running.today - dt.timedelta(days=3)),
+            **date_fields("psr_delivered_on", running.today - dt.timedelta(days=5)),
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["psr_delivered_on"]
+    assert "is before the report was requested" in response.content.decode()
+    assert _changes() == changes
+    assert not Assessment.objects.filter(case=case).exists()
+
+
+def test_a_health_assessment_recommended_is_recorded_for_unsuitable_on_mental_health(world):
+    users, running = world
+    case = _referral(running)
+    response = post_form(
+        _client(users, CM),
+        reverse("cases:assessment", args=[case.reference]),
+        {
+            "outcome": "unsuitable",
+            "reason": "mental_health",
+            **date_fields("completed_on", running.today),
+            "health_assessment_recommended": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert Assessment.objects.get(case=case).health_assessment_recommended is True
+
+
+def test_a_health_assessment_for_a_suitable_person_is_refused_on_its_field(world):
+    users, running = world
+    case = _referral(running)
+    response = post_form(
+        _client(users, CM),
+        reverse("cases:assessment", args=[case.reference]),
+        {"outcome": "suitable", "health_assessment_recommended": "no"},
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["health_assessment_recommended"]
+    assert not Assessment.objects.filter(case=case).exists()
