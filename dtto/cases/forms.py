@@ -18,6 +18,7 @@ from dtto.cases.models import (
     Assessment,
     Code,
     ContactLevelChange,
+    CourtFeedback,
     DrugTest,
     DrugTestResult,
     Intensity,
@@ -579,6 +580,23 @@ class ProviderViewForm(EditForm):
         help_text="Engagement with treatment, prescribing and progress since the last review",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class CourtFeedbackForm(ServiceForm):
+    """The court's view of a review report it was sent (Appendix 1 standard 7)."""
+
+    feedback = forms.ChoiceField(
+        label="How useful was the report to the court?",
+        choices=CourtFeedback.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how useful the report was to the court"},
+    )
+    notes = forms.CharField(
+        label="What would have made it more useful",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    on = DatePartsField(label="Date of the feedback")
 
 
 class ReopenReviewReportForm(EditForm):

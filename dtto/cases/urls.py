@@ -72,6 +72,11 @@ urlpatterns = [
         name="review-report-reopen",
     ),
     path(
+        "<str:reference>/reviews/<str:due>/report/feedback/",
+        reviews.review_report_feedback,
+        name="review-report-feedback",
+    ),
+    path(
         "<str:reference>/reviews/<str:due>/report.pdf",
         reviews.review_report_pdf,
         name="review-report-pdf",

@@ -338,6 +338,13 @@ FORMS: list[RecordingForm] = [
         lambda w: {"reason": "The test dates were wrong"},
         prepare=_send_report,
     ),
+    RecordingForm(
+        "court's feedback",
+        "court",
+        lambda w: _report_url(w, "cases:review-report-feedback"),
+        lambda w: {"feedback": "useful", **date_fields("on", w.today)},
+        prepare=_send_report,
+    ),
 ]
 
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import SEEN_ACTIONS
-from dtto.cases import services
-from dtto.cases.models import Appointment, Assessment, Termination
+from dtto.cases import reporting_services, services
+from dtto.cases.models import Appointment, Assessment, ReviewReport, Termination
 from dtto.cases.tests.web import (
     ACTOR,
     PERSONAS,
@@ -300,3 +300,101 @@ def test_a_health_assessment_for_a_suitable_person_is_refused_on_its_field(world
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["health_assessment_recommended"]
     assert not Assessment.objects.filter(case=case).exists()
+
+
+# --- The court's view of a review report -----------------------------------------------
+
+
+def _send(running) -> ReviewReport:
+    report = reporting_services.edit_review_report(running.report, by=ACTOR, assessment="Engaging.")
+    return reporting_services.send_review_report(report, by=ACTOR)
+
+
+def _feedback_url(running) -> str:
+    return reverse(
+        "cases:review-report-feedback",
+        kwargs={"reference": running.case.reference, "due": running.report.review_due},
+    )
+
+
+def _report_page(running) -> str:
+    return reverse(
+        "cases:review-report",
+        kwargs={"reference": running.case.reference, "due": running.report.review_due},
+    )
+
+
+def test_the_court_that_made_the_order_gives_its_view_of_a_sent_report(world):
+    users, running = world
+    _send(running)
+    client = _client(users, CO)
+    assert _feedback_url(running) in client.get(_report_page(running)).content.decode()
+    response = post_form(
+        client,
+        _feedback_url(running),
+        {
+            "feedback": "partly_useful",
+            "notes": "More on housing",
+            **date_fields("on", running.today),
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _report_page(running)
+    report = ReviewReport.objects.get(pk=running.report.pk)
+    assert (report.court_feedback, report.court_feedback_notes, report.court_feedback_on) == (
+        "partly_useful",
+        "More on housing",
+        running.today,
+    )
+    page = client.get(_report_page(running)).content.decode()
+    assert "Partly useful" in page and "More on housing" in page
+
+
+def test_feedback_dated_before_the_report_was_sent_is_refused_on_its_field(world):
+    users, running = world
+    _send(running)
+    changes = _changes()
+    response = post_form(
+        _client(users, CO),
+        _feedback_url(running),
+        {"feedback": "useful", **date_fields("on", running.today - dt.timedelta(days=1))},
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["on"]
+    assert "is before the report was sent" in response.content.decode()
+    assert _changes() == changes
+    assert ReviewReport.objects.get(pk=running.report.pk).court_feedback == ""
+
+
+def test_feedback_without_an_answer_says_which_question(world):
+    users, running = world
+    _send(running)
+    response = post_form(
+        _client(users, CO), _feedback_url(running), date_fields("on", running.today)
+    )
+    assert list(response.context["form"].errors) == ["feedback"]
+    assert "Select how useful the report was to the court" in response.content.decode()
+
+
+def test_the_feedback_page_title_is_its_heading(world):
+    users, running = world
+    _send(running)
+    page = _client(users, CO).get(_feedback_url(running)).content.decode()
+    assert _heading(page) == "Give the court&#x27;s view of the review report"
+    assert _title(page) == _heading(page) + TITLE_SUFFIX
+
+
+def test_the_court_is_told_a_report_not_yet_sent_has_no_view_to_give(world):
+    users, running = world
+    page = _client(users, CO).get(_feedback_url(running)).content.decode()
+    assert "has not sent this report to the court yet" in page
+    assert 'name="form_token"' not in page
+
+
+@pytest.mark.parametrize("persona", [CM, TW, AM])
+def test_no_one_but_the_court_is_offered_or_allowed_the_courts_view(world, persona):
+    users, running = world
+    _send(running)
+    client = _client(users, persona)
+    assert client.get(_feedback_url(running)).status_code == 403
+    assert _feedback_url(running) not in client.get(_report_page(running)).content.decode()
