@@ -56,15 +56,20 @@ RECORDING_ACTIONS: frozenset[str] = frozenset(
         "review_report",
         "provider_view",
         "termination",
+        "aftercare",
         "conviction",
+        "court_feedback",
     }
 )
 
 _TREATMENT_ACTIONS = frozenset(
     {"appointment", "attendance", "test", "test_confirmation", "provider_view"}
 )
-_COURT_ACTIONS = frozenset({"review", "breach_hearing", "breach_decision", "warrant"})
-_CASE_MANAGER_ACTIONS = RECORDING_ACTIONS - {"provider_view"}
+# The court's view of a review report is the court's own (writes_court_feedback).
+_COURT_ACTIONS = frozenset(
+    {"review", "breach_hearing", "breach_decision", "warrant", "court_feedback"}
+)
+_CASE_MANAGER_ACTIONS = RECORDING_ACTIONS - {"provider_view", "court_feedback"}
 
 # Parts of the case page, by role. "offences" is the offence history (convictions) and
 # the reasons given for breach action; "enforcement" is warnings and breaches.

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from dtto.accounts.models import Role
 from dtto.browser_tests.conftest import assert_accessible
-from dtto.cases import reporting_services
-from dtto.cases.models import Termination
+from dtto.cases import reporting_services, services
+from dtto.cases.models import ReviewReport, Termination
 from dtto.cases.tests.web import ACTOR, PASSWORD, make_running_case, make_user
 
 pytestmark = [
@@ -217,6 +217,28 @@ def test_every_role_sees_accessible_pages(
             assert_accessible(page)
 
 
+def test_case_manager_records_treatment_after_an_ended_order(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
+    cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    running = make_running_case(cm)
+    services.terminate_order(
+        running.order, by=ACTOR, on=running.today, reason="revoked_non_compliance"
+    )
+
+    sign_in(page, live_server, "cm")
+    page.goto(f"{live_server.url}{reverse('cases:detail', args=[running.case.reference])}")
+    # Treatment after the Order (3.30): recorded once it has started.
+    page.click("text=Record treatment after the Order")
+    page.wait_for_load_state()
+    assert_accessible(page)
+    fill_date(page, "treatment_started_on", running.today)
+    page.select_option("#id_treatment_setting", "community")
+    save(page)
+    assert "Treatment after the Order recorded" in page.content()
+    assert Termination.objects.get(order=running.order).treatment_started_on == running.today
+
+
 def test_court_user_records_a_review_and_decides_a_breach(
     page: Any, live_server: Any, reference_data: None
 ) -> None:
@@ -238,6 +260,20 @@ def test_court_user_records_a_review_and_decides_a_breach(
     save(page)
     assert "Review recorded" in page.content()
     assert "See the appointment" not in page.content()
+
+    # The court's view of the report it was sent (Appendix 1 standard 7).
+    report_url = reverse(
+        "cases:review-report",
+        kwargs={"reference": running.case.reference, "due": running.report.review_due},
+    )
+    page.goto(f"{live_server.url}{report_url}")
+    page.click("text=Give the court's view of this report")
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.check("input[name=feedback][value=useful]")
+    save(page)
+    assert "The court's view of the report recorded" in page.content()
+    assert ReviewReport.objects.get(pk=running.report.pk).court_feedback == "useful"
 
     page.goto(f"{live_server.url}/")
     page.locator(".dtto-worklist a", has_text="Record the hearing or decision").first.click()

@@ -11,10 +11,14 @@ from django import forms
 
 from dtto.accounts import permissions
 from dtto.cases.models import (
+    Activity,
+    AftercareIntensity,
+    AftercareSetting,
     Appointment,
     Assessment,
     Code,
     ContactLevelChange,
+    CourtFeedback,
     DrugTest,
     DrugTestResult,
     Intensity,
@@ -221,6 +225,25 @@ class AssessmentForm(ServiceForm):
         choices=[("", "None"), *Intensity.choices],
         widget=forms.RadioSelect,
     )
+    # The pre-sentence report (Figure 4) and, for mental health, onward care (2.15).
+    psr_requested_on = DatePartsField(
+        label="Date the pre-sentence report was requested", required=False
+    )
+    adjourned_on = DatePartsField(
+        label="Date the court adjourned for the assessment",
+        required=False,
+        help_text="Only when the court adjourned so that the person could be assessed",
+    )
+    psr_delivered_on = DatePartsField(
+        label="Date the pre-sentence report was delivered", required=False
+    )
+    health_assessment_recommended = forms.ChoiceField(
+        label="Was a health assessment recommended?",
+        required=False,
+        choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        help_text="Only when the person was found unsuitable on mental-health grounds",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -236,6 +259,12 @@ class AssessmentForm(ServiceForm):
                 seen.add(code)
                 choices.append((code, label))
         self.set_choices("reason", choices)
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        answer = data.pop("health_assessment_recommended", "")
+        data["health_assessment_recommended"] = {"yes": True, "no": False}.get(answer)
+        return data
 
 
 class OrderForm(ServiceForm):
@@ -328,6 +357,12 @@ class AppointmentForm(ServiceForm):
         error_messages={"required": "Select who the appointment is with"},
     )
     kind = forms.ChoiceField(label="Kind of appointment", required=False)
+    activity = forms.ChoiceField(
+        label="What the contact is for",
+        required=False,
+        choices=[("", "Not given"), *Activity.choices],
+        help_text="Contact hours are reported by what they were for",
+    )
     outcome = forms.ChoiceField(
         label="Outcome",
         required=False,
@@ -547,6 +582,23 @@ class ProviderViewForm(EditForm):
     )
 
 
+class CourtFeedbackForm(ServiceForm):
+    """The court's view of a review report it was sent (Appendix 1 standard 7)."""
+
+    feedback = forms.ChoiceField(
+        label="How useful was the report to the court?",
+        choices=CourtFeedback.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how useful the report was to the court"},
+    )
+    notes = forms.CharField(
+        label="What would have made it more useful",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    on = DatePartsField(label="Date of the feedback")
+
+
 class ReopenReviewReportForm(EditForm):
     reason = forms.CharField(
         label="What needs correcting",
@@ -573,6 +625,36 @@ class TerminationForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices("reason", codes("termination_reason"))
+
+
+class AftercareForm(ServiceForm):
+    """Treatment after the Order (3.30); saving replaces what was recorded before."""
+
+    treatment_started_on = DatePartsField(
+        label="Date treatment started",
+        required=False,
+        help_text="Leave empty if treatment has not started",
+    )
+    treatment_setting = forms.ChoiceField(
+        label="Where treatment is given",
+        required=False,
+        choices=[("", "Not given"), *AftercareSetting.choices],
+    )
+    treatment_intensity = forms.ChoiceField(
+        label="Intensity of treatment",
+        required=False,
+        choices=[("", "Not given"), *AftercareIntensity.choices],
+    )
+    custody_handover_received_on = DatePartsField(
+        label="Date prison drug services received the handover",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, handed_over: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not handed_over:
+            # No handover was sent: there is nothing for the prison to receive.
+            del self.fields["custody_handover_received_on"]
 
 
 class ConvictionForm(ServiceForm):

@@ -72,9 +72,15 @@ urlpatterns = [
         name="review-report-reopen",
     ),
     path(
+        "<str:reference>/reviews/<str:due>/report/feedback/",
+        reviews.review_report_feedback,
+        name="review-report-feedback",
+    ),
+    path(
         "<str:reference>/reviews/<str:due>/report.pdf",
         reviews.review_report_pdf,
         name="review-report-pdf",
     ),
     path("<str:reference>/terminate/", termination.terminate, name="terminate"),
+    path("<str:reference>/aftercare/", termination.aftercare, name="aftercare"),
 ]

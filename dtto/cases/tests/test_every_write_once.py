@@ -286,6 +286,18 @@ FORMS: list[RecordingForm] = [
         creates=Termination,
     ),
     RecordingForm(
+        "treatment after the Order",
+        "cm",
+        _case("cases:aftercare"),
+        lambda w: {
+            **date_fields("treatment_started_on", w.today),
+            "treatment_setting": "community",
+        },
+        prepare=lambda w: services.terminate_order(
+            w.running.order, by=ACTOR, on=w.today, reason="revoked_non_compliance"
+        ),
+    ),
+    RecordingForm(
         "conviction",
         "cm",
         _case("cases:conviction"),
@@ -324,6 +336,13 @@ FORMS: list[RecordingForm] = [
         "cm",
         lambda w: _report_url(w, "cases:review-report-reopen"),
         lambda w: {"reason": "The test dates were wrong"},
+        prepare=_send_report,
+    ),
+    RecordingForm(
+        "court's feedback",
+        "court",
+        lambda w: _report_url(w, "cases:review-report-feedback"),
+        lambda w: {"feedback": "useful", **date_fields("on", w.today)},
         prepare=_send_report,
     ),
 ]

@@ -43,9 +43,13 @@ PAGES: list[tuple[str, tuple[int, ...]]] = [
     ("cases:review-record", (200, 403, 200, 403, 404, 404, 404, 404)),
     ("cases:review-report", (200, 200, 200, 200, 404, 404, 404, 404)),
     ("cases:review-report-reopen", (200, 403, 403, 403, 404, 404, 404, 404)),
+    # Only the court gives its view; of the draft report it is told it is not sent yet.
+    ("cases:review-report-feedback", (403, 403, 200, 403, 404, 404, 404, 404)),
     # The PDF holds the attendance summary with its warnings: not for treatment workers.
     ("cases:review-report-pdf", (200, 403, 404, 200, 404, 404, 404, 404)),
     ("cases:terminate", (200, 403, 403, 403, 404, 404, 404, 404)),
+    # On the running Order the case manager is told it has not ended (200, no form).
+    ("cases:aftercare", (200, 403, 403, 403, 404, 404, 404, 404)),
     ("cases:conviction", (200, 403, 403, 403, 404, 404, 404, 404)),
 ]
 
@@ -74,6 +78,7 @@ def _url(name: str, running) -> str:
         "cases:review-report-pdf": {"reference": ref, "due": due},
         "cases:review-report-reopen": {"reference": ref, "due": due},
         "cases:review-report-draft": {"reference": ref, "due": due},
+        "cases:review-report-feedback": {"reference": ref, "due": due},
     }.get(name, {"reference": ref})
     return reverse(name, kwargs=kwargs)
 

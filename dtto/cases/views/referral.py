@@ -54,7 +54,8 @@ def referral(request: HttpRequest) -> HttpResponse:
 @login_required
 def assessment(request: HttpRequest, reference: str) -> HttpResponse:
     def handle(case: Case, form: forms.ServiceForm) -> object:
-        return services.record_assessment(case, by=signed_in(request), **form.cleaned_data)
+        assert isinstance(form, forms.AssessmentForm)
+        return services.record_assessment(case, by=signed_in(request), **form.service_arguments())
 
     case = permissions.get_case_for(signed_in(request), reference)
     existing = getattr(case, "assessment", None)
@@ -66,6 +67,12 @@ def assessment(request: HttpRequest, reference: str) -> HttpResponse:
             "completed_on": existing.completed_on,
             "reason": existing.reason.code if existing.reason else "",
             "recommended_intensity": existing.recommended_intensity,
+            "psr_requested_on": existing.psr_requested_on,
+            "adjourned_on": existing.adjourned_on,
+            "psr_delivered_on": existing.psr_delivered_on,
+            "health_assessment_recommended": {True: "yes", False: "no"}.get(
+                existing.health_assessment_recommended, ""
+            ),
         }
     due = ASSESSMENT_DEADLINE.due_by(case.referred_on)
     return record_page(

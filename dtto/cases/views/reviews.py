@@ -117,6 +117,7 @@ def review_report(request: HttpRequest, reference: str, due: str) -> HttpRespons
             and report is not None
             and report.status == ReviewReport.Status.SENT,
             "can_review": permissions.can_record(user, "review"),
+            "can_feedback": report is not None and permissions.writes_court_feedback(user, report),
             "whole_report": permissions.sees_whole_review_report(user),
             "waits_for_sent": permissions.waits_for_sent_review_reports(user),
             "title": f"Review report for the review due {review_due:%-d %B %Y}",
@@ -213,6 +214,59 @@ def review_report_reopen(request: HttpRequest, reference: str, due: str) -> Http
             "lead": f"The report for the review due {report.review_due:%-d %B %Y} was sent to "
             "the court. Reopening it takes it back to draft: the court sees it again once "
             "you send it again."
+        },
+    )
+
+
+FEEDBACK_TITLE = "Give the court's view of the review report"
+
+
+@login_required
+def review_report_feedback(request: HttpRequest, reference: str, due: str) -> HttpResponse:
+    """The court's view of a report it was sent, by a user of the court that made the Order
+    (Appendix 1 standard 7; ``permissions.writes_court_feedback``)."""
+    user = signed_in(request)
+    case = permissions.get_case_for(user, reference)
+    if not permissions.can_record(user, "court_feedback"):
+        raise PermissionDenied
+    report = get_object_or_404(ReviewReport, order=order_or_404(case), review_due=_review_due(due))
+    report_url = reverse("cases:review-report", kwargs={"reference": reference, "due": due})
+    if request.method == "GET" and not permissions.writes_court_feedback(user, report):
+        # The court can open the case, so the report is not yet sent to it. A POST still
+        # goes to the service, which refuses it the same way.
+        return render(
+            request,
+            "cases/not_possible.html",
+            {
+                "case": case,
+                "title": FEEDBACK_TITLE,
+                "reason": "The case manager has not sent this report to the court yet. "
+                "The court gives its view once it has the report.",
+            },
+        )
+
+    def handle(case: Case, form: forms.ServiceForm) -> object:
+        return reporting_services.record_court_feedback(report, by=user, **form.cleaned_data)
+
+    return record_page(
+        request,
+        reference,
+        what="court_feedback",
+        form_class=forms.CourtFeedbackForm,
+        handler=handle,
+        title=FEEDBACK_TITLE,
+        done="The court's view of the report recorded",
+        initial={
+            "feedback": report.court_feedback or None,
+            "notes": report.court_feedback_notes,
+            "on": today(),
+        },
+        next_url=lambda case, _: report_url,
+        shown_at=lambda case, _: report_url,
+        extra={
+            "lead": f"The report for the review due {report.review_due:%-d %B %Y}"
+            + (f", sent on {report.sent_on:%-d %B %Y}" if report.sent_on else "")
+            + ". Your view replaces any given before."
         },
     )
 
