@@ -180,3 +180,19 @@ def test_each_roles_queue_fits_a_narrow_screen_and_passes_axe(
     page.goto(f"{live_server.url}{reverse('cases:detail', args=[running.case.reference])}")
     _fits(page)
     assert_accessible(page)
+
+
+def test_the_case_list_and_a_search_fit_the_narrowest_screen_and_pass_axe(
+    page: Any, live_server: Any, reference_data: None
+) -> None:
+    cm = make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    for number in range(1, 4):
+        make_running_case(cm, reference=f"WEB-000{number}")
+    # 320 CSS pixels: the narrowest screen GOV.UK designs for.
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, live_server, "cm")
+    for address in ("/cases/", "/cases/?q=WEB-0002"):
+        page.goto(f"{live_server.url}{address}")
+        assert page.locator("table").count() == 1
+        _fits(page)
+        assert_accessible(page)
