@@ -46,9 +46,15 @@ UNIT_COSTS: tuple[UnitCost, ...] = (
 )
 
 
-def unit_cost(name: str, on: date) -> UnitCost:
-    """The unit cost in force on a day: the latest effective on or before it."""
+def unit_cost_in_force(name: str, on: date) -> UnitCost | None:
+    """The unit cost in force on a day (the latest effective on or before it), or None."""
     found = [c for c in UNIT_COSTS if c.name == name and c.effective_from <= on]
-    if not found:
+    return max(found, key=lambda c: c.effective_from) if found else None
+
+
+def unit_cost(name: str, on: date) -> UnitCost:
+    """The unit cost in force on a day, or LookupError when none is."""
+    cost = unit_cost_in_force(name, on)
+    if cost is None:
         raise LookupError(f"no unit cost {name!r} in force on {on.isoformat()}")
-    return max(found, key=lambda c: c.effective_from)
+    return cost

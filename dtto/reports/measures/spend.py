@@ -14,7 +14,7 @@ from dtto.accounts.models import Area, AreaSpending
 from dtto.cases.models import BreachHearing, CourtReview
 from dtto.reports import outcome_results as out
 from dtto.reports.queries import Period, Scope
-from dtto.standards.unit_costs import UnitCost, unit_cost
+from dtto.standards.unit_costs import unit_cost_in_force
 
 from .common import _today
 from .spending import _money, year_activity
@@ -63,7 +63,7 @@ def spend_costs(
     prices = {
         name: cost.pounds
         for name in ("breach_hearing", "review_hearing")
-        if (cost := _in_force(name, year.start)) is not None
+        if (cost := unit_cost_in_force(name, year.start)) is not None
     }
     return {
         "spend": {
@@ -99,10 +99,3 @@ def spend_costs(
             else None,
         },
     }
-
-
-def _in_force(name: str, day: dt.date) -> UnitCost | None:
-    try:
-        return unit_cost(name, day)
-    except LookupError:
-        return None
