@@ -13,7 +13,9 @@ so, are in docs/decisions/0003-roles-and-access.md. In short:
 - area managers see their area's cases and queues, read only, and its reports;
 - Drug Action Team commissioners see their area's reports and its treatment providers'
   activity, never a case record;
-- national analysts see aggregates for every area, never a name.
+- national analysts see aggregates for every area, never a name;
+- an area's spending is recorded by its area manager (or an administrator) and read by its
+  commissioner and national analysts.
 """
 
 from __future__ import annotations
@@ -407,6 +409,58 @@ def get_provider_for(user: AnyUser, code: str) -> TreatmentProvider:
     if provider is None:
         raise Http404("No such treatment provider")
     return provider
+
+
+def reads_spending(user: AnyUser) -> bool:
+    """Whether the user reads some area's spending (``spending_areas_for``), by role alone, so
+    that every page's navigation can ask without a query."""
+    u = _active(user)
+    if u is None:
+        return False
+    if u.role in (Role.NATIONAL_ANALYST, Role.ADMINISTRATOR):
+        return True
+    return u.role in (Role.AREA_MANAGER, Role.COMMISSIONER) and u.area_id is not None
+
+
+def spending_areas_for(user: AnyUser) -> QuerySet[Area]:
+    """The areas whose recorded spending (3.32-3.33) this user may read on the spending pages:
+    their own for an area manager and a Drug Action Team commissioner; every area for a
+    national analyst and an administrator (who keeps reference data); none for anyone else."""
+    u = _active(user)
+    if u is None or not reads_spending(u):
+        return Area.objects.none()
+    if u.role in (Role.NATIONAL_ANALYST, Role.ADMINISTRATOR):
+        return Area.objects.all()
+    assert u.area_id is not None  # reads_spending: an area manager or commissioner has one
+    return Area.objects.filter(pk=u.area_id)
+
+
+def get_spending_area_for(user: AnyUser, code: str) -> Area:
+    """The area, or 404 (an area whose spending the user may not read is not confirmed)."""
+    area = spending_areas_for(user).filter(code=code).first()
+    if area is None:
+        raise Http404("No such probation area")
+    return area
+
+
+def records_spending(user: AnyUser, area: Area) -> bool:
+    """Who records and corrects an area's spending: the area's own manager, who answers for
+    its budget, and an administrator for any area. The commissioner and the national
+    analyst read it only."""
+    u = _active(user)
+    if u is None:
+        return False
+    if u.role == Role.ADMINISTRATOR:
+        return True
+    return u.role == Role.AREA_MANAGER and u.area_id is not None and u.area_id == area.pk
+
+
+def records_any_spending(user: AnyUser) -> bool:
+    """Whether any spending page offers this user its form (for the links to it)."""
+    u = _active(user)
+    return u is not None and (
+        u.role == Role.ADMINISTRATOR or (u.role == Role.AREA_MANAGER and u.area_id is not None)
+    )
 
 
 def sees_reports(user: AnyUser) -> bool:

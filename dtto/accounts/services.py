@@ -148,11 +148,17 @@ def load_targets_and_budgets(reference: dict[str, Any], *, by: Actor) -> int:
         for code, years in reference.get("spending", {}).items():
             for year, money in years.items():
                 for heading, amount in money.items():
+                    # The same check as the spending page's (record_spending): every path in.
+                    check = Checker()
+                    fy, chosen, pounds = check_spending(
+                        check, financial_year=_financial_year(year), heading=heading, amount=amount
+                    )
+                    check.raise_if_any()
                     AreaSpending.objects.update_or_create(
                         area=areas[code],
-                        financial_year=_financial_year(year),
-                        heading=heading,
-                        defaults={"amount": Decimal(str(amount))},
+                        financial_year=checked(fy),
+                        heading=checked(chosen),
+                        defaults={"amount": checked(pounds)},
                     )
                     written += 1
         record_event(
@@ -215,7 +221,8 @@ def record_spending(
                 "area": area.code,
                 "financial_year": year,
                 "heading": chosen,
-                "amount": str(money),
+                # Pounds and pence, as the stored figure (and "before") reads.
+                "amount": f"{checked(money):.2f}",
             },
         )
     return spending

@@ -52,6 +52,7 @@ def appointment_out(appointment: Appointment, reference: str) -> schemas.Appoint
         with_whom=appointment.with_whom,
         kind=appointment.kind.code if appointment.kind else None,
         outcome=appointment.outcome.code if appointment.outcome else None,
+        activity=appointment.activity or None,
     )
 
 

@@ -44,7 +44,7 @@ def post_appointment(
     idempotency_key: str | None = _idempotency_key(),
 ) -> HttpResponse:
     """A treatment appointment on an Order the client's provider treats (with its outcome once
-    it has happened). The first treatment appointment attended is the treatment start that
+    it has happened, and what it is for: treatment, offence-focused work or lifestyle). The first treatment appointment attended is the treatment start that
     the National Standard's "first treatment appointment" finding looks for."""
     client = client_of(request, ClientRole.TREATMENT_PROVIDER)
 
@@ -62,6 +62,7 @@ def post_appointment(
             with_whom=Appointment.With.TREATMENT,
             kind=payload.kind,
             outcome=payload.outcome,
+            activity=payload.activity or "",
         )
         return 201, appointment_out(appointment, case.reference)
 

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from dtto.standards.timeline import CONTACT_ACTIVITIES
+
 # The case reference format (dtto.standards.validation.REFERENCE_PATTERN), here only to
 # keep characters out of a lookup; the services check references themselves.
 REFERENCE = r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$"
@@ -47,6 +49,7 @@ class AppointmentOut(Schema):
     with_whom: str
     kind: str | None
     outcome: str | None
+    activity: str | None = Field(description="What the contact was for, if given.")
 
 
 class ResultOut(Schema):
@@ -107,6 +110,15 @@ class AppointmentIn(Schema):
     kind: str | None = Field(None, pattern=CODE, description="appointment_kind code")
     outcome: str | None = Field(
         None, pattern=CODE, description="attendance_outcome code, once it has happened"
+    )
+    # No pattern: the service's own check (check_activity) refuses a word not in the list,
+    # with the same message the appointment page gives.
+    activity: str | None = Field(
+        None,
+        max_length=40,
+        description="What the contact is for (contact hours are reported by it): "
+        + ", ".join(CONTACT_ACTIVITIES)
+        + ".",
     )
 
 

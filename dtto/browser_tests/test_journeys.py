@@ -201,8 +201,13 @@ def test_every_role_sees_accessible_pages(
             reverse("cases:detail", args=[ref]),
             reverse("cases:review-record", args=[ref]),
         ],
-        "am": ["/team/", reverse("cases:detail", args=[ref])],
-        "analyst": ["/"],
+        "am": [
+            "/team/",
+            reverse("cases:detail", args=[ref]),
+            reverse("reports:spending-area", args=["leicestershire"]),
+            reverse("reports:spending-record", args=["leicestershire"]),
+        ],
+        "analyst": ["/", reverse("reports:spending")],
     }
     make_user("tw", Role.TREATMENT_WORKER, password=PASSWORD)
     make_user("court", Role.COURT_USER, password=PASSWORD)

@@ -22,6 +22,7 @@ from dtto.cases.models import (
     DrugTest,
     DrugTestResult,
     Intensity,
+    Seriousness,
 )
 from dtto.lib.dates import YEAR_DIGITS_MESSAGE
 from dtto.standards.errors import RecordChanged, RecordInvalid
@@ -658,6 +659,19 @@ class AftercareForm(ServiceForm):
 
 
 class ConvictionForm(ServiceForm):
+    """A conviction before the referral (offending before the Order, 3.6-3.7) or since."""
+
     on = DatePartsField(label="Date of conviction")
-    offence_on = DatePartsField(label="Date of the offence", required=False)
+    offence_on = DatePartsField(
+        label="Date of the offence",
+        required=False,
+        help_text="Tells an offence committed before the Order from one committed during it",
+    )
     offence = forms.CharField(label="Offence", required=False)
+    seriousness = forms.ChoiceField(
+        label="Seriousness",
+        required=False,
+        choices=[*Seriousness.choices, ("", "Not known")],
+        widget=forms.RadioSelect,
+        help_text="How the offence can be tried",
+    )

@@ -76,7 +76,7 @@ class PeriodForm:
     @property
     def year_choices(self) -> list[tuple[str, str]]:
         last = financial_year_of(timezone.localdate())
-        return [(str(y), f"April {y} to March {y + 1}") for y in range(last, FIRST_YEAR - 1, -1)]
+        return [(str(y), financial_year_words(y)) for y in range(last, FIRST_YEAR - 1, -1)]
 
     @property
     def quarter_choices(self) -> list[tuple[str, str]]:
@@ -91,6 +91,11 @@ class PeriodForm:
         """The period in words, for a heading (and the day it is as of, if not today)."""
         words = describe(self.period)
         return words if self.as_of is None else f"{words}, as of {self.as_of:%-d %B %Y}"
+
+
+def financial_year_words(year: int) -> str:
+    """A financial year, named by the year it starts in, in words: "April 2003 to March 2004"."""
+    return f"April {year} to March {year + 1}"
 
 
 def describe(period: Period) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from dtto.reports import partner_views, views
+from dtto.reports import partner_views, spending_views, views
 
 app_name = "reports"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("courts/<slug:court>/", views.sentencers, name="sentencers"),
     path("providers/", partner_views.providers, name="providers"),
     path("providers/<slug:code>/", partner_views.provider, name="provider"),
+    path("spending/", spending_views.areas, name="spending"),
+    path("spending/<slug:area>/", spending_views.area, name="spending-area"),
+    path("spending/<slug:area>/record/", spending_views.record, name="spending-record"),
 ]

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from dtto.accounts.models import Area, Court, Team, User
-from dtto.accounts.permissions import report_areas_for
+from dtto.accounts.permissions import reads_spending, report_areas_for
 from dtto.reports import exports, measures, periods
 from dtto.reports.audit import report_seen
 from dtto.reports.headline import headlines
@@ -202,6 +202,8 @@ def _context(request: HttpRequest, asked: Asked, **extra: object) -> dict[str, o
         "here_query": "&".join(q for q in (scope_query, period_query) if q),
         "home": _with_query(reverse("reports:dashboard"), scope_query, period_query),
         "national_home": _with_query(reverse("reports:dashboard"), period_query),
+        # Where the costs come from: the spending recorded by area, year and heading.
+        "spending_link": reverse("reports:spending") if reads_spending(request.user) else "",
         **extra,
     }
 

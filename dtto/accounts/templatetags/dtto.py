@@ -39,6 +39,8 @@ def _items_for(user: User) -> list[tuple[str, str]]:
         items.append(("Reports", "/reports/"))
     if permissions.providers_for(user).exists():
         items.append(("Treatment providers", reverse("reports:providers")))
+    if permissions.reads_spending(user):
+        items.append(("Spending", reverse("reports:spending")))
     if permissions.administers(user):
         items.append(("Administration", reverse("admin:index")))
     return items

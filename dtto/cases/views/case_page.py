@@ -15,7 +15,7 @@ from dtto.accounts import permissions
 from dtto.accounts.models import User
 from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
-from dtto.cases.models import Case, DrugTest, DrugTestResult, Order
+from dtto.cases.models import Case, Conviction, DrugTest, DrugTestResult, Order
 from dtto.cases.timeline import TimelineEntry, timeline_for_order, timeline_page
 from dtto.cases.views.common import (
     record_anchor,
@@ -32,8 +32,22 @@ from dtto.standards.rules import ASSESSMENT_DEADLINE
 from dtto.standards.standing import BenchChange, Standing, bench_changes, standing
 
 
+def conviction_words(conviction: Conviction) -> str:
+    """A conviction on the case page: the offence, when it was committed, its band."""
+    words = conviction.offence or "Conviction"
+    if conviction.offence_on is not None:
+        words += f", offence committed {long_date(conviction.offence_on)}"
+    if conviction.seriousness:
+        words += f" ({conviction.get_seriousness_display().lower()})"
+    return words
+
+
 def _timeline(
-    case: Case, order: Order | None, sections: frozenset[str], may_record: frozenset[str]
+    case: Case,
+    order: Order | None,
+    sections: frozenset[str],
+    may_record: frozenset[str],
+    convictions: list[Conviction],
 ) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     ref = case.reference
@@ -56,6 +70,13 @@ def _timeline(
                 "Assessment",
                 record_anchor(assessment),
                 f"{assessment.get_outcome_display()}{reason}",
+            )
+        )
+    # Convictions are the person's, Order or not (those before the referral too).
+    for conviction in convictions:
+        entries.append(
+            TimelineEntry(
+                conviction.on, "Conviction", record_anchor(conviction), conviction_words(conviction)
             )
         )
     if order is None:
@@ -199,16 +220,6 @@ def _timeline(
                 f"{termination.reason.label}{onward}{custody}",
             )
         )
-    if "offences" in sections:
-        for conviction in case.convictions.all():
-            entries.append(
-                TimelineEntry(
-                    conviction.on,
-                    "Conviction",
-                    record_anchor(conviction),
-                    conviction.offence or "Conviction",
-                )
-            )
     return entries
 
 
@@ -289,6 +300,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     viewed(request, case, "case")
     may_record = permissions.recording_actions_for(user)
     actions = {a: a in may_record for a in permissions.RECORDING_ACTIONS}
+    # The offence history, before the referral and since: only for those who see it.
+    convictions = list(case.convictions.all()) if "offences" in sections else []
     context = {
         "case": case,
         "person": case.person,
@@ -299,7 +312,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "compliance": compliance,
         "needs": _needs_now(user, case, order, compliance, day),
         "timeline": timeline_page(
-            _timeline(case, order, sections, may_record),
+            _timeline(case, order, sections, may_record, convictions),
             kind=request.GET.get("kind", ""),
             page=request.GET.get("page", 1),
             at=request.GET.get("at", ""),
@@ -308,6 +321,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "assessment": getattr(case, "assessment", None),
         "assessment_due": ASSESSMENT_DEADLINE.due_by(case.referred_on),
         "breaches": list(order.breaches.select_related("outcome")) if order else [],
+        "convictions": convictions,
         "termination": getattr(order, "termination", None) if order else None,
         "today": day,
         **_called_today(order, day, sections),

@@ -1,5 +1,5 @@
 """Enforcement: formal warnings, breach action and its hearings, warrant and decision, and
-convictions during the Order."""
+convictions (before the referral or since)."""
 
 from __future__ import annotations
 
@@ -224,4 +224,9 @@ def conviction(request: HttpRequest, reference: str) -> HttpResponse:
         title="Record a conviction",
         done="Conviction recorded",
         initial={"on": today()},
+        # Convictions before the referral count too: offending before the Order (3.6-3.7).
+        extra={
+            "lead": "Any conviction of the person: one before the referral (their offending "
+            "before the Order) or one since."
+        },
     )
