@@ -293,7 +293,7 @@ def _headline_page(request: HttpRequest, asked: Asked) -> HttpResponse:
         extra.update(
             figures=headlines(asked.data, before),
             previous=None if previous is None else periods.describe(previous),
-            sections=[s for s in sections if s.id not in ("areas", "compliance-completion")],
+            sections=[s for s in sections if s.id not in COMPARISON_SECTIONS],
             below=_below(asked.scope, asked.areas, period_query),
             below_kind={"national": "area", "area": "team"}.get(asked.scope.kind, ""),
         )
@@ -365,10 +365,14 @@ SECTION_IDS = frozenset(
         "reconviction",
         "reviews-bench",
         "continuity",
+        "contact-hours",
         "areas",
         "compliance-completion",
+        "areas-context",
     }
 )
+# The national report's sections shown on the comparison page rather than the headline page.
+COMPARISON_SECTIONS = frozenset({"areas", "compliance-completion", "areas-context"})
 
 # The comparison table's columns a reader can sort by without script (``?sort=``).
 SORTS = {
@@ -411,6 +415,7 @@ def areas(request: HttpRequest) -> HttpResponse:
         extra.update(
             funnel=funnel,
             correlation=sections["compliance-completion"],
+            context=sections["areas-context"],
             rows=rows,
             sort=sort if key else "area",
             sorts=SORTS,
