@@ -109,6 +109,10 @@ class ProviderActivity(TypedDict, Generic[C]):
     onward: Rate[C]
 
 
+# A provider's report fit to publish (``outcome_publish.publish_provider``).
+PublishedProvider = ProviderActivity[int | None]
+
+
 class CourtFeedbackSummary(TypedDict, Generic[C]):
     """Courts' views of the review reports sent to them (Appendix 1 standard 7)."""
 

@@ -32,6 +32,7 @@ from dtto.reports import exports, measures, periods
 from dtto.reports.audit import report_seen
 from dtto.reports.headline import headlines
 from dtto.reports.labels import Labels
+from dtto.reports.outcome_results import PublishedProvider
 from dtto.reports.queries import Period, Scope
 from dtto.reports.results import PublishedReport, PublishedSummary
 from dtto.reports.sections import (
@@ -47,9 +48,17 @@ from dtto.reports.statistics import publish
 DOWNLOADS = {"pdf": "application/pdf", "csv": "text/csv", "json": "application/json"}
 
 
-def render_document(data: PublishedReport | PublishedSummary, title: str) -> str:
-    """A self-contained HTML document (styles inline, no network) for ``dtto report``."""
-    sections = document_sections(data)
+def render_document(
+    data: PublishedReport | PublishedSummary | PublishedProvider,
+    title: str,
+    *,
+    sections: list[Section] | None = None,
+) -> str:
+    """A self-contained HTML document (styles inline, no network) for ``dtto report``: the
+    whole report, or the ``sections`` given (a provider's)."""
+    if sections is None:
+        assert "provider" not in data, "a provider's document is rendered from its sections"
+        sections = document_sections(data)
     return render_to_string(
         "reports/document.html",
         {"title": title, "data": data, "sections": sections, "disclosure_note": DISCLOSURE_NOTE},
