@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dtto.lib.spreadsheet import neutralise
-from dtto.reports.outcome_results import PublishedProvider
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import Section
 
 FORMATS = ("json", "csv", "html", "pdf")

@@ -193,8 +193,8 @@ def _spend(c: Costs[Count], words: Labels) -> Section:
             s.records.append(
                 {"financial_year": year, "area": area["area"], "heading": heading, "spent": amount}
             )
-    prices = ", ".join(
-        f"{name.replace('_', ' ')} £{pounds:,.0f} ({_basis(hearings, name)})"
+    prices = "; ".join(
+        f"{name.replace('_', ' ')} £{pounds:,.0f}, {_basis(hearings, name)}"
         for name, pounds in hearings["unit_costs"].items()
     )
     enforcement = derived(
@@ -207,9 +207,8 @@ def _spend(c: Costs[Count], words: Labels) -> Section:
         f" {derived(c['cost_per_successful_completion'], '£{:,.2f}', basis['successful_completions'])};"
         f" per day on the Order: {money(c['cost_per_day'])}.",
         f"Breach hearings: {count(hearings['breach_hearings'])}; review hearings:"
-        f" {count(hearings['review_hearings'])}; their cost at these unit costs"
-        f" ({prices}):"
-        f" {enforcement}.",
+        f" {count(hearings['review_hearings'])}; their cost: {enforcement}, at these unit"
+        f" costs: {prices}.",
     ]
     if not spend["by_area"]:
         s.notes = [f"No spending recorded for {year}."]

@@ -23,8 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dtto.reports.charts import COLOURS, wrap_label
-from dtto.reports.outcome_results import PublishedProvider
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import DISCLOSURE_NOTE, Figure, Section, document_sections
 
 WIDTH = 175 * mm

@@ -498,3 +498,7 @@ from dtto.reports.outcome_results import (  # noqa: E402
     Spend,
     SpendBasis,
 )
+
+# A provider's published report; re-exported so renderers import it from here, the module
+# that loads first (importing outcome_results first would meet this module half loaded).
+from dtto.reports.outcome_results import PublishedProvider as PublishedProvider  # noqa: E402

@@ -32,9 +32,8 @@ from dtto.reports import exports, measures, periods
 from dtto.reports.audit import report_seen
 from dtto.reports.headline import headlines
 from dtto.reports.labels import Labels
-from dtto.reports.outcome_results import PublishedProvider
 from dtto.reports.queries import Period, Scope
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import (
     DISCLOSURE_NOTE,
     Section,

@@ -385,8 +385,8 @@ def test_each_hearing_unit_cost_says_it_is_assumed_and_the_custody_day_names_its
     published = statistics.publish(report(Scope.national(), Period.financial_year(2003)))
     sections = {s.id: s for s in report_sections(published, Labels.load())}
     spend_note = sections["spend"].notes[1]
-    assert "breach hearing £1,000 (assumed by dtto: the source gives no figure)" in spend_note
-    assert "review hearing £250 (assumed by dtto: the source gives no figure)" in spend_note
+    assert "breach hearing £1,000, assumed by dtto: the source gives no figure" in spend_note
+    assert "review hearing £250, assumed by dtto: the source gives no figure" in spend_note
     assert (
         "the source's figure is £100 a day (3.33), not an assumption"
         in (sections["costs"].notes[0])

@@ -25,10 +25,9 @@ from dtto.lib.files import open_private
 from dtto.reports import exports, measures
 from dtto.reports.audit import report_seen
 from dtto.reports.outcome_publish import publish_provider
-from dtto.reports.outcome_results import PublishedProvider
 from dtto.reports.outcome_sections import provider_sections
 from dtto.reports.queries import Period, Scope, ScopeError
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import Section
 from dtto.reports.statistics import publish
 
