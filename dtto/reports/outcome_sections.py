@@ -29,8 +29,6 @@ RATE_COLUMNS = ["Counted", "Out of", "Rate", "95% interval"]
 def outcome_sections(data: PublishedReport, words: Labels) -> list[Section]:
     sections: list[Section] = []
     sections.append(_treatment_started(data["continuity"], words))
-    if "contact_hours" in data:
-        sections.append(_contact_hours(data["contact_hours"], words))
     if "offending" in data:
         sections.append(_offending(data["offending"]))
     if "revocations" in data:
@@ -68,7 +66,8 @@ def _hours(value: float | None) -> str:
     return NOT_PUBLISHED if value is None else f"{value:,.1f}"
 
 
-def _contact_hours(c: out.ContactHours[Count], words: Labels) -> Section:
+def contact_hours_section(c: out.ContactHours[Count], words: Labels) -> Section:
+    """Contact hours by activity (docs/reports.md, section 5), placed beside compliance."""
     s = Section("contact-hours", "Contact hours by activity (3.21-3.24)")
     s.columns = ["Activity", "Hours attended", "Share of the hours", "Appointments", "Orders"]
     bars: list[tuple[str, float | None]] = []

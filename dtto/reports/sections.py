@@ -223,6 +223,11 @@ def report_sections(data: PublishedReport, labels: Labels | None = None) -> list
                 data["compliance_sample"], "compliance-sample", "Compliance in a case file sample"
             )
         )
+    if "contact_hours" in data:
+        # Beside the compliance measures, whose weekly minimum it splits by what it was for.
+        from dtto.reports.outcome_sections import contact_hours_section
+
+        out.append(contact_hours_section(data["contact_hours"], words))
     out += [
         _retention(data["retention_by_intensity"], words),
     ]
