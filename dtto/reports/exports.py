@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dtto.lib.spreadsheet import neutralise
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import Section
 
 FORMATS = ("json", "csv", "html", "pdf")
@@ -20,7 +20,7 @@ FORMATS = ("json", "csv", "html", "pdf")
 CSV_SKIP = frozenset({"curve", "order_ids", "funnel_limits"})
 
 
-def to_json(data: PublishedReport | PublishedSummary) -> str:
+def to_json(data: PublishedReport | PublishedSummary | PublishedProvider) -> str:
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
@@ -52,7 +52,7 @@ def _row_label(value: Any, index: int) -> str:
     return str(index)
 
 
-def to_csv(data: PublishedReport | PublishedSummary) -> str:
+def to_csv(data: PublishedReport | PublishedSummary | PublishedProvider) -> str:
     """One row a figure: the measure's path (``terminations.successful_rate``) and its value."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

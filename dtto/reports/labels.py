@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dtto.accounts.models import Area, Court, Team
-from dtto.cases.models import Code, Intensity
+from dtto.cases.models import Activity, Code, Intensity
 
 # A report's dimension of people, and the code list its groups come from (age bands and
 # ethnic groups are already words: "26+", "White").
@@ -31,6 +31,7 @@ class Labels:
     teams: dict[str, str] = field(default_factory=dict)
     courts: dict[str, str] = field(default_factory=dict)
     intensities: dict[str, str] = field(default_factory=dict)
+    activities: dict[str, str] = field(default_factory=dict)
 
     def code(self, list_name: str, code: str) -> str:
         return self.codes.get((list_name, code), code)
@@ -40,6 +41,12 @@ class Labels:
 
     def intensity(self, code: str) -> str:
         return self.intensities.get(code, code)
+
+    def activity(self, code: str) -> str:
+        """What a contact was for (the appointment's activity choices), or "Not recorded"."""
+        if code == "not_recorded":
+            return NOT_RECORDED_WORDS
+        return self.activities.get(code, code)
 
     def group(self, dimension: str, code: str) -> str:
         """A group of people in a reach table (a sex code, an age band, an ethnic group)."""
@@ -58,4 +65,5 @@ class Labels:
             teams=dict(Team.objects.values_list("code", "name")),
             courts=dict(Court.objects.values_list("code", "name")),
             intensities={str(value): str(label) for value, label in Intensity.choices},
+            activities={str(value): str(label) for value, label in Activity.choices},
         )

@@ -73,6 +73,7 @@ def _spend_costs(c: Costs[int], published: Costs[Count]) -> None:
         "breach_hearings": _count(hearings["breach_hearings"]),
         "review_hearings": _count(hearings["review_hearings"]),
         "unit_costs": hearings["unit_costs"],
+        "unit_cost_basis": hearings["unit_cost_basis"],
         "cost": _unless_small(
             hearings["cost"], hearings["breach_hearings"], hearings["review_hearings"]
         ),
@@ -92,6 +93,8 @@ def publish_outcomes(d: Report[int], published: Report[Count]) -> None:
         }
     if "court_feedback" in d:
         published["court_feedback"] = _court_feedback(d["court_feedback"])
+    if "contact_hours" in d:
+        published["contact_hours"] = _contact_hours(d["contact_hours"])
     costs, published_costs = d["costs"], published["costs"]
     if costs is not None and published_costs is not None:
         _spend_costs(costs, published_costs)
@@ -114,4 +117,36 @@ def _court_feedback(c: out.CourtFeedbackSummary[int]) -> out.CourtFeedbackSummar
         "feedback_given": _rate(c["feedback_given"]),
         "by_feedback": {k: _count(v) for k, v in c["by_feedback"].items()},
         "useful": _rate(c["useful"]),
+    }
+
+
+def _activity_hours(a: out.ActivityHours[int], *, total_withheld: bool) -> out.ActivityHours[Count]:
+    """Withheld whole when 1 to 4 Orders stand behind it: their hours are those people's
+    own. Its share goes too when the total it divides by is withheld (with the share and
+    the hours published, the total would follow)."""
+    if _small(a["orders"]):
+        return {
+            "hours": None,
+            "share": None,
+            "appointments": None,
+            "orders": None,
+            "suppressed": True,
+        }
+    return {
+        "hours": a["hours"],
+        "share": None if total_withheld else a["share"],
+        "appointments": a["appointments"],
+        "orders": a["orders"],
+    }
+
+
+def _contact_hours(c: out.ContactHours[int]) -> out.ContactHours[Count]:
+    withheld = _small(c["orders"])
+    return {
+        "hours": None if withheld else c["hours"],
+        "appointments": None if withheld else c["appointments"],
+        "orders": _count(c["orders"]),
+        "by_activity": {
+            k: _activity_hours(a, total_withheld=withheld) for k, a in c["by_activity"].items()
+        },
     }

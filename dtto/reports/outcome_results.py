@@ -8,7 +8,7 @@ published); the JSON names are the contract of ``dtto report --format json``
 
 from __future__ import annotations
 
-from typing import Generic, TypedDict, TypeVar
+from typing import Generic, NotRequired, TypedDict, TypeVar
 
 from dtto.reports.results import Rate
 
@@ -61,10 +61,19 @@ class Spend(TypedDict):
     by_area: list[AreaSpend]
 
 
+class UnitCostBasis(TypedDict):
+    """Where a unit cost comes from (``dtto.standards.unit_costs``): the source's paragraph,
+    or dtto's assumption (``assumption`` true)."""
+
+    source: str
+    assumption: bool
+
+
 class EnforcementHearings(TypedDict, Generic[C]):
     breach_hearings: C
     review_hearings: C
     unit_costs: dict[str, float]
+    unit_cost_basis: dict[str, UnitCostBasis]
     cost: float | None
 
 
@@ -100,6 +109,10 @@ class ProviderActivity(TypedDict, Generic[C]):
     onward: Rate[C]
 
 
+# A provider's report fit to publish (``outcome_publish.publish_provider``).
+PublishedProvider = ProviderActivity[int | None]
+
+
 class CourtFeedbackSummary(TypedDict, Generic[C]):
     """Courts' views of the review reports sent to them (Appendix 1 standard 7)."""
 
@@ -107,3 +120,35 @@ class CourtFeedbackSummary(TypedDict, Generic[C]):
     feedback_given: Rate[C]
     by_feedback: dict[str, C]
     useful: Rate[C]
+
+
+class ActivityHours(TypedDict, Generic[C]):
+    """Hours attended for one activity (3.21-3.24), and its share of all hours attended.
+    Withheld whole (``suppressed``) when the Orders behind it are 1 to 4."""
+
+    hours: float | None
+    share: float | None
+    appointments: C
+    orders: C
+    suppressed: NotRequired[bool]
+
+
+class ContactHours(TypedDict, Generic[C]):
+    """Hours of appointments attended in the period; ``by_activity`` has every activity of the
+    code list and ``not_recorded``."""
+
+    hours: float | None
+    appointments: C
+    orders: C
+    by_activity: dict[str, ActivityHours[C]]
+
+
+class IntensityAgainstRecommendation(TypedDict, Generic[C]):
+    """Orders made sentenced at a lower, the same or a higher intensity than the assessment
+    recommended, out of those with a recommendation recorded (``compared``)."""
+
+    compared: C
+    not_recorded: C
+    lower: Rate[C]
+    equal: Rate[C]
+    higher: Rate[C]

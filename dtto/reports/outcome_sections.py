@@ -12,12 +12,14 @@ from dtto.reports.sections import (
     DASH,
     NOT_PUBLISHED,
     Section,
+    _bar_chart,
     _rate_cells,
     _rate_record,
     count,
     derived,
     financial_year,
     money,
+    pct,
 )
 from dtto.standards.rules import AFTERCARE_START_DAYS
 
@@ -56,6 +58,48 @@ def _treatment_started(c: Continuity[Count], words: Labels) -> Section:
     s.notes = [
         f"Orders ended at least {AFTERCARE_START_DAYS} days before the report's day, so each "
         "was followed for the whole window; treatment not recorded counts as not begun."
+    ]
+    return s
+
+
+def _hours(value: float | None) -> str:
+    return NOT_PUBLISHED if value is None else f"{value:,.1f}"
+
+
+def contact_hours_section(c: out.ContactHours[Count], words: Labels) -> Section:
+    """Contact hours by activity (docs/reports.md, section 5), placed beside compliance."""
+    s = Section("contact-hours", "Contact hours by activity (3.21-3.24)")
+    s.columns = ["Activity", "Hours attended", "Share of the hours", "Appointments", "Orders"]
+    bars: list[tuple[str, float | None]] = []
+    withheld: list[bool] = []
+    for activity, a in c["by_activity"].items():
+        label = words.activity(activity)
+        hidden = bool(a.get("suppressed"))
+        share = a["share"]
+        shown_share = (
+            NOT_PUBLISHED if hidden or (share is None and c["orders"] is None) else pct(share)
+        )
+        s.rows.append(
+            [label, _hours(a["hours"]), shown_share, count(a["appointments"]), count(a["orders"])]
+        )
+        s.records.append(
+            {
+                "activity": activity,
+                "activity_label": label,
+                "hours": a["hours"],
+                "share": share,
+                "appointments": a["appointments"],
+                "orders": a["orders"],
+                "withheld": hidden,
+            }
+        )
+        bars.append((label, share))
+        withheld.append(hidden or c["orders"] is None)
+    _bar_chart(s, bars, "Share of the hours attended, by activity", withheld=withheld)
+    s.notes = [
+        f"Hours of appointments attended in the period: {_hours(c['hours'])}, on"
+        f" {count(c['orders'])} Orders. An appointment with no activity recorded is counted"
+        " as not recorded; missed and cancelled appointments are not counted."
     ]
     return s
 
@@ -148,8 +192,8 @@ def _spend(c: Costs[Count], words: Labels) -> Section:
             s.records.append(
                 {"financial_year": year, "area": area["area"], "heading": heading, "spent": amount}
             )
-    prices = ", ".join(
-        f"{name.replace('_', ' ')} £{pounds:,.0f}"
+    prices = "; ".join(
+        f"{name.replace('_', ' ')} £{pounds:,.0f}, {_basis(hearings, name)}"
         for name, pounds in hearings["unit_costs"].items()
     )
     enforcement = derived(
@@ -162,13 +206,22 @@ def _spend(c: Costs[Count], words: Labels) -> Section:
         f" {derived(c['cost_per_successful_completion'], '£{:,.2f}', basis['successful_completions'])};"
         f" per day on the Order: {money(c['cost_per_day'])}.",
         f"Breach hearings: {count(hearings['breach_hearings'])}; review hearings:"
-        f" {count(hearings['review_hearings'])}; their cost at dtto's unit costs"
-        f" ({prices}):"
-        f" {enforcement}.",
+        f" {count(hearings['review_hearings'])}; their cost: {enforcement}, at these unit"
+        f" costs: {prices}.",
     ]
     if not spend["by_area"]:
         s.notes = [f"No spending recorded for {year}."]
     return s
+
+
+def _basis(hearings: out.EnforcementHearings[Count], name: str) -> str:
+    """Beside a unit cost: assumed by dtto, or the source's figure with its paragraph."""
+    basis = hearings["unit_cost_basis"].get(name)
+    if basis is None:
+        return "source not recorded"
+    if basis["assumption"]:
+        return "assumed by dtto: the source gives no figure"
+    return f"from the source, {basis['source']}"
 
 
 def _court_feedback(c: out.CourtFeedbackSummary[Count]) -> Section:

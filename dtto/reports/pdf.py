@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dtto.reports.charts import COLOURS, wrap_label
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import DISCLOSURE_NOTE, Figure, Section, document_sections
 
 WIDTH = 175 * mm
@@ -129,7 +129,7 @@ def _day(iso: str | None, otherwise: str) -> str:
 
 
 def to_pdf(
-    data: PublishedReport | PublishedSummary,
+    data: PublishedReport | PublishedSummary | PublishedProvider,
     title: str,
     *,
     sections: list[Section] | None = None,
@@ -137,6 +137,7 @@ def to_pdf(
     """The report (or the ``sections`` given, e.g. one page's) as a PDF."""
     style = getSampleStyleSheet()
     if sections is None:
+        assert "provider" not in data, "a provider's document is printed from its sections"
         sections = document_sections(data)
     out = io.BytesIO()
     doc = SimpleDocTemplate(

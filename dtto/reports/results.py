@@ -355,6 +355,11 @@ class AreaResult(TypedDict, Generic[C]):
     funnel: str | None
     compliance: dict[str, Rate[C]]
     compliance_index: float | None
+    # Context (issue 14): Orders made in the period, their median length, and the intensity
+    # sentenced against the intensity the assessment recommended.
+    orders_made: C
+    median_length_months: int | None
+    intensity_against_recommendation: IntensityAgainstRecommendation[C]
 
 
 class Correlation(TypedDict):
@@ -440,6 +445,7 @@ class Report(TypedDict, Generic[C]):
     revocations: NotRequired[Revocations[C]]
     assessment: NotRequired[AssessmentTiming[C]]
     court_feedback: NotRequired[CourtFeedbackSummary[C]]
+    contact_hours: NotRequired[ContactHours[C]]
 
 
 # --- For sentencers -----------------------------------------------------------------------------
@@ -483,10 +489,16 @@ PublishedSummary = SentencerSummary[Count]
 # and ``typing.get_type_hints`` resolves the names above from this module's globals.
 from dtto.reports.outcome_results import (  # noqa: E402
     AssessmentTiming,
+    ContactHours,
     CourtFeedbackSummary,
     EnforcementHearings,
+    IntensityAgainstRecommendation,
     Offending,
     Revocations,
     Spend,
     SpendBasis,
 )
+
+# A provider's published report; re-exported so renderers import it from here, the module
+# that loads first (importing outcome_results first would meet this module half loaded).
+from dtto.reports.outcome_results import PublishedProvider as PublishedProvider  # noqa: E402

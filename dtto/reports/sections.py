@@ -39,6 +39,7 @@ from dtto.reports.results import (
 from dtto.reports.results import Commencements as CommencementsResult
 from dtto.standards.rules import common_count
 from dtto.standards.targets import COMPLETION_TARGETS
+from dtto.standards.unit_costs import ORDERS_BEGAN, unit_cost
 
 NOT_PUBLISHED = "fewer than 5"
 # What every report says of its figures (statistics.publish; docs/reports.md).
@@ -222,6 +223,11 @@ def report_sections(data: PublishedReport, labels: Labels | None = None) -> list
                 data["compliance_sample"], "compliance-sample", "Compliance in a case file sample"
             )
         )
+    if "contact_hours" in data:
+        # Beside the compliance measures, whose weekly minimum it splits by what it was for.
+        from dtto.reports.outcome_sections import contact_hours_section
+
+        out.append(contact_hours_section(data["contact_hours"], words))
     out += [
         _retention(data["retention_by_intensity"], words),
     ]
@@ -831,6 +837,11 @@ def _costs(c: Costs[Count], words: Labels) -> Section:
         }
         for r in c["areas"]
     ]
+    custody = unit_cost("custody_day", ORDERS_BEGAN)
+    s.notes = [
+        "Custody per day is the figure recorded with each area's budget; the source's figure"
+        f" is £{custody.pounds:,.0f} a day ({custody.source.split(':')[0]}), not an assumption."
+    ]
     if not c["areas"]:
         s.notes = [f"No budgets recorded for {financial_year(year)}."]
     return s
@@ -921,7 +932,56 @@ def _areas(a: AreaComparison[Count], words: Labels) -> list[Section]:
                 DASH if c["spearman_rho"] is None else f"{c['spearman_rho']:.2f}",
             ]
         )
-    return [funnel, corr]
+    return [funnel, corr, _area_context(a, words)]
+
+
+def _area_context(a: AreaComparison[Count], words: Labels) -> Section:
+    """Each area's Orders made: their median length and the intensity sentenced against the
+    assessment's recommendation (what a completion rate should be read beside)."""
+    s = Section("areas-context", "Order length and intensity against the recommendation, by area")
+    s.columns = [
+        "Area",
+        "Orders made",
+        "Median length (months)",
+        "Recommendation recorded",
+        "Lower than recommended",
+        "As recommended",
+        "Higher than recommended",
+    ]
+    for x in a["areas"]:
+        against = x["intensity_against_recommendation"]
+        median = x["median_length_months"]
+        s.rows.append(
+            [
+                words.area(x["area"]),
+                count(x["orders_made"]),
+                derived(median, "{}", x["orders_made"]),
+                count(against["compared"]),
+                rate_pct(against["lower"]),
+                rate_pct(against["equal"]),
+                rate_pct(against["higher"]),
+            ]
+        )
+        record: dict[str, Any] = {
+            "area": x["area"],
+            "area_name": words.area(x["area"]),
+            "orders_made": x["orders_made"],
+            "median_length_months": median,
+            "recommendation_recorded": against["compared"],
+            "recommendation_not_recorded": against["not_recorded"],
+        }
+        for side in ("lower", "equal", "higher"):
+            rate = against[side]
+            record[f"{side}_rate"] = rate["rate"]
+            record[f"{side}_withheld"] = bool(rate.get("suppressed"))
+        s.records.append(record)
+    s.notes = [
+        "Orders made in the period. The intensity sentenced is compared with the intensity the"
+        " assessment recommended; Orders whose assessment recorded no recommendation are left"
+        " out of the shares. A longer Order, or one more intensive than recommended, has more"
+        " to complete: read each area's completion rate beside these."
+    ]
+    return s
 
 
 def sentencer_sections(d: PublishedSummary) -> list[Section]:

@@ -27,6 +27,7 @@ from dtto.reports.results import (
     DrugUse,
     Incidence,
     IncidenceAt,
+    IntensityAgainstRecommendation,
     OnOrder,
     PublishedReport,
     PublishedSummary,
@@ -718,6 +719,22 @@ def _area(a: AreaResult[int]) -> AreaResult[Count]:
             if any(_is_withheld(r) for r in a["compliance"].values())
             else a["compliance_index"]
         ),
+        "orders_made": _count(a["orders_made"]),
+        # The median of 1 to 4 Orders' lengths is one of those Orders' own length.
+        "median_length_months": _unless_small(a["median_length_months"], a["orders_made"]),
+        "intensity_against_recommendation": _against(a["intensity_against_recommendation"]),
+    }
+
+
+def _against(
+    a: IntensityAgainstRecommendation[int],
+) -> IntensityAgainstRecommendation[Count]:
+    return {
+        "compared": _count(a["compared"]),
+        "not_recorded": _count(a["not_recorded"]),
+        "lower": _rate(a["lower"]),
+        "equal": _rate(a["equal"]),
+        "higher": _rate(a["higher"]),
     }
 
 

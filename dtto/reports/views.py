@@ -33,7 +33,7 @@ from dtto.reports.audit import report_seen
 from dtto.reports.headline import headlines
 from dtto.reports.labels import Labels
 from dtto.reports.queries import Period, Scope
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
 from dtto.reports.sections import (
     DISCLOSURE_NOTE,
     Section,
@@ -47,9 +47,17 @@ from dtto.reports.statistics import publish
 DOWNLOADS = {"pdf": "application/pdf", "csv": "text/csv", "json": "application/json"}
 
 
-def render_document(data: PublishedReport | PublishedSummary, title: str) -> str:
-    """A self-contained HTML document (styles inline, no network) for ``dtto report``."""
-    sections = document_sections(data)
+def render_document(
+    data: PublishedReport | PublishedSummary | PublishedProvider,
+    title: str,
+    *,
+    sections: list[Section] | None = None,
+) -> str:
+    """A self-contained HTML document (styles inline, no network) for ``dtto report``: the
+    whole report, or the ``sections`` given (a provider's)."""
+    if sections is None:
+        assert "provider" not in data, "a provider's document is rendered from its sections"
+        sections = document_sections(data)
     return render_to_string(
         "reports/document.html",
         {"title": title, "data": data, "sections": sections, "disclosure_note": DISCLOSURE_NOTE},
@@ -295,7 +303,7 @@ def _headline_page(request: HttpRequest, asked: Asked) -> HttpResponse:
         extra.update(
             figures=headlines(asked.data, before),
             previous=None if previous is None else periods.describe(previous),
-            sections=[s for s in sections if s.id not in ("areas", "compliance-completion")],
+            sections=[s for s in sections if s.id not in COMPARISON_SECTIONS],
             below=_below(asked.scope, asked.areas, period_query),
             below_kind={"national": "area", "area": "team"}.get(asked.scope.kind, ""),
         )
@@ -367,10 +375,14 @@ SECTION_IDS = frozenset(
         "reconviction",
         "reviews-bench",
         "continuity",
+        "contact-hours",
         "areas",
         "compliance-completion",
+        "areas-context",
     }
 )
+# The national report's sections shown on the comparison page rather than the headline page.
+COMPARISON_SECTIONS = frozenset({"areas", "compliance-completion", "areas-context"})
 
 # The comparison table's columns a reader can sort by without script (``?sort=``).
 SORTS = {
@@ -413,6 +425,7 @@ def areas(request: HttpRequest) -> HttpResponse:
         extra.update(
             funnel=funnel,
             correlation=sections["compliance-completion"],
+            context=sections["areas-context"],
             rows=rows,
             sort=sort if key else "area",
             sorts=SORTS,

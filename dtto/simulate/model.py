@@ -269,6 +269,7 @@ class Simulation:
             )
             return case
         intensity = assessment["recommended_intensity"]
+        self._recommendation_against(assessment, h.day)
         events, order = self._order(area, made, intensity, person, records)
         if not records:
             return {}
@@ -282,6 +283,16 @@ class Simulation:
         return case
 
     # --- issue 14: the pre-sentence report and offending before the referral -------------
+
+    def _recommendation_against(self, assessment: dict[str, Any], day: int) -> None:
+        """From the lower-intensity variant on (2.14), some courts sentence to the other
+        intensity than the one recommended: the recommendation is redrawn, from the issue-14
+        stream, so the Order (and every calibrated figure) stays as it was."""
+        if day < self.lower_from:
+            return
+        if self.extra_rng.random() < self.p.order.sentenced_unlike_recommendation:
+            sentenced = assessment["recommended_intensity"]
+            assessment["recommended_intensity"] = "lower" if sentenced == "higher" else "higher"
 
     def _pre_sentence_report(
         self, assessment: dict[str, Any], referred: int, decided: int, made: int | None

@@ -179,4 +179,27 @@ def demo_data_set(
     params = load_parameters()
     document, sim = simulate_document(params, orders=orders, seed=seed, records_end=records_end)
     scale = sim.orders / represented_orders(sim) if sim.orders else 0.0
-    return document, scaled_reference_data(params, scale)
+    return document, years_made(scaled_reference_data(params, scale), sim.start, sim.end)
+
+
+def years_made(reference: dict[str, Any], start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The targets, budgets and spending of the financial years Orders are made in.
+
+    The parameters hold targets and budgets for later years too (2004-05, 2005-06); in a data
+    set whose Orders were all made by ``end`` those years would show budgets and targets with
+    no Orders made, and a report of the latest year with budgets (an open period's costs,
+    ``measures.costs_year``) would cost nothing but the tail of earlier Orders.
+    """
+    years = {financial_year(start), financial_year(end)}
+    first, last = min(years), max(years)
+
+    def within(by_year: dict[str, Any]) -> dict[str, Any]:
+        return {year: v for year, v in by_year.items() if first <= year <= last}
+
+    return {
+        **reference,
+        **{
+            part: {area: within(by_year) for area, by_year in reference[part].items()}
+            for part in ("targets", "budgets", "spending")
+        },
+    }

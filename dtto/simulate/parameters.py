@@ -78,6 +78,7 @@ class OrderParameters:
     crown_court_share: float
     lower_intensity_from: str
     lower_intensity_share: float
+    sentenced_unlike_recommendation: float
     lower_lengths: Distribution
 
 

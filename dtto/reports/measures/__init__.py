@@ -9,7 +9,7 @@ denominator, exclusions and censoring are defined in docs/reports.md.
 
 One module per question (``orders``, ``referrals``, ``reached``, ``national_standard``,
 ``time_on_order``, ``revocation``, ``drug_tests``, ``spending``, ``reoffending``, ``reviews``,
-``continuity``, ``comparison``; what they share in ``common``);
+``continuity``, ``contact_hours``, ``comparison``; what they share in ``common``);
 this package puts them together as one report.
 """
 
@@ -32,6 +32,7 @@ from .common import (
     shared_passes,
 )
 from .comparison import area_comparison, sentencer_summary
+from .contact_hours import contact_hours
 from .continuity import continuity
 from .drug_tests import clear_majority_by_month, drug_use
 from .national_standard import compliance
@@ -60,6 +61,7 @@ __all__ = [
     "clear_majority_by_month",
     "commencements",
     "compliance",
+    "contact_hours",
     "continuity",
     "costs",
     "costs_year",
@@ -113,6 +115,7 @@ def _report(
         "terminations": terminations(scope, period, as_of=as_of),
         "breaches": breaches(scope, period, as_of=as_of),
         "compliance": compliance(scope, period, as_of=as_of),
+        "contact_hours": contact_hours(scope, period, as_of=as_of),
         "retention": {
             **retention(scope, period, as_of=as_of),
             "revocation": revocation(scope, period, as_of=as_of),

@@ -10,12 +10,16 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, cast
 
+from django.db.models import Count, F
+
 from dtto.accounts.models import Area
+from dtto.cases.models import Intensity
+from dtto.reports import outcome_results as out
 from dtto.reports import results
 from dtto.reports import statistics as st
 from dtto.reports.queries import Period, Scope
 
-from .common import COMPLIANCE_MEASURES, _ended_pass, _made_pass, _today, shared_passes
+from .common import COMPLIANCE_MEASURES, _ended_pass, _made, _made_pass, _today, shared_passes
 from .drug_tests import drug_use
 from .national_standard import _sum_counts, compliance
 from .orders import breaches, commencements, terminations
@@ -26,7 +30,8 @@ from .time_on_order import retention
 
 
 def area_comparison(period: Period, *, as_of: dt.date | None = None) -> results.AreaComparison[int]:
-    """Each area's completion rate on a funnel plot, and compliance against completion.
+    """Each area's completion rate on a funnel plot, and compliance against completion; with
+    each area's context (Orders made, median length, intensity sentenced against recommended).
 
     Appendix 2 of the source compared areas' compliance with their completion rates; here
     the correlation is computed over areas with at least 5 terminations and 5 judged cases.
@@ -43,6 +48,7 @@ def area_comparison(period: Period, *, as_of: dt.date | None = None) -> results.
     for row in _made_pass(national, period, as_of):
         made_by_area[row["area_id"]].append(row)
     compliance_rows = {area_id: _sum_counts(rows) for area_id, rows in made_by_area.items()}
+    context = _area_context(period, as_of)
     total_s = sum(s for s, _ in completion.values())
     total_n = sum(n for _, n in completion.values())
     p0 = total_s / total_n if total_n else None
@@ -62,6 +68,7 @@ def area_comparison(period: Period, *, as_of: dt.date | None = None) -> results.
                 "compliance": compliance_rates,
                 # The unweighted mean of the measures the area has judged cases for.
                 "compliance_index": sum(judged) / len(judged) if judged else None,
+                **context.get(area_id, _context([])),
             }
         )
     correlations: dict[str, Any] = {}
@@ -92,6 +99,57 @@ def area_comparison(period: Period, *, as_of: dt.date | None = None) -> results.
         "areas": cast(list[results.AreaResult[int]], areas),
         "funnel_limits": limits,
         "correlation_with_completion": correlations,
+    }
+
+
+# The intensities from least to most demanding, to compare what was sentenced with what the
+# assessment recommended.
+_RANK = {Intensity.LOWER.value: 0, Intensity.HIGHER.value: 1}
+
+
+def _area_context(period: Period, as_of: dt.date) -> dict[int, dict[str, Any]]:
+    """Each area's Orders made in the period (by ``as_of``): how many, their median length in
+    months, and the intensity sentenced against the assessment's recommendation. One grouped
+    query over the summaries, joined to the assessment for its recommendation."""
+    rows = (
+        _made(Scope.national(), period, as_of)
+        .values("area_id", "length_months", "intensity")
+        .annotate(recommended=F("order__case__assessment__recommended_intensity"), n=Count("pk"))
+        .order_by()
+    )
+    by_area: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_area[row["area_id"]].append(row)
+    return {area_id: _context(area_rows) for area_id, area_rows in by_area.items()}
+
+
+def _context(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    lengths: dict[int, int] = defaultdict(int)
+    against = {"lower": 0, "equal": 0, "higher": 0, "not_recorded": 0}
+    for row in rows:
+        lengths[row["length_months"]] += row["n"]
+        recommended = _RANK.get(row["recommended"] or "")
+        if recommended is None:
+            against["not_recorded"] += row["n"]
+            continue
+        sentenced = _RANK[row["intensity"]]
+        side = (
+            "lower" if sentenced < recommended else "higher" if sentenced > recommended else "equal"
+        )
+        against[side] += row["n"]
+    (median,) = st.quantiles_from_counts(list(lengths.items()), (0.5,))
+    compared = against["lower"] + against["equal"] + against["higher"]
+    comparison: out.IntensityAgainstRecommendation[int] = {
+        "compared": compared,
+        "not_recorded": against["not_recorded"],
+        "lower": st.rate(against["lower"], compared),
+        "equal": st.rate(against["equal"], compared),
+        "higher": st.rate(against["higher"], compared),
+    }
+    return {
+        "orders_made": sum(lengths.values()),
+        "median_length_months": median,
+        "intensity_against_recommendation": comparison,
     }
 
 

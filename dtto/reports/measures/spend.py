@@ -60,11 +60,12 @@ def spend_costs(
         order__case__area_id__in=areas, hearing=True, **in_year
     ).count()
     # A year before the first Orders has no unit costs: its hearings are counted, not costed.
-    prices = {
-        name: cost.pounds
+    in_force = {
+        name: cost
         for name in ("breach_hearing", "review_hearing")
         if (cost := unit_cost_in_force(name, year.start)) is not None
     }
+    prices = {name: cost.pounds for name, cost in in_force.items()}
     return {
         "spend": {
             "total": _money(total) if areas else None,
@@ -91,6 +92,11 @@ def spend_costs(
             "breach_hearings": breach_hearings,
             "review_hearings": review_hearings,
             "unit_costs": prices,
+            # Where each price comes from: the source's paragraph, or dtto's assumption.
+            "unit_cost_basis": {
+                name: {"source": cost.source, "assumption": cost.assumption}
+                for name, cost in in_force.items()
+            },
             "cost": _money(
                 breach_hearings * prices["breach_hearing"]
                 + review_hearings * prices["review_hearing"]

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from dtto.accounts.models import Area
-from dtto.accounts.services import record_spending
+from dtto.accounts.services import load_targets_and_budgets, record_spending
 from dtto.audit.services import Actor
 from dtto.reports import statistics
+from dtto.reports.labels import Labels
 from dtto.reports.measures import (
     assessment_timing,
     offending,
@@ -25,6 +26,7 @@ from dtto.reports.measures import (
 )
 from dtto.reports.outcome_publish import publish_outcomes
 from dtto.reports.queries import Period, Scope
+from dtto.reports.sections import report_sections
 from dtto.reports.tests.factories import case, ended, load
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +368,26 @@ def test_the_report_page_has_a_section_for_each_new_measure_with_small_counts_wi
     internal = statistics.publish(report(Scope.national(), Period()), internal=True)
     shown = {s.id: s for s in report_sections(internal)}["treatment-after-the-order"].rows[0]
     assert shown[1:4] == ["2", "4", "50.0%"]
+
+
+def test_each_hearing_unit_cost_says_it_is_assumed_and_the_custody_day_names_its_paragraph():
+    _spending_cases()
+    budget = {"supervision": 30000, "treatment": 60000, "testing": 10000}
+    load_targets_and_budgets(
+        {"targets": {}, "budgets": {"dorset": {"2003-04": budget}}, "custody_day_cost": 100},
+        by=Actor.system("test"),
+    )
+    result = spend_costs(Scope.national(), 2003)
+    basis = result["enforcement_hearings"]["unit_cost_basis"]
+    # The source gives no cost of a hearing (3.29, 3.33): both are dtto's assumptions.
+    assert basis["breach_hearing"]["assumption"] is True
+    assert basis["review_hearing"]["assumption"] is True
+    published = statistics.publish(report(Scope.national(), Period.financial_year(2003)))
+    sections = {s.id: s for s in report_sections(published, Labels.load())}
+    spend_note = sections["spend"].notes[1]
+    assert "breach hearing £1,000, assumed by dtto: the source gives no figure" in spend_note
+    assert "review hearing £250, assumed by dtto: the source gives no figure" in spend_note
+    assert (
+        "the source's figure is £100 a day (3.33), not an assumption"
+        in (sections["costs"].notes[0])
+    )

@@ -3,9 +3,12 @@ activity report, and the courts' views of review reports, on hand-worked data.""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from dtto.accounts.models import TreatmentProvider
@@ -121,3 +124,50 @@ def test_courts_views_of_review_reports_are_summarised():
     assert summary["by_feedback"] == {"useful": 1, "partly_useful": 0, "not_useful": 0}
     assert summary["useful"]["rate"] == 1.0
     assert court_feedback(Scope.area("kent"), Period())["reports_sent"] == 0
+
+
+def _six_treated() -> None:
+    # Six Orders with Dorset's provider, made 3 February 2003: five attended treatment, one
+    # did not; none has ended.
+    load(
+        *(treated(events=[treatment("2003-02-04")]) for _ in range(5)),
+        treated(events=[]),
+    )
+
+
+def test_dtto_report_writes_a_providers_report_as_its_page_computes_it(tmp_path):
+    _six_treated()
+    out = tmp_path / "provider.json"
+    call_command("report", "--provider", "dorset-treatment", "--format", "json", "--out", str(out))
+    written = json.loads(out.read_text())
+    provider = TreatmentProvider.objects.get(code="dorset-treatment")
+    assert written == json.loads(
+        json.dumps(publish_provider(provider_activity(provider, Period())))
+    )
+    assert written["referred"] == 6
+    assert (written["started"]["numerator"], written["started"]["denominator"]) == (5, 6)
+    # The other formats: the flat CSV, and the page's section as HTML and PDF.
+    csv_out = tmp_path / "provider.csv"
+    call_command(
+        "report", "--provider", "dorset-treatment", "--format", "csv", "--out", str(csv_out)
+    )
+    assert "started.numerator,5" in csv_out.read_text().splitlines()
+    html_out = tmp_path / "provider.html"
+    call_command(
+        "report", "--provider", "dorset-treatment", "--format", "html", "--out", str(html_out)
+    )
+    assert "Attended a treatment appointment" in html_out.read_text()
+    pdf_out = tmp_path / "provider.pdf"
+    call_command(
+        "report", "--provider", "dorset-treatment", "--format", "pdf", "--out", str(pdf_out)
+    )
+    assert pdf_out.read_bytes().startswith(b"%PDF")
+
+
+def test_dtto_report_withholds_a_small_providers_counts_and_refuses_an_unknown_code(tmp_path):
+    load(treated(events=[treatment("2003-02-04")]))
+    out = tmp_path / "provider.json"
+    call_command("report", "--provider", "dorset-treatment", "--format", "json", "--out", str(out))
+    assert json.loads(out.read_text())["referred"] is None
+    with pytest.raises(CommandError, match="no treatment provider with code 'nowhere'"):
+        call_command("report", "--provider", "nowhere", "--format", "json")

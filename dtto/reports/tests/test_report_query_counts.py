@@ -21,11 +21,12 @@ pytestmark = pytest.mark.django_db
 # mental health need at referral and at the Order (2), same-bench reviews, continuity of
 # care, treatment started after the Order, offending before and after, revoked on
 # conviction, assessment timing, courts' feedback, recorded spending and the year's activity
-# of the areas that recorded it: 13); the page around it (area codes, code lists, the scope
+# of the areas that recorded it, contact hours by activity, and each area's Order length and
+# intensity against the recommendation: 15); the page around it (area codes, code lists, the scope
 # pickers' areas, teams and courts, the areas, whether there is a treatment provider to link
 # to: 7); the view audited (savepoint, chain head locked and read, the event, head updated,
 # release: 6); the session saved (savepoint, update, release).
-DASHBOARD = 3 + 17 + 13 + 7 + 6 + 3
+DASHBOARD = 3 + 17 + 15 + 7 + 6 + 3
 
 
 def dashboard_queries(user: User) -> int:

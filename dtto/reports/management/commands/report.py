@@ -4,6 +4,7 @@ Examples:
   dtto report --format json
   dtto report --area dorset --from 2003-04-01 --to 2004-03-31 --format html --out dorset.html
   dtto report --court leicestershire-mc --format pdf --out sentencers.pdf   (one page)
+  dtto report --provider CODE --format csv   (a treatment provider's report, as on its page)
   dtto report --as-of 2004-09-30   (counts what was recorded and final on that day)
 
 Counts under 5 are suppressed unless --no-suppress (for internal analysis only).
@@ -13,17 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 from argparse import ArgumentParser
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import CommandError
 
+from dtto.accounts.models import TreatmentProvider
 from dtto.audit.services import Actor
 from dtto.lib.commands import DocstringCommand
 from dtto.lib.files import open_private
 from dtto.reports import exports, measures
 from dtto.reports.audit import report_seen
+from dtto.reports.outcome_publish import publish_provider
+from dtto.reports.outcome_sections import provider_sections
 from dtto.reports.queries import Period, Scope, ScopeError
-from dtto.reports.results import PublishedReport, PublishedSummary
+from dtto.reports.results import PublishedProvider, PublishedReport, PublishedSummary
+from dtto.reports.sections import Section
 from dtto.reports.statistics import publish
 
 
@@ -42,6 +47,11 @@ class Command(DocstringCommand):
         where.add_argument("--area", help="probation area code, e.g. dorset")
         where.add_argument("--team", help="team code")
         where.add_argument("--court", help="court code: writes the one-page summary for sentencers")
+        where.add_argument(
+            "--provider",
+            help="treatment provider code: writes the provider's report (people referred,"
+            " started, retained, referred on), as its page /reports/providers/CODE/ shows it",
+        )
         parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD")
         parser.add_argument(
@@ -67,6 +77,9 @@ class Command(DocstringCommand):
             _date(options["start"]) if options["start"] else None,
             _date(options["end"]) if options["end"] else None,
         )
+        if options["provider"]:
+            self._provider(options, period, as_of)
+            return
         try:
             data, title = self._data(options, period, as_of)
         except ScopeError as error:
@@ -86,6 +99,29 @@ class Command(DocstringCommand):
             Actor.system("dtto report"),
             page="sentencers" if court else "report",
             scope=scope,
+            period=period,
+            as_of=as_of,
+            fmt=options["format"],
+        )
+
+    def _provider(self, options: dict[str, Any], period: Period, as_of: dt.date | None) -> None:
+        """The provider's report by the function its page uses (no second computation)."""
+        code = options["provider"]
+        found = TreatmentProvider.objects.select_related("area").filter(code=code).first()
+        if found is None:
+            raise CommandError(f"no treatment provider with code {code!r}")
+        activity = measures.provider_activity(found, period, as_of=as_of)
+        data: PublishedProvider = (
+            cast(PublishedProvider, activity)
+            if options["no_suppress"]
+            else publish_provider(activity)
+        )
+        title = f"Orders treated by {found.name}"
+        self._write(data, title, options, sections=provider_sections(data))
+        report_seen(
+            Actor.system("dtto report"),
+            page=f"provider {found.code}",
+            scope=Scope.area(found.area.code),
             period=period,
             as_of=as_of,
             fmt=options["format"],
@@ -112,7 +148,12 @@ class Command(DocstringCommand):
         return publish(data, internal=internal), title
 
     def _write(
-        self, data: PublishedReport | PublishedSummary, title: str, options: dict[str, Any]
+        self,
+        data: PublishedReport | PublishedSummary | PublishedProvider,
+        title: str,
+        options: dict[str, Any],
+        *,
+        sections: list[Section] | None = None,
     ) -> None:
         fmt = options["format"]
         out = options["out"]
@@ -122,7 +163,7 @@ class Command(DocstringCommand):
             if not out:
                 raise CommandError("--format pdf needs --out FILE")
             with open_private(out, "wb") as f:
-                f.write(to_pdf(data, title))
+                f.write(to_pdf(data, title, sections=sections))
             return
         if fmt == "json":
             text = exports.to_json(data)
@@ -131,7 +172,7 @@ class Command(DocstringCommand):
         else:
             from dtto.reports.views import render_document
 
-            text = render_document(data, title)
+            text = render_document(data, title, sections=sections)
         if out:
             with open_private(out, "w") as f:
                 f.write(text)
