@@ -203,7 +203,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         check_reference(check, "reference", error.instance)
         return check.errors[0].message if check.errors else str(error.message)
     if error.validator == "pattern" and isinstance(error.instance, str):
-        return f"not a date in the form YYYY-MM-DD: {shown(error.instance)}"
+        # The date pattern: the message coerce_date gives, so both name the fault alike.
+        check = Checker()
+        coerce_date(check, "on", error.instance)
+        return check.errors[0].message if check.errors else str(error.message)
     if error.validator == "oneOf":
         return f"not a valid value: {shown(error.instance)}"
     if error.validator == "type":
