@@ -52,8 +52,11 @@ class DatePartsField(forms.MultiValueField):
     def __init__(self, *, required: bool = True, missing: str = "", **kwargs: Any) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, required=required, **kwargs)
-        # What to say when it is left empty, where "Enter the <label>" is not a sentence.
+        # What to say when it is left empty, where "Enter the <label>" is not a sentence; also
+        # what a page says when a service finds it missing (ServiceForm.service_message).
         self.missing = missing
+        if missing:
+            self.error_messages["required"] = missing
 
     def clean(self, value: Any) -> dt.date | None:
         label = _lower_first(str(self.label or "The date"))
@@ -176,14 +179,17 @@ class ServiceForm(forms.Form):
         the importer and ``dtto evaluate`` with the field's place in the file, a page with the
         field's label. A page says what to do instead of "is required": the field's own
         required message ("Enter the date of the review", from ``required_message``). Any
-        other message is a sentence already, and starts with a capital.
+        other message is a sentence, shown starting with a capital.
         """
         message = error.message
         field = self.fields[name] if name is not None else None
         if message.startswith("is required"):
-            if field is not None:
-                return str(field.error_messages["required"])
-            return f"Enter the {_words(error.field)}"
+            if field is None:
+                return f"Enter the {_words(error.field)}"
+            said = str(field.error_messages["required"])
+            # A field added after __init__ (a drug test's substances) kept Django's words.
+            default = forms.Field.default_error_messages["required"]
+            return required_message(field) if said == default else said
         if message.startswith(PREDICATES):
             if field is None:
                 subject = _words(error.field).capitalize()
@@ -216,6 +222,7 @@ class EditForm(ServiceForm):
 
 
 class ReferralForm(ServiceForm):
+    error_subjects = {"referral_source": "Who referred the person"}
     reference = forms.CharField(label="Case reference", max_length=40)
     name = forms.CharField(label="Full name", max_length=200)
     date_of_birth = DatePartsField(label="Date of birth", help_text="For example, 31 3 1980")
@@ -382,7 +389,7 @@ class CaseManagerForm(EditForm):
 
 
 class AppointmentForm(ServiceForm):
-    error_subjects = {"on": "The date of the appointment"}
+    error_subjects = {"on": "The date of the appointment", "with_whom": "Who it is with"}
     on = DatePartsField(label="Date")
     hours = forms.CharField(
         label="Hours",
@@ -657,6 +664,7 @@ class ReopenReviewReportForm(EditForm):
 class TerminationForm(ServiceForm):
     error_subjects = {
         "onward_referral_on": "The date of the referral for onward treatment",
+        "onward_referral_to": "Where the person was referred for onward treatment",
         "custody_handover_on": "The date of the handover to prison drug services",
     }
     on = DatePartsField(label="Date the Order ended")

@@ -370,3 +370,64 @@ def test_a_service_refusal_reads_as_a_sentence_on_the_page(
         assert not _ISO_DATE.search(message), message
         assert "_" not in message
         assert "is required" not in message
+
+
+# --- Every field of every recording form, as a service's message would name it ---------------
+
+
+def _every_form() -> list[Any]:
+    from dtto.accounts.models import Area
+    from dtto.cases import forms
+
+    area = Area.objects.get(code="leicestershire").pk
+    built = []
+    for form_class in _subclasses(forms.ServiceForm):
+        if form_class in (forms.OrderForm, forms.CaseManagerForm):
+            extra: dict[str, Any] = {"area_id": area}
+            if form_class is forms.OrderForm:
+                extra["assessed_suitable"] = False  # with the questions about the advice
+            built.append(form_class(**extra))
+        else:
+            built.append(form_class())
+    return built
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
+
+
+def test_every_field_a_service_finds_missing_is_asked_for_in_words(db: None) -> None:
+    from dtto.standards.errors import FieldError
+
+    wrong = []
+    for form in _every_form():
+        for name, field in form.fields.items():
+            if not field.label:
+                continue  # hidden: the record's version, never named on the page
+            said = form.service_message(name, FieldError(name, "is required"))
+            if not said.startswith(("Enter ", "Select ")) or "_" in said or "?" in said:
+                wrong.append(f"{type(form).__name__}.{name}: {said}")
+    assert wrong == []
+
+
+# Labels that cannot begin "<label> must be ...": a question, or a bare preposition.
+_NOT_A_SUBJECT = re.compile(r"\?|^(From|To|With)$| (on|to|by|from)$|\(inclusive\)")
+
+
+def test_every_field_begins_a_sentence_when_a_service_refuses_its_value(db: None) -> None:
+    from dtto.standards.errors import FieldError
+
+    wrong = []
+    for form in _every_form():
+        for name, field in form.fields.items():
+            if not field.label:
+                continue
+            said = form.service_message(name, FieldError(name, "must be today or in the past"))
+            subject = said.removesuffix(" must be today or in the past")
+            if not subject[:1].isupper() or _NOT_A_SUBJECT.search(subject):
+                wrong.append(f"{type(form).__name__}.{name}: {said}")
+    assert wrong == []
