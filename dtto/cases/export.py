@@ -128,6 +128,8 @@ class _ExportChunk:
                 "team__code",
                 "case_manager__username",
                 "treatment_provider__code",
+                "against_assessment_advice",
+                "against_advice_reason",
             )
         }
         order_ids = [row[0] for row in self.orders.values()]
@@ -267,7 +269,8 @@ class _ExportChunk:
         events: list[dict[str, Any]] = []
         order = self.orders.get(case_id)
         if order is not None:
-            order_id, _, made_on, length, intensity, court, team, manager, provider = order
+            order_id, _, made_on, length, intensity, court, team, manager, provider = order[:9]
+            against_advice, against_advice_reason = order[9:]
             document["order"] = {
                 "made_on": _date(made_on),
                 "length_months": length,
@@ -276,6 +279,8 @@ class _ExportChunk:
                 "team": team,
                 "case_manager": manager,
                 "treatment_provider": provider,
+                "against_assessment_advice": against_advice,
+                "against_advice_reason": against_advice_reason or None,
             }
             events.extend(self.order_events(order_id))
         for _, on, offence_on, offence, seriousness in self.convictions.get(case_id, []):

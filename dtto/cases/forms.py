@@ -25,7 +25,7 @@ from dtto.cases.models import (
     Seriousness,
 )
 from dtto.lib.dates import YEAR_DIGITS_MESSAGE
-from dtto.standards.errors import RecordChanged, RecordInvalid
+from dtto.standards.errors import FieldError, RecordChanged, RecordInvalid
 from dtto.standards.validation import HOURS_NOT_A_NUMBER
 
 
@@ -53,8 +53,11 @@ class DatePartsField(forms.MultiValueField):
     def __init__(self, *, required: bool = True, missing: str = "", **kwargs: Any) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, required=required, **kwargs)
-        # What to say when it is left empty, where "Enter the <label>" is not a sentence.
+        # What to say when it is left empty, where "Enter the <label>" is not a sentence; also
+        # what a page says when a service finds it missing (ServiceForm.service_message).
         self.missing = missing
+        if missing:
+            self.error_messages["required"] = missing
 
     def clean(self, value: Any) -> dt.date | None:
         label = _lower_first(str(self.label or "The date"))
@@ -129,6 +132,9 @@ class ServiceForm(forms.Form):
 
     # Service field name -> form field name, where they differ.
     error_fields: ClassVar[Mapping[str, str]] = {}
+    # Form field name -> how a message names it, where its label is a question ("Was there a
+    # hearing?") and cannot begin a sentence.
+    error_subjects: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,18 +160,53 @@ class ServiceForm(forms.Form):
             # The whole form is stale, not one field.
             self.add_error(None, error.errors[0].message)
             return
-        for field, messages in error.by_field().items():
-            name = self.error_fields.get(field, field)
-            if name not in self.fields:
-                # results.opiates -> result_opiates
-                name = name.replace(".", "_").replace("results_", "result_")
-            target = name if name in self.fields else None
-            for message in messages:
-                label = self.fields[target].label if target else field.replace("_", " ")
-                text = message if target or message[:1].isupper() else f"{label}: {message}"
-                if target and message.startswith(("is ", "must ")):
-                    text = f"{label} {message}"
-                self.add_error(target, text)
+        for field_error in error.errors:
+            name = self.form_field(field_error.field)
+            self.add_error(name, self.service_message(name, field_error))
+
+    def form_field(self, service_field: str) -> str | None:
+        """The form field a service's error is about, or None for the form as a whole."""
+        name = self.error_fields.get(service_field, service_field)
+        if name not in self.fields:
+            # results.opiates -> result_opiates, admitted[0] -> admitted
+            name = name.replace(".", "_").replace("results_", "result_").split("[", 1)[0]
+        return name if name in self.fields else None
+
+    def service_message(self, name: str | None, error: FieldError) -> str:
+        """A service's message as the page shows it (GOV.UK style: a sentence saying what to do).
+
+        The shared checks word a problem with a field as a predicate ("is required", "must be
+        on or after 30 November 2026, when the Order was made") that each path in completes:
+        the importer and ``dtto evaluate`` with the field's place in the file, a page with the
+        field's label. A page says what to do instead of "is required": the field's own
+        required message ("Enter the date of the review", from ``required_message``). Any
+        other message is a sentence, shown starting with a capital.
+        """
+        message = error.message
+        field = self.fields[name] if name is not None else None
+        if message.startswith("is required"):
+            if field is None:
+                return f"Enter the {_words(error.field)}"
+            said = str(field.error_messages["required"])
+            # A field added after __init__ (a drug test's substances) kept Django's words.
+            default = forms.Field.default_error_messages["required"]
+            return required_message(field) if said == default else said
+        if message.startswith(PREDICATES):
+            if field is None:
+                subject = _words(error.field).capitalize()
+            else:
+                subject = self.error_subjects.get(name or "") or str(field.label)
+            return f"{subject} {message}"
+        return message[:1].upper() + message[1:]
+
+
+# How a shared check's message about a field begins when the field is its subject.
+PREDICATES = ("is ", "must ", "cannot ")
+
+
+def _words(service_field: str) -> str:
+    """A field's name as words, for the rare message about a field the form does not show."""
+    return service_field.rsplit(".", 1)[-1].split("[", 1)[0].replace("_", " ")
 
 
 class EditForm(ServiceForm):
@@ -182,6 +223,7 @@ class EditForm(ServiceForm):
 
 
 class ReferralForm(ServiceForm):
+    error_subjects = {"referral_source": "Who referred the person"}
     reference = forms.CharField(label="Case reference", max_length=40)
     name = forms.CharField(label="Full name", max_length=200)
     date_of_birth = DatePartsField(label="Date of birth", help_text="For example, 31 3 1980")
@@ -210,6 +252,9 @@ class ReferralForm(ServiceForm):
 
 
 class AssessmentForm(ServiceForm):
+    error_subjects = {
+        "health_assessment_recommended": "Whether a health assessment was recommended"
+    }
     outcome = forms.ChoiceField(
         label="Outcome", choices=Assessment.Outcome.choices, widget=forms.RadioSelect
     )
@@ -269,6 +314,7 @@ class AssessmentForm(ServiceForm):
 
 
 class OrderForm(ServiceForm):
+    error_subjects = {"against_assessment_advice": "Whether the Order was against the advice"}
     made_on = DatePartsField(label="Date the Order was made")
     length_months = forms.CharField(
         label="Length in months",
@@ -344,6 +390,7 @@ class CaseManagerForm(EditForm):
 
 
 class AppointmentForm(ServiceForm):
+    error_subjects = {"on": "The date of the appointment", "with_whom": "Who it is with"}
     on = DatePartsField(label="Date")
     hours = forms.CharField(
         label="Hours",
@@ -447,19 +494,14 @@ class DrugTestForm(ServiceForm):
             "admitted": data["admitted"],
         }
 
-    def add_service_errors(self, error: RecordInvalid) -> None:
-        for field_error in error.errors:
-            name = field_error.field
-            if name.startswith(("results.", "confirmed.")):
-                kind, code = name.split(".", 1)
-                target = f"result_{code}" if kind == "results" else f"confirmed_{code}"
-                if target in self.fields:
-                    self.add_error(target, f"{self.fields[target].label}: {field_error.message}")
-                    continue
-            if name.startswith("admitted"):
-                self.add_error("admitted", f"Use admitted: {field_error.message}")
-                continue
-            super().add_service_errors(RecordInvalid([field_error]))
+    def form_field(self, service_field: str) -> str | None:
+        if service_field == "results" and self.substances:
+            # About every result: shown at the first, where the summary's link lands.
+            return f"result_{self.substances[0][0]}"
+        if service_field.startswith("confirmed."):
+            name = f"confirmed_{service_field.split('.', 1)[1]}"
+            return name if name in self.fields else None
+        return super().form_field(service_field)
 
 
 class ConfirmResultForm(EditForm):
@@ -471,6 +513,7 @@ class ConfirmResultForm(EditForm):
 
 
 class ContactLevelForm(ServiceForm):
+    error_subjects = {"on": "The date the new contact level starts"}
     on = DatePartsField(label="From", missing="Enter the date the new contact level starts")
     level = forms.ChoiceField(
         label="Contact level",
@@ -482,6 +525,10 @@ class ContactLevelForm(ServiceForm):
 
 class SuspensionForm(ServiceForm):
     error_fields = {"from": "starts_on", "to": "ends_on"}
+    error_subjects = {
+        "starts_on": "The date the suspension starts",
+        "ends_on": "The last day of the suspension",
+    }
     starts_on = DatePartsField(
         label="Suspended from", missing="Enter the date the suspension starts"
     )
@@ -516,6 +563,10 @@ class HearingForm(ServiceForm):
 
 class WarrantForm(EditForm):
     error_fields = {"warrant_issued_on": "issued_on", "warrant_executed_on": "executed_on"}
+    error_subjects = {
+        "issued_on": "The date the warrant was issued",
+        "executed_on": "The date the warrant was executed",
+    }
     issued_on = DatePartsField(
         label="Warrant issued on", missing="Enter the date the warrant was issued"
     )
@@ -533,6 +584,7 @@ class BreachDecisionForm(EditForm):
 
 
 class ReviewForm(ServiceForm):
+    error_subjects = {"hearing": "Whether there was a hearing"}
     on = DatePartsField(label="Date of the review")
     hearing = forms.ChoiceField(
         label="Was there a hearing?",
@@ -586,6 +638,8 @@ class ProviderViewForm(EditForm):
 class CourtFeedbackForm(ServiceForm):
     """The court's view of a review report it was sent (Appendix 1 standard 7)."""
 
+    error_subjects = {"feedback": "How useful the report was"}
+
     feedback = forms.ChoiceField(
         label="How useful was the report to the court?",
         choices=CourtFeedback.choices,
@@ -609,6 +663,11 @@ class ReopenReviewReportForm(EditForm):
 
 
 class TerminationForm(ServiceForm):
+    error_subjects = {
+        "onward_referral_on": "The date of the referral for onward treatment",
+        "onward_referral_to": "Where the person was referred for onward treatment",
+        "custody_handover_on": "The date of the handover to prison drug services",
+    }
     on = DatePartsField(label="Date the Order ended")
     reason = forms.ChoiceField(label="Why it ended", widget=forms.RadioSelect)
     onward_referral_on = DatePartsField(label="Referred for onward treatment on", required=False)

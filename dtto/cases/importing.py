@@ -70,6 +70,7 @@ from dtto.standards.validation import (
     check_health_assessment,
     check_in_area,
     check_order,
+    check_order_assessment,
     check_pre_sentence_report,
     check_reference,
     check_referral_dates,
@@ -202,7 +203,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         check_reference(check, "reference", error.instance)
         return check.errors[0].message if check.errors else str(error.message)
     if error.validator == "pattern" and isinstance(error.instance, str):
-        return f"not a date in the form YYYY-MM-DD: {shown(error.instance)}"
+        # The date pattern: the message coerce_date gives, so both name the fault alike.
+        check = Checker()
+        coerce_date(check, "on", error.instance)
+        return check.errors[0].message if check.errors else str(error.message)
     if error.validator == "oneOf":
         return f"not a valid value: {shown(error.instance)}"
     if error.validator == "type":
@@ -405,6 +409,18 @@ def _check_case(
     order, window = _check_order(
         check.child("order"), ref, source.get("order"), area, born, referred_on, today
     )
+    outcome = assessment["outcome"] if assessment is not None else None
+    if order is not None and (outcome is not None or not source.get("assessment")):
+        # The pages' rule (check_order_assessment): an Order follows an assessment that found
+        # the person suitable, or records that it went against the advice, and why. An
+        # assessment refused above has been reported already.
+        order["against_advice_reason"] = check_order_assessment(
+            check.child("order"),
+            assessment_outcome=outcome,
+            suitable=Assessment.Outcome.SUITABLE,
+            against_advice=order["against_assessment_advice"],
+            reason=source["order"].get("against_advice_reason"),
+        )
     events = _check_events(
         check,
         codes,
@@ -502,6 +518,9 @@ def _check_order(
         "made_on": window.made_on if window else None,
         "length_months": window.length_months if window else None,
         "intensity": source["intensity"],
+        # Left out (as in every dtto-case/1 file) or null: the Order followed the advice.
+        "against_assessment_advice": source.get("against_assessment_advice") or False,
+        "against_advice_reason": "",
     }
     for key, table, label in (
         ("court", ref.courts, "court"),

@@ -123,7 +123,9 @@ def send_review_report(
             if not getattr(report, name).strip()
         ]
         if missing:
-            raise RecordInvalid.one(missing[0][0], f"is required before sending: {missing[0][1]}")
+            raise RecordInvalid.one(
+                missing[0][0], f"Enter {missing[0][1]} before sending the report"
+            )
         save_change(
             by,
             "cases.review_report.sent",
@@ -178,7 +180,9 @@ def record_court_feedback(
     today = _today(today)
     user = by.user if isinstance(by, Actor) else by
     if user is None or not permissions.writes_court_feedback(user, report):
-        raise RecordInvalid.one("feedback", "is given only by the court that made the Order")
+        raise RecordInvalid.one(
+            "feedback", "Only the court that made the Order gives its view of the report"
+        )
     check = Checker()
     with transaction.atomic():
         report = (

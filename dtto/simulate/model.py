@@ -411,6 +411,9 @@ class Simulation:
             "team": f"{area.code}-dtto",
             "case_manager": None,
             "treatment_provider": f"{area.code}-treatment",
+            # Every simulated Order follows an assessment that found the person suitable.
+            "against_assessment_advice": False,
+            "against_advice_reason": None,
         }
         run = OrderRun(self, area, made, length, intensity, person, court_kind)
         run.simulate()

@@ -47,6 +47,7 @@ from .validation import (
     check_contact_level,
     check_conviction,
     check_order,
+    check_order_assessment,
     check_reference,
     check_referral_dates,
     check_review,
@@ -121,6 +122,27 @@ def _read_person_and_referral(
         today=None,
     )
     return born, referred_on
+
+
+def _check_order_follows_assessment(
+    check: Checker, case: Mapping[str, Any], terms: Mapping[str, Any]
+) -> None:
+    """The pages' and the importer's rule: an Order follows an assessment that found the
+    person suitable, or is recorded as made against its advice, with the reason. Checked when
+    the file gives the assessment (``null`` included); the core format leaves it out."""
+    if "assessment" not in case:
+        return
+    assessment = case["assessment"]
+    outcome = assessment.get("outcome") if isinstance(assessment, Mapping) else None
+    if assessment is not None and not isinstance(outcome, str):
+        return  # an assessment with no readable outcome gives no advice to judge by
+    check_order_assessment(
+        check,
+        assessment_outcome=outcome,
+        suitable="suitable",
+        against_advice=terms.get("against_assessment_advice") or False,
+        reason=terms.get("against_advice_reason"),
+    )
 
 
 def _read_event(
@@ -344,6 +366,7 @@ def timeline_from_case(
         for key in ("court", "team", "treatment_provider", "case_manager"):
             # Who and where are checked against the database on import; here only as text.
             check_text(order_check, key, terms.get(key), max_length=150)
+        _check_order_follows_assessment(order_check, case, terms)
     events = _list(check, "events", case.get("events", []))
     if terms is not None and window is None:
         _refuse(check)  # nothing to check the events against

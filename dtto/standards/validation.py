@@ -102,14 +102,14 @@ def coerce_date(
             day = parse_iso_date(value)
         except ValueError:
             if isinstance(value, str) and _DATE_FORM.fullmatch(value):
-                check.add(field, f"not a real date: {shown(value)}")
+                check.add(field, f"must be a real date, got {shown(value)}")
             else:
-                check.add(field, f"not a date in the form YYYY-MM-DD: {shown(value)}")
+                check.add(field, f"must be a date in the form YYYY-MM-DD, got {shown(value)}")
             return None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         check.add(
             field,
-            f"{fmt(day)} is outside the years dtto records ({EARLIEST_DAY.year}-{LATEST_DAY.year})",
+            f"must be in the years {EARLIEST_DAY.year} to {LATEST_DAY.year}",
         )
         return None
     return day
@@ -290,7 +290,7 @@ def check_not_future(
 ) -> None:
     """``today`` None: judged as of no particular day (``dtto evaluate``), so nothing is future."""
     if day is not None and today is not None and day > today:
-        check.add(field, f"{fmt(day)} is in the future")
+        check.add(field, "must be today or in the past")
 
 
 # --- The case and the person -------------------------------------------------------------------
@@ -321,8 +321,8 @@ def check_reference(
     if not REFERENCE_PATTERN.fullmatch(reference):
         check.add(
             field,
-            f"{shown(reference)} must start with a letter or digit and hold only letters,"
-            " digits and _ . / -",
+            "must start with a letter or number and only include letters, numbers, full stops,"
+            " slashes, hyphens and underscores",
         )
         return None
     if reference in in_use:
@@ -342,7 +342,7 @@ def check_referral_dates(
 ) -> None:
     check_not_future(check, referred_field, referred_on, today)
     if born is not None and referred_on is not None and born >= referred_on:
-        check.add(born_field, f"{fmt(born)} is not before the referral on {fmt(referred_on)}")
+        check.add(born_field, f"must be before {fmt(referred_on)}, the date of the referral")
 
 
 def check_assessment(
@@ -371,11 +371,11 @@ def check_assessment(
     completed = coerce_date(check, "completed_on", completed_on, required=False)
     for field, day in (("started_on", started), ("completed_on", completed)):
         if day is not None and day < referred_on:
-            check.add(field, f"{fmt(day)} is before the referral on {fmt(referred_on)}")
+            check.add(field, f"must be on or after {fmt(referred_on)}, the date of the referral")
         check_not_future(check, field, day, today)
     if started and completed and completed < started:
         check.add(
-            "completed_on", f"{fmt(completed)} is before the assessment started on {fmt(started)}"
+            "completed_on", f"must be on or after {fmt(started)}, when the assessment started"
         )
     reason_code = None
     if chosen in reason_lists:
@@ -425,10 +425,14 @@ class OrderWindow:
         if day is None:
             return
         if day < self.made_on:
-            check.add(field, f"{fmt(day)} is before the Order was made on {fmt(self.made_on)}")
+            check.add(field, f"must be on or after {fmt(self.made_on)}, when the Order was made")
         elif day > self.last_day:
-            ended = "was terminated" if self.terminated_on is not None else "ended"
-            check.add(field, f"{fmt(day)} is after the Order {ended} on {fmt(self.last_day)}")
+            last = (
+                "when the Order was terminated"
+                if self.terminated_on is not None
+                else "the last day of the Order"
+            )
+            check.add(field, f"must be on or before {fmt(self.last_day)}, {last}")
         elif not may_be_future:
             check_not_future(check, field, day, self.today)
 
@@ -495,9 +499,9 @@ def check_order(
     check_choice(check, "intensity", intensity, INTENSITIES)
     check_not_future(check, "made_on", made, today)
     if made is not None and referred_on is not None and made < referred_on:
-        check.add("made_on", f"{fmt(made)} is before the referral on {fmt(referred_on)}")
+        check.add("made_on", f"must be on or after {fmt(referred_on)}, the date of the referral")
     if made is not None and born is not None and born >= made:
-        check.add("made_on", f"the person was born on {fmt(born)}, after the Order")
+        check.add("made_on", f"must be after {fmt(born)}, the person's date of birth")
     if made is None or length is None:
         return None
     return OrderWindow(made, length, None, today)
@@ -602,7 +606,7 @@ def check_test(
         check.add("admitted", f"must be a list of substances, got {shown(admitted)}")
         admitted = []
     if chosen is not None and chosen != "sample" and results:
-        check.add("results", f"a test with outcome {chosen!r} has no results")
+        check.add("results", "Results are recorded only when a sample was given")
     for substance, result in results.items():
         field = f"results.{substance}"
         code = check_code(check, field, "substance", substance, substances, on=day)
@@ -655,7 +659,9 @@ def check_breach_dates(
     dated = [("decided_on", decided_on), *hearings, ("warrant_issued_on", warrant_issued_on)]
     for field, day in dated:
         if day is not None and day < breach_on:
-            check.add(field, f"{fmt(day)} is before the breach was instigated on {fmt(breach_on)}")
+            check.add(
+                field, f"must be on or after {fmt(breach_on)}, when the breach was instigated"
+            )
         check_not_future(check, field, day, today)
     if warrant_executed_on is not None:
         if warrant_issued_on is None:
@@ -663,8 +669,7 @@ def check_breach_dates(
         elif warrant_executed_on < warrant_issued_on:
             check.add(
                 "warrant_executed_on",
-                f"{fmt(warrant_executed_on)} is before the warrant was issued on"
-                f" {fmt(warrant_issued_on)}",
+                f"must be on or after {fmt(warrant_issued_on)}, when the warrant was issued",
             )
         check_not_future(check, "warrant_executed_on", warrant_executed_on, today)
 
@@ -737,10 +742,10 @@ def check_suspension(
     """A suspension of the Standard starts within the Order and ends before its term does."""
     window.check_day(check, "from", starts)
     if ends is not None and starts is not None and ends < starts:
-        check.add("to", f"{fmt(ends)} is before the suspension starts on {fmt(starts)}")
+        check.add("to", f"must be on or after {fmt(starts)}, when the suspension starts")
     elif ends is not None and ends >= window.natural_end_on:
         last = window.natural_end_on - dt.timedelta(days=1)
-        check.add("to", f"{fmt(ends)} is after the Order's term ends on {fmt(last)}")
+        check.add("to", f"must be on or before {fmt(last)}, the last day of the Order's term")
     found = len(check.errors)
     text = check_text(check, "reason", reason)
     if not text and len(check.errors) == found:  # absent or blank, not refused as text
@@ -769,14 +774,18 @@ def check_termination(
     reason_code = check_code(check, "reason", "termination_reason", reason, reasons, on=on)
     window.check_day(check, "on", on)
     if on is not None and latest_event_on is not None and latest_event_on > on:
-        check.add("on", f"events are recorded up to {fmt(latest_event_on)}, after this date")
+        check.add(
+            "on",
+            f"must be on or after {fmt(latest_event_on)}, the day of the latest event recorded"
+            " on the Order",
+        )
     for field, later in (
         ("onward_referral_on", onward_referral_on),
         ("custody_handover_on", custody_handover_on),
     ):
         check_not_future(check, field, later, window.today)
         if later is not None and later < window.made_on:
-            check.add(field, f"{fmt(later)} is before the Order was made on {fmt(window.made_on)}")
+            check.add(field, f"must be on or after {fmt(window.made_on)}, when the Order was made")
     return reason_code
 
 
@@ -792,7 +801,7 @@ def check_conviction(
     band ("" when not given)."""
     check_not_future(check, "on", day, today)
     if offence_day is not None and day is not None and offence_day > day:
-        check.add("offence_on", f"{fmt(offence_day)} is after the conviction on {fmt(day)}")
+        check.add("offence_on", f"must be on or before {fmt(day)}, the date of conviction")
     return check_optional_choice(check, "seriousness", seriousness, SERIOUSNESS_BANDS)
 
 
@@ -832,12 +841,12 @@ def check_pre_sentence_report(
         ("psr_delivered_on", delivered),
     ):
         if day is not None and day < referred_on:
-            check.add(field, f"{fmt(day)} is before the referral on {fmt(referred_on)}")
+            check.add(field, f"must be on or after {fmt(referred_on)}, the date of the referral")
         check_not_future(check, field, day, today)
     if requested is not None and delivered is not None and delivered < requested:
         check.add(
             "psr_delivered_on",
-            f"{fmt(delivered)} is before the report was requested on {fmt(requested)}",
+            f"must be on or after {fmt(requested)}, when the report was requested",
         )
     return requested, adjourned, delivered
 
@@ -892,7 +901,7 @@ def check_aftercare(
     )
     if started is not None and started < ended_on:
         check.add(
-            "treatment_started_on", f"{fmt(started)} is before the Order ended on {fmt(ended_on)}"
+            "treatment_started_on", f"must be on or after {fmt(ended_on)}, when the Order ended"
         )
     check_not_future(check, "treatment_started_on", started, today)
     if started is None:
@@ -909,7 +918,7 @@ def check_aftercare(
         elif received < custody_handover_on:
             check.add(
                 "custody_handover_received_on",
-                f"{fmt(received)} is before the handover on {fmt(custody_handover_on)}",
+                f"must be on or after {fmt(custody_handover_on)}, when the record was handed over",
             )
     return started, setting, intensity, received
 
@@ -935,7 +944,7 @@ def check_court_feedback(
     if sent_on is None:
         check.add("feedback", "the report has not been sent to the court yet")
     elif day is not None and day < sent_on:
-        check.add("on", f"{fmt(day)} is before the report was sent on {fmt(sent_on)}")
+        check.add("on", f"must be on or after {fmt(sent_on)}, when the report was sent")
     check_not_future(check, "on", day, today)
     return day, rating, text
 

@@ -131,15 +131,15 @@ def test_a_file_with_one_bad_case_imports_nothing() -> None:
         ),
         (
             lambda d: d["events"][0].update(on="2003-02-01"),
-            "cases[0].events[0].on: 1 February 2003 is before the Order was made on 3 February 2003",
+            "cases[0].events[0].on: must be on or after 3 February 2003, when the Order was made",
         ),
         (
             lambda d: d["events"][0].update(on="2003-02-30"),
-            "cases[0].events[0].on: not a real date: '2003-02-30'",
+            "cases[0].events[0].on: must be a real date, got '2003-02-30'",
         ),
         (
             lambda d: d["events"][0].update(on="4 Feb 2003"),
-            "cases[0].events[0].on: not a date in the form YYYY-MM-DD: '4 Feb 2003'",
+            "cases[0].events[0].on: must be a date in the form YYYY-MM-DD, got '4 Feb 2003'",
         ),
         (
             lambda d: d["events"][0].update(hours="two"),
@@ -159,7 +159,7 @@ def test_a_file_with_one_bad_case_imports_nothing() -> None:
         ),
         (
             lambda d: d["events"][7].update(decided_on="2003-02-20"),
-            "cases[0].events[7].decided_on: 20 February 2003 is before the breach was instigated on 1 March 2003",
+            "cases[0].events[7].decided_on: must be on or after 1 March 2003, when the breach was instigated",
         ),
         (
             lambda d: d["events"].append(
@@ -169,15 +169,15 @@ def test_a_file_with_one_bad_case_imports_nothing() -> None:
         ),
         (
             lambda d: d["events"].insert(12, {"type": "warning", "on": "2004-02-03"}),
-            "cases[0].events[12].on: 3 February 2004 is after the Order was terminated on 2 February 2004",
+            "cases[0].events[12].on: must be on or before 2 February 2004, when the Order was terminated",
         ),
         (
             lambda d: d["person"].update(date_of_birth="2003-06-01"),
-            "cases[0].person.date_of_birth: 1 June 2003 is not before the referral on 10 January 2003",
+            "cases[0].person.date_of_birth: must be before 10 January 2003, the date of the referral",
         ),
         (
             lambda d: d["order"].update(made_on="2027-01-01"),
-            "cases[0].order.made_on: 1 January 2027 is in the future",
+            "cases[0].order.made_on: must be today or in the past",
         ),
         (
             lambda d: d["order"].update(court="kent-mc"),

@@ -101,7 +101,7 @@ def test_evidence_is_included_on_request():
             EXAMPLE.read_text().replace(
                 '"2003-02-07", "outcome": "refused"', '"2003-02-30", "outcome": "refused"'
             ),
-            "cases[0].events[3].on: not a real date: '2003-02-30'",
+            "cases[0].events[3].on: must be a real date, got '2003-02-30'",
         ),
     ],
 )
@@ -141,6 +141,6 @@ def test_parallel_reading_gives_the_same_answer_and_global_error_paths(tmp_path,
     broken[33]["events"][5]["on"] = "2003-13-01"
     _line_file(path, broken)
     with pytest.raises(
-        CommandError, match=r"cases\[33\]\.events\[5\]\.on: not a real date: '2003-13-01'"
+        CommandError, match=r"cases\[33\]\.events\[5\]\.on: must be a real date, got '2003-13-01'"
     ):
         run(str(path), "--as-of", "2004-03-31", "--workers", "2")

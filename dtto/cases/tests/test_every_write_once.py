@@ -51,6 +51,7 @@ from dtto.cases.tests.web import (
 )
 from dtto.cases.timeline import evaluate_order
 from dtto.cases.views.once import ALREADY_RECORDED, REFUSED
+from dtto.lib.dates import long_date
 from dtto.standards.errors import RecordInvalid
 
 # The messages as the page shows them (apostrophes escaped by the template).
@@ -492,7 +493,11 @@ def test_a_form_shown_again_with_errors_keeps_its_token_which_then_records_once(
     refused = client.post(
         url, {**_appointment_fields(world), **date_fields("on", before_order), "form_token": token}
     )
-    assert "is before the Order was made" in refused.content.decode()
+    made = long_date(world.running.order.made_on)
+    assert (
+        f"The date of the appointment must be on or after {made}, when the Order was made"
+        in refused.content.decode()
+    )
     assert form_token_in(refused.content.decode()) == token
     assert not FormSubmission.objects.exists()  # the refused save consumed nothing
 

@@ -24,6 +24,7 @@ from dtto.cases.tests.web import (
     make_running_case,
     post_form,
 )
+from dtto.lib.dates import long_date
 
 CM, TW, CO, AM = PERSONAS[:4]
 
@@ -133,7 +134,10 @@ def test_treatment_starting_before_the_order_ended_is_refused_on_its_field(world
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["treatment_started_on"]
-    assert "is before the Order ended" in response.content.decode()
+    assert (
+        f"Date treatment started must be on or after {long_date(termination.on)},"
+        " when the Order ended" in response.content.decode()
+    )
     assert _changes() == changes
     assert Termination.objects.get().treatment_started_on is None
 
@@ -267,7 +271,11 @@ def test_a_report_delivered_before_it_was_requested_is_refused_on_its_field(worl
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["psr_delivered_on"]
-    assert "is before the report was requested" in response.content.decode()
+    requested = long_date(running.today - dt.timedelta(days=3))
+    assert (
+        f"Date the pre-sentence report was delivered must be on or after {requested},"
+        " when the report was requested" in response.content.decode()
+    )
     assert _changes() == changes
     assert not Assessment.objects.filter(case=case).exists()
 
@@ -361,7 +369,12 @@ def test_feedback_dated_before_the_report_was_sent_is_refused_on_its_field(world
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["on"]
-    assert "is before the report was sent" in response.content.decode()
+    sent = ReviewReport.objects.get(pk=running.report.pk).sent_on
+    assert sent is not None
+    assert (
+        f"Date of the feedback must be on or after {long_date(sent)}, when the report was sent"
+        in response.content.decode()
+    )
     assert _changes() == changes
     assert ReviewReport.objects.get(pk=running.report.pk).court_feedback == ""
 

@@ -142,3 +142,66 @@ def test_a_confirmed_positive_no_longer_links_to_its_confirmation(world):
     sign_in_as(client, users[CM])
     page = client.get(reverse("cases:detail", args=[running.case.reference])).content.decode()
     assert confirm not in _links(page)
+
+
+# --- Every role's day, two links deep ------------------------------------------------------
+
+# Each role that uses the pages, the six the issue walks (the administrator works in the
+# admin, the outsider's refusals are tested by test_pages_by_role).
+DAY_ROLES = (CM, TW, CO, AM, "national_analyst", "commissioner")
+# From the home page: its links, and theirs. A case page, a form or a report section is at
+# most two links from where a role lands; deeper are more of the same kinds of page.
+MAX_DEPTH = 2
+# Enough for every kind of page a role is shown; the analyst's report pages link to every
+# area and section, which would make an exhaustive crawl slow and prove nothing more.
+MAX_PAGES = 120
+_NOT_FOLLOWED = ("/static/", "/admin/", "/accounts/logout")
+
+
+def _crawl(client: Client, start: list[str]) -> tuple[dict[str, int], list[tuple[str, str, int]]]:
+    """Breadth first from ``start``, following every in-service link shown, in order."""
+    status: dict[str, int] = {}
+    dead: list[tuple[str, str, int]] = []
+    queue = [(url, 0, "(start)") for url in start]
+    while queue and len(status) < MAX_PAGES:
+        url, depth, found_on = queue.pop(0)
+        if url in status:
+            continue
+        response = client.get(url, follow=True)
+        status[url] = response.status_code
+        if response.status_code != 200:
+            dead.append((found_on, url, response.status_code))
+            continue
+        if depth == MAX_DEPTH or "text/html" not in response["Content-Type"]:
+            continue
+        for href in sorted(_links(response.content.decode())):
+            if href.startswith("/") and not href.startswith(_NOT_FOLLOWED):
+                queue.append((href, depth + 1, url))
+    return status, dead
+
+
+@pytest.mark.parametrize("persona", DAY_ROLES)
+def test_no_link_shown_to_a_role_two_links_deep_is_refused_or_missing(world, persona):
+    users, _ = world
+    client = Client()
+    sign_in_as(client, users[persona])
+    status, dead = _crawl(client, ["/"])
+    assert dead == []
+    # The crawl reached past the home page: a role shown no links would prove nothing.
+    assert len(status) >= 5
+
+
+def test_a_negative_result_has_no_laboratory_confirmation_page(world):
+    # Only a positive is sent for confirmation: a form the service would always refuse is
+    # not offered at all.
+    users, running = world
+    test = services.record_test(
+        running.order, by=ACTOR, on=running.today, outcome="sample", results={"opiates": "negative"}
+    )
+    negative = test.results.get()
+    client = Client()
+    sign_in_as(client, users[CM])
+    url = reverse(
+        "cases:confirm-result", kwargs={"reference": running.case.reference, "pk": negative.pk}
+    )
+    assert client.get(url).status_code == 404

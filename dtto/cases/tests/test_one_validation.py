@@ -149,24 +149,24 @@ ROWS = [
         _refused_order(length_months=37), "length_months", LENGTH),
     Row("termination before the order", document([termination("2003-01-31")]), "events[0].on",
         _on_order(_terminate(dt.date(2003, 1, 31))), "on",
-        "31 January 2003 is before the Order was made on 3 February 2003"),
+        "must be on or after 3 February 2003, when the Order was made"),
     Row("onward care before the order",
         document([termination("2004-02-02", onward_referral_on="2003-01-20")]),
         "events[0].onward_referral_on",
         _on_order(_terminate(dt.date(2004, 2, 2), onward_referral_on=dt.date(2003, 1, 20))),
-        "onward_referral_on", "20 January 2003 is before the Order was made on 3 February 2003"),
+        "onward_referral_on", "must be on or after 3 February 2003, when the Order was made"),
     Row("event after termination",
         document([termination("2003-06-30", "revoked_non_compliance"), appointment("2003-07-01")]),
         "events[1].on",
         _on_order(_appointment(dt.date(2003, 7, 1)),
                   _terminate(dt.date(2003, 6, 30), "revoked_non_compliance")),
-        "on", "1 July 2003 is after the Order was terminated on 30 June 2003"),
+        "on", "must be on or before 30 June 2003, when the Order was terminated"),
     Row("event after the natural end", document([appointment("2004-02-03")]), "events[0].on",
         _on_order(_appointment(dt.date(2004, 2, 3))), "on",
-        "3 February 2004 is after the Order ended on 2 February 2004"),
+        "must be on or before 2 February 2004, the last day of the Order"),
     Row("event before the order", document([appointment("2003-02-01")]), "events[0].on",
         _on_order(_appointment(dt.date(2003, 2, 1))), "on",
-        "1 February 2003 is before the Order was made on 3 February 2003"),
+        "must be on or after 3 February 2003, when the Order was made"),
     Row("no hours", document([appointment("2003-02-04", 0)]), "events[0].hours",
         _on_order(_appointment(dt.date(2003, 2, 4), 0)), "hours", "Enter hours more than 0, like 2.5"),
     Row("13 hours", document([appointment("2003-02-04", 13)]), "events[0].hours",
@@ -324,7 +324,11 @@ def test_the_termination_page_refuses_a_date_before_the_order(
         {**date_fields("on", early), "reason": "completed"},
     )
     assert response.status_code == 200
-    assert f"{long_date(early)} is before the Order was made on" in response.content.decode()
+    made = long_date(running.order.made_on)
+    assert (
+        f"Date the Order ended must be on or after {made}, when the Order was made"
+        in response.content.decode()
+    )
     assert not Termination.objects.filter(order=running.order).exists()
 
 
@@ -447,6 +451,6 @@ def test_an_appointment_arranged_ahead_is_taken_by_the_page_and_the_importer_ali
     attended = document([appointment(ahead.isoformat())], made_on="2004-03-01")
     attended["cases"][0]["reference"] = "EXAMPLE-2"
     with pytest.raises(
-        RecordInvalid, match=r"cases\[0\]\.events\[0\]\.on: 5 July 2004 is in the future"
+        RecordInvalid, match=r"cases\[0\]\.events\[0\]\.on: must be today or in the past"
     ):
         import_case_document(attended, by=TEST_ACTOR, today=TODAY)

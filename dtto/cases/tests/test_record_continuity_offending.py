@@ -114,7 +114,7 @@ def test_a_report_delivered_before_it_was_requested_is_refused() -> None:
             today=TODAY,
         ),
         "psr_delivered_on",
-        "10 January 2003 is before the report was requested on 20 January 2003",
+        "must be on or after 20 January 2003, when the report was requested",
     )
     assert not Assessment.objects.filter(case=case).exists()
 
@@ -214,7 +214,7 @@ def test_treatment_cannot_start_before_the_order_ended_nor_have_a_setting_withou
             termination.order, by=TEST_ACTOR, treatment_started_on="2004-01-30", today=TODAY
         ),
         "treatment_started_on",
-        "30 January 2004 is before the Order ended on 2 February 2004",
+        "must be on or after 2 February 2004, when the Order ended",
     )
     refused(
         lambda: services.record_aftercare(
@@ -237,7 +237,7 @@ def test_a_handover_is_received_only_after_it_was_sent() -> None:
             today=TODAY,
         ),
         "custody_handover_received_on",
-        "1 February 2004 is before the handover on 2 February 2004",
+        "must be on or after 2 February 2004, when the record was handed over",
     )
     services.record_aftercare(
         termination.order, by=TEST_ACTOR, custody_handover_received_on="2004-02-05", today=TODAY
@@ -300,14 +300,14 @@ def test_the_court_that_made_the_order_gives_feedback_on_a_sent_report_only() ->
     refused(
         lambda: reporting_services.record_court_feedback(report, by=court, feedback="useful"),
         "feedback",
-        "is given only by the court that made the Order",
+        "Only the court that made the Order gives its view of the report",
     )
     report = reporting_services.edit_review_report(report, by=ACTOR, assessment="Engaging.")
     report = reporting_services.send_review_report(report, by=ACTOR)
     refused(
         lambda: reporting_services.record_court_feedback(report, by=cm, feedback="useful"),
         "feedback",
-        "is given only by the court that made the Order",
+        "Only the court that made the Order gives its view of the report",
     )
     refused(
         lambda: reporting_services.record_court_feedback(report, by=court, feedback="brilliant"),

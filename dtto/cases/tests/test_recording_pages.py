@@ -11,6 +11,7 @@ from django.urls import reverse
 from dtto.accounts.models import Role
 from dtto.cases.models import Appointment, DrugTest, ReviewReport
 from dtto.cases.tests.web import date_fields, make_running_case, make_user, post_form
+from dtto.lib.dates import long_date
 
 
 @pytest.fixture
@@ -51,7 +52,10 @@ def test_a_date_before_the_order_is_refused_on_its_field_and_what_was_typed_is_k
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "is before the Order was made" in page
+    made = long_date(running.order.made_on)
+    assert (
+        f"The date of the appointment must be on or after {made}, when the Order was made" in page
+    )
     assert 'href="#id_on_day"' in page  # the error summary links to the day box
     assert 'value="2.5"' in page
     assert f'value="{early.day}"' in page
@@ -107,7 +111,8 @@ def test_confirming_a_negative_result_is_refused_on_that_substance(setup):
             "confirmed_cocaine": "yes",
         },
     ).content.decode()
-    assert "only a positive result is sent for confirmation" in page
+    # Beside the substance's confirmation, as the service's sentence.
+    assert "Only a positive result is sent for confirmation" in page
 
 
 def test_the_queue_shows_the_breach_awaiting_the_court_and_the_report_due(setup):
@@ -139,7 +144,10 @@ def test_review_report_is_drafted_edited_given_the_provider_view_and_sent(setup)
             "send": "1",
         },
     )
-    assert "is required before sending" in response.content.decode()
+    assert (
+        "Enter the case manager&#x27;s assessment of attitude and response before sending the report"
+        in response.content.decode()
+    )
     post_form(
         client,
         url,

@@ -89,14 +89,18 @@ def test_person_born_after_the_order_is_refused() -> None:
     case.person.date_of_birth = dt.date(
         2003, 3, 1
     )  # as if mistyped at referral and since corrected
-    assert_refused(lambda: make_order(case), "made_on", "born on 1 March 2003, after the Order")
+    assert_refused(
+        lambda: make_order(case),
+        "made_on",
+        "must be after 1 March 2003, the person's date of birth",
+    )
 
 
 def test_person_born_after_the_referral_is_refused() -> None:
     assert_refused(
         lambda: make_case(date_of_birth=dt.date(2004, 1, 1)),
         "date_of_birth",
-        "not before the referral",
+        "the date of the referral",
     )
 
 
@@ -113,7 +117,7 @@ def test_event_before_the_order_was_made_is_refused() -> None:
             today=TODAY,
         ),
         "on",
-        "before the Order was made on 3 February 2003",
+        "must be on or after 3 February 2003, when the Order was made",
     )
 
 
@@ -122,7 +126,7 @@ def test_event_after_the_order_ended_is_refused() -> None:
     assert_refused(
         lambda: services.give_warning(order, by=TEST_ACTOR, on=dt.date(2003, 8, 3), today=TODAY),
         "on",
-        "after the Order ended on 2 August 2003",
+        "must be on or before 2 August 2003, the last day of the Order",
     )
 
 
@@ -136,7 +140,7 @@ def test_event_after_termination_is_refused() -> None:
             order, by=TEST_ACTOR, on=dt.date(2003, 5, 2), outcome="refused", today=TODAY
         ),
         "on",
-        "after the Order was terminated on 1 May 2003",
+        "must be on or before 1 May 2003, when the Order was terminated",
     )
 
 
@@ -147,7 +151,7 @@ def test_event_in_the_future_is_refused() -> None:
             order, by=TEST_ACTOR, on=TODAY + dt.timedelta(days=1), outcome="refused", today=TODAY
         ),
         "on",
-        "is in the future",
+        "must be today or in the past",
     )
 
 
@@ -191,7 +195,7 @@ def test_termination_before_events_already_recorded_is_refused() -> None:
             order, by=TEST_ACTOR, on=dt.date(2003, 5, 1), reason="other", today=TODAY
         ),
         "on",
-        "events are recorded up to 1 June 2003",
+        "must be on or after 1 June 2003, the day of the latest event recorded on the Order",
     )
 
 
@@ -203,7 +207,7 @@ def test_breach_decision_dated_before_the_breach_is_refused() -> None:
             breach, by=TEST_ACTOR, on=dt.date(2003, 2, 28), outcome="revoked", today=TODAY
         ),
         "decided_on",
-        "before the breach was instigated on 1 March 2003",
+        "must be on or after 1 March 2003, when the breach was instigated",
     )
     breach.refresh_from_db()
     assert breach.decided_on is None and breach.outcome.code == "pending"
@@ -315,7 +319,7 @@ def test_result_for_a_refused_test_is_refused() -> None:
             today=TODAY,
         ),
         "results",
-        "has no results",
+        "Results are recorded only when a sample was given",
     )
 
 
@@ -331,7 +335,7 @@ def test_suspension_ending_before_it_starts_is_refused() -> None:
             today=TODAY,
         ),
         "to",
-        "before the suspension starts",
+        "when the suspension starts",
     )
 
 
@@ -342,7 +346,7 @@ def test_every_problem_with_a_form_is_reported_at_once() -> None:
             order, by=TEST_ACTOR, on="2003-02-31", hours="lots", with_whom="nobody", today=TODAY
         ),
         "on",
-        "not a real date",
+        "must be a real date",
     )
     assert set(error.by_field()) == {"on", "hours", "with_whom"}
 

@@ -38,8 +38,13 @@ def test_new(request: HttpRequest, reference: str) -> HttpResponse:
 def confirm_result(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     user = signed_in(request)
     case = permissions.get_case_for(user, reference)
+    # Only a positive goes to the laboratory (check_confirmable): for any other result there
+    # is nothing to record, so no page.
     result = get_object_or_404(
-        DrugTestResult.objects.select_related("test", "substance"), pk=pk, test__order__case=case
+        DrugTestResult.objects.select_related("test", "substance"),
+        pk=pk,
+        test__order__case=case,
+        result=DrugTestResult.Result.POSITIVE,
     )
 
     def handle(case: Case, form: forms.ServiceForm) -> object:

@@ -77,12 +77,12 @@ def test_cases_without_an_order_are_skipped():
         ({"format": "dtto-case/1"}, "cases: missing"),
         (
             with_event({"type": "test", "on": "2003-02-30", "outcome": "sample"}),
-            "cases[0].events[3].on: not a real date: '2003-02-30'",
+            "cases[0].events[3].on: must be a real date, got '2003-02-30'",
         ),
         (with_event({"type": "test", "outcome": "sample"}), "cases[0].events[3].on: is required"),
         (
             with_event({"type": "test", "on": "03/02/2003", "outcome": "sample"}),
-            "cases[0].events[3].on: not a date in the form YYYY-MM-DD: '03/02/2003'",
+            "cases[0].events[3].on: must be a date in the form YYYY-MM-DD, got '03/02/2003'",
         ),
         (
             with_event({"type": "test", "on": "2003-02-07", "outcome": "spilt"}),
@@ -142,7 +142,7 @@ def test_cases_without_an_order_are_skipped():
             with_event(
                 {"type": "suspension", "from": "2003-02-07", "to": "2003-02-01", "reason": "x"}
             ),
-            "cases[0].events[3].to: 1 February 2003 is before the suspension starts on 7 February 2003",
+            "cases[0].events[3].to: must be on or after 7 February 2003, when the suspension starts",
         ),
         (
             with_event({"on": "2003-02-07"}),
