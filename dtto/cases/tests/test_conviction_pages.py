@@ -144,7 +144,10 @@ def test_an_offence_after_its_conviction_is_refused_on_the_offence_date(users):
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["offence_on"]
-    assert "5 March 2002 is after the conviction on 4 March 2002" in response.content.decode()
+    assert (
+        "Date of the offence must be on or before 4 March 2002, the date of conviction"
+        in response.content.decode()
+    )
     assert _changes() == changes
     assert not Conviction.objects.exists()
 
