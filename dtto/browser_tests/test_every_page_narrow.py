@@ -48,9 +48,21 @@ NARROWEST = {"width": 320, "height": 640}
 SERVICE = "\N{EN DASH} dtto"
 
 
+CUT_LABELS = """() => [...document.querySelectorAll('svg')].flatMap(svg => {
+  const box = svg.viewBox.baseVal;
+  if (!box || !box.width) return [];
+  return [...svg.querySelectorAll('text')].filter(text => {
+    const b = text.getBBox();
+    return b.x < box.x - 1 || b.y < box.y - 1
+      || b.x + b.width > box.x + box.width + 1 || b.y + b.height > box.y + box.height + 1;
+  }).map(text => text.textContent.trim());
+})"""
+
+
 def problems_on(page: Any) -> list[str]:
-    """What is wrong with the page as shown: sideways scrolling, axe, the footer's links to
-    the accessibility statement and privacy notice, the title against the heading."""
+    """What is wrong with the page as shown: sideways scrolling, axe, chart labels cut off,
+    the footer's links to the accessibility statement and privacy notice, the title against
+    the heading."""
     found: list[str] = []
     where = page.url.split("://", 1)[1].split("/", 1)[1]
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -58,6 +70,11 @@ def problems_on(page: Any) -> list[str]:
         found.append(f"/{where}: the page is {width} px wide")
     for violation in axe_violations(page, every_impact=True):
         found.append(f"/{where}: axe {violation['id']} at {violation['nodes']}")
+    # A chart's label cut off ("First probation appointment wi") is one drawn outside the
+    # chart's own box (its viewBox), which scales down with the screen.
+    cut = page.evaluate(CUT_LABELS)
+    if cut:
+        found.append(f"/{where}: chart labels cut off: {cut}")
     footer = page.eval_on_selector_all(
         "footer a", "links => links.map(a => a.getAttribute('href'))"
     )
