@@ -39,19 +39,29 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def new_page(browser: Any, **options: Any) -> Any:
+    """A page in a context of its own (close it with ``page.context.close()``)."""
     # axe-core is injected as an inline script, which dtto's CSP forbids; the CSP itself is
     # checked with it enforced in test_content_security_policy.py.
-    context = browser.new_context(locale="en-GB", timezone_id="Europe/London", bypass_csp=True)
+    context = browser.new_context(
+        locale="en-GB", timezone_id="Europe/London", bypass_csp=True, **options
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical accessibility violations on the page as it is now."""
+def axe_violations(page: Any, *, every_impact: bool = False) -> list[dict[str, Any]]:
+    """Serious and critical accessibility violations on the page as it is now; with
+    ``every_impact``, moderate and minor ones too, which include the landmark rules (every
+    piece of content inside a landmark, one main, no duplicate banner)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run npm ci (scripts/bootstrap does)")
     page.add_script_tag(path=str(AXE))
@@ -59,7 +69,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
+        if every_impact or v["impact"] in ("serious", "critical")
     ]
 
 

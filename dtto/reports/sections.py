@@ -992,7 +992,7 @@ def sentencer_sections(d: PublishedSummary) -> list[Section]:
     # No Orders at all: nothing withheld, nothing to show (a dash).
     orders, ended = (0, 0) if on_order is None else (on_order["orders"], on_order["ended"])
     month_1 = d["opiate_negative_month_1"]
-    s.columns = ["", "Figure"]
+    s.columns = ["Measure", "Figure"]
     s.rows = [
         ["Orders made", count(d["commencements"])],
         ["Orders ended", count(t["total"])],
