@@ -1,19 +1,21 @@
 """Load test of the pages staff use all day (issue 12, item 5), for Locust.
 
-Not a ``bench_*`` module: ``python -m benchmarks`` does not run it. Locust is a development
-tool (``requirements/dev.txt``); run it against a server started with ``dtto serve`` on a
-database loaded with ``dtto demo`` (its logins and password are the demo's):
+Not a ``bench_*`` module: ``python -m benchmarks load`` (``benchmarks/bench_load.py``) runs it
+in one command (the demo's data, ``dtto serve``, Locust headless, a summary). By hand, against a
+server started with ``dtto serve`` on a database loaded with ``dtto demo`` (its logins and
+password are the demo's):
 
-    dtto demo --no-serve            # or: dtto demo, which serves too
-    dtto serve --bind 127.0.0.1:8000 &
+    dtto demo --no-serve
+    DTTO_SECRET_KEY=... DTTO_TEST_DRAW_KEY=... dtto serve --bind 127.0.0.1:8000 &
     locust -f benchmarks/locustfile.py --host http://127.0.0.1:8000 --headless \\
-        --users 200 --spawn-rate 4 --run-time 5m --csv /tmp/dtto-load
+        --users 200 --spawn-rate 2 --run-time 5m --reset-stats --csv /tmp/dtto-load
 
 Staff are simulated in the proportions of an area's DTTO staff (weights below: case managers
 most, then treatment workers, courts and managers), each acting every 2-6 seconds, reading
 what they read most: their queue, a case page, the case list, the area's reports. Signing in
 (a deliberately slow password hash) is named apart so that it does not count in the pages'
-p95. Writes are not simulated: every form carries a one-time token, and the pages that
+p95; a sign-in that fails, or a page that sends back to the sign-in form, counts as a failure
+(both answer 200). Writes are not simulated: every form carries a one-time token, and the pages that
 record are the same queries as the case page plus one service call.
 
 ``LOCUST_STEPS=1`` replaces the fixed number of users with steps of 20 more users every 60
@@ -34,6 +36,8 @@ from locust import HttpUser, LoadTestShape, between, task
 PASSWORD = "demo-password"  # dtto.accounts.services.DEMO_PASSWORD (locust runs outside Django)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CASE_LINK = re.compile(r'href="/cases/([A-Za-z0-9][A-Za-z0-9_-]*)/"')
+_NOT_CASES = {"new"}  # /cases/new/ is the referral form, not a case
+_SIGNED_OUT = "/accounts/sign-in/"
 
 
 class Staff(HttpUser):
@@ -42,28 +46,40 @@ class Staff(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self) -> None:
+        self.references: list[str] = []
         page = self.client.get("/accounts/sign-in/", name="sign in (form)")
         found = _CSRF.search(page.text)
         token = found.group(1) if found else ""
-        self.client.post(
+        with self.client.post(
             "/accounts/sign-in/",
             {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
             headers={"Referer": f"{self.host}/accounts/sign-in/"},
             name="sign in",
-        )
-        self.references: list[str] = []
+            catch_response=True,
+        ) as response:
+            # A refused sign-in shows the form again with 200: count it as the failure it is,
+            # or every page after it would be the sign-in form, counted as a fast success.
+            if _SIGNED_OUT in (response.url or ""):
+                response.failure(f"{self.username} was not signed in")
+
+    def page(self, path: str, name: str) -> str:
+        """GET a page; a redirect to the sign-in form (session lost) counts as a failure."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if _SIGNED_OUT in (response.url or ""):
+                response.failure("redirected to the sign-in form")
+            return response.text or ""
 
     def _remember_cases(self, text: str) -> None:
-        found = _CASE_LINK.findall(text)
+        found = [r for r in _CASE_LINK.findall(text) if r not in _NOT_CASES]
         if found:
             self.references = sorted(set(found))
 
     def _open_a_case(self) -> None:
         if not self.references:
-            self._remember_cases(self.client.get("/cases/", name="/cases/").text)
+            self._remember_cases(self.page("/cases/", "/cases/"))
         if self.references:
             reference = random.choice(self.references)
-            self.client.get(f"/cases/{reference}/", name="/cases/[reference]/")
+            self.page(f"/cases/{reference}/", "/cases/[reference]/")
 
 
 class CaseManager(Staff):
@@ -72,7 +88,7 @@ class CaseManager(Staff):
 
     @task(4)
     def queue(self) -> None:
-        self._remember_cases(self.client.get("/", name="/ (queue)").text)
+        self._remember_cases(self.page("/", "/ (queue)"))
 
     @task(5)
     def case_page(self) -> None:
@@ -80,7 +96,7 @@ class CaseManager(Staff):
 
     @task(1)
     def case_list(self) -> None:
-        self._remember_cases(self.client.get("/cases/", name="/cases/").text)
+        self._remember_cases(self.page("/cases/", "/cases/"))
 
 
 class TreatmentWorker(Staff):
@@ -89,7 +105,7 @@ class TreatmentWorker(Staff):
 
     @task(3)
     def queue(self) -> None:
-        self._remember_cases(self.client.get("/", name="/ (queue)").text)
+        self._remember_cases(self.page("/", "/ (queue)"))
 
     @task(4)
     def case_page(self) -> None:
@@ -102,7 +118,7 @@ class Court(Staff):
 
     @task(2)
     def queue(self) -> None:
-        self._remember_cases(self.client.get("/", name="/ (queue)").text)
+        self._remember_cases(self.page("/", "/ (queue)"))
 
     @task(3)
     def case_page(self) -> None:
@@ -115,11 +131,11 @@ class AreaManager(Staff):
 
     @task(2)
     def team_queue(self) -> None:
-        self._remember_cases(self.client.get("/team/", name="/team/").text)
+        self._remember_cases(self.page("/team/", "/team/"))
 
     @task(1)
     def reports(self) -> None:
-        self.client.get("/reports/", name="/reports/")
+        self.page("/reports/", "/reports/")
 
     @task(1)
     def case_page(self) -> None:
@@ -132,7 +148,7 @@ class Analyst(Staff):
 
     @task
     def reports(self) -> None:
-        self.client.get("/reports/", name="/reports/")
+        self.page("/reports/", "/reports/")
 
 
 if os.environ.get("LOCUST_STEPS"):
