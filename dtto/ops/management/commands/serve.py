@@ -31,6 +31,10 @@ from dtto.ops.security import DEMO_KEY_REFUSED, serving_with_demo_key
 
 THREADS_PER_WORKER = 4
 GRACEFUL_SECONDS = 30
+# Longer than a proxy keeps an idle connection to us (nginx 60 s, most load balancers 60 s):
+# the proxy then always closes first, and never sends a request on a connection this server
+# closed at the same moment (the resets the load test saw with 5 s and users pausing 2-6 s).
+KEEPALIVE_SECONDS = 75
 
 
 def default_workers() -> int:
@@ -47,7 +51,7 @@ def gunicorn_options(*, bind: str, workers: int, timeout: int) -> dict[str, Any]
         "threads": THREADS_PER_WORKER,
         "timeout": timeout,
         "graceful_timeout": GRACEFUL_SECONDS,
-        "keepalive": 5,
+        "keepalive": KEEPALIVE_SECONDS,
         "max_requests": 1000,
         "max_requests_jitter": 100,
         "accesslog": "-",
