@@ -15,7 +15,7 @@ from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
 from dtto.standards.errors import Checker, RecordInvalid, checked
-from dtto.standards.validation import check_court_feedback
+from dtto.standards.validation import check_court_feedback, check_report_sendable
 
 # The case manager's sections. The provider's view is not among them: only the treatment
 # provider writes it (add_provider_view).
@@ -115,15 +115,10 @@ def send_review_report(
             ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
         )
         _must_be_draft(report)
-        missing = [
-            (name, label)
-            for name, label in (
-                ("assessment", "the case manager's assessment of attitude and response"),
-            )
-            if not getattr(report, name).strip()
-        ]
-        if missing:
-            raise RecordInvalid.one(missing[0][0], f"is required before sending: {missing[0][1]}")
+        # The same check an imported case file's sent report passes (dtto.standards.validation).
+        check = Checker()
+        check_report_sendable(check, assessment=report.assessment)
+        check.raise_if_any()
         save_change(
             by,
             "cases.review_report.sent",
@@ -160,6 +155,12 @@ def reopen_review_report(
             loaded_version=loaded_version,
             status=ReviewReport.Status.DRAFT,
             sent_on=None,
+            # The court's view was of the report as it was sent, which is withdrawn for
+            # correction; the audit trail keeps both. A report's feedback is only ever on the
+            # report as last sent (dtto.standards.validation.check_court_feedback).
+            court_feedback="",
+            court_feedback_notes="",
+            court_feedback_on=None,
         )
     return report
 

@@ -50,6 +50,7 @@ from .validation import (
     check_reference,
     check_referral_dates,
     check_review,
+    check_review_report,
     check_suspension,
     check_termination,
     check_test,
@@ -251,6 +252,28 @@ def _read_conviction(check: Checker, e: Mapping[str, Any], referred_on: date | N
     check_text(check, "offence", e.get("offence"))
 
 
+def _read_review_report(
+    check: Checker, e: Mapping[str, Any], window: OrderWindow, reported: set[date]
+) -> None:
+    """Not the engine's concern, but checked as the importer and the report's pages check it."""
+    due = coerce_date(check, "review_due", e.get("review_due"))
+    feedback = _object(check, "court_feedback", e.get("court_feedback"))
+    check_review_report(
+        check,
+        window,
+        review_due=due,
+        period_from=coerce_date(check, "period_from", e.get("period_from")),
+        period_to=coerce_date(check, "period_to", e.get("period_to")),
+        status=e.get("status"),
+        sent_on=coerce_date(check, "sent_on", e.get("sent_on"), required=False),
+        sections=e,
+        court_feedback=feedback,
+        reported_dues=reported,
+    )
+    if due is not None:
+        reported.add(due)
+
+
 def _refuse(check: Checker) -> None:
     """The first problem found, with how many more, as one error naming its field."""
     if check.errors:
@@ -275,6 +298,7 @@ def _read_events(
             kind = check_choice(check.child(_ref(i)), "type", kind, _EVENT_TYPES)
         kinds.append(kind)
     terminations = [i for i, kind in enumerate(kinds) if kind == "termination"]
+    reported: set[date] = set()  # the reviews reported on so far: one report a review
     for extra in terminations[1:]:
         check.add(_ref(extra), "a second termination: an Order is terminated once")
     if window is not None and terminations:
@@ -296,6 +320,8 @@ def _read_events(
             _read_conviction(event_check, event, referred_on)
         elif window is None:
             event_check.add("type", f"a {kind} event needs an Order, and this case has none")
+        elif kind == "review_report":
+            _read_review_report(event_check, event, window, reported)
         else:
             read = _read_event(event_check, kind, event, window, ref)
             if read is not None:
