@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor
@@ -258,6 +260,14 @@ def test_reopening_a_sent_report_withdraws_the_courts_view_of_it() -> None:
     reporting_services.record_court_feedback(
         report, by=users["court_user"], feedback="not_useful", today=running.today
     )
+    # The case manager is told before reopening.
+    client = Client()
+    client.force_login(users["case_manager"])
+    url = reverse(
+        "cases:review-report-reopen",
+        kwargs={"reference": running.case.reference, "due": running.report.review_due},
+    )
+    assert "view of it is withdrawn with it" in client.get(url).content.decode()
     reporting_services.reopen_review_report(report, by=ACTOR, reason="Wrong dates")
     report.refresh_from_db()
     assert (report.status, report.court_feedback, report.court_feedback_on) == ("draft", "", None)
