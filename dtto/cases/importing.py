@@ -81,6 +81,7 @@ from dtto.standards.validation import (
     check_test,
     check_text,
     coerce_date,
+    scheduled_review_dues,
     shown,
 )
 
@@ -415,6 +416,7 @@ def _check_case(
         referred_on,
         today,
         has_order=source.get("order") is not None,
+        intensity=(source.get("order") or {}).get("intensity"),
     )
     if not check.ok or area is None or referred_on is None or source_code is None:
         return None
@@ -540,6 +542,7 @@ def _check_events(
     today: dt.date,
     *,
     has_order: bool,
+    intensity: str | None = None,
 ) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     terminations = [i for i, e in enumerate(events) if e["type"] == "termination"]
     for extra in terminations[1:]:
@@ -573,14 +576,19 @@ def _check_events(
                 planned.append(termination)
             continue
         if kind == "review_report":
-            planned.append(_check_review_report(event_check, event, window, reported))
+            dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
+            planned.append(_check_review_report(event_check, event, window, dues, reported))
             continue
         planned.append(_check_order_event(event_check, codes, kind, event, window, today))
     return planned
 
 
 def _check_review_report(
-    check: Checker, event: Mapping[str, Any], window: OrderWindow, reported: set[dt.date]
+    check: Checker,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    dues: frozenset[dt.date],
+    reported: set[dt.date],
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """A review report and the court's feedback, by the checks the report's pages use."""
     due = coerce_date(check, "review_due", event["review_due"])
@@ -597,6 +605,7 @@ def _check_review_report(
         sent_on=sent_on,
         sections=event,
         court_feedback=event.get("court_feedback"),
+        due_dates=dues,
         reported_dues=reported,
     )
     if due is not None:

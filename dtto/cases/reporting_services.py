@@ -15,7 +15,11 @@ from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
 from dtto.standards.errors import Checker, RecordInvalid, checked
-from dtto.standards.validation import check_court_feedback, check_report_sendable
+from dtto.standards.validation import (
+    check_court_feedback,
+    check_report_sendable,
+    check_review_due,
+)
 
 # The case manager's sections. The provider's view is not among them: only the treatment
 # provider writes it (add_provider_view).
@@ -31,11 +35,11 @@ def draft_review_report(
 ) -> ReviewReport:
     """Draft the progress report for one of the reviews the Standard asks for."""
     today = _today(today)
-    due_dates = {r.due for r in evaluate_order(order, today).reviews}
-    if review_due not in due_dates:
-        raise RecordInvalid.one(
-            "review_due", f"no review is due on {long_date(review_due)} for this Order"
-        )
+    check = Checker()
+    check_review_due(
+        check, "review_due", review_due, {r.due for r in evaluate_order(order, today).reviews}
+    )
+    check.raise_if_any()
     try:
         with transaction.atomic():
             report = ReviewReport.objects.create(

@@ -56,6 +56,7 @@ from .validation import (
     check_test,
     check_text,
     coerce_date,
+    scheduled_review_dues,
 )
 
 # Every event type the format has (each once in the same-day order).
@@ -253,7 +254,11 @@ def _read_conviction(check: Checker, e: Mapping[str, Any], referred_on: date | N
 
 
 def _read_review_report(
-    check: Checker, e: Mapping[str, Any], window: OrderWindow, reported: set[date]
+    check: Checker,
+    e: Mapping[str, Any],
+    window: OrderWindow,
+    dues: frozenset[date],
+    reported: set[date],
 ) -> None:
     """Not the engine's concern, but checked as the importer and the report's pages check it."""
     due = coerce_date(check, "review_due", e.get("review_due"))
@@ -268,6 +273,7 @@ def _read_review_report(
         sent_on=coerce_date(check, "sent_on", e.get("sent_on"), required=False),
         sections=e,
         court_feedback=feedback,
+        due_dates=dues,
         reported_dues=reported,
     )
     if due is not None:
@@ -284,7 +290,11 @@ def _refuse(check: Checker) -> None:
 
 
 def _read_events(
-    check: Checker, events: list[Any], window: OrderWindow | None, referred_on: date | None
+    check: Checker,
+    events: list[Any],
+    window: OrderWindow | None,
+    referred_on: date | None,
+    intensity: str | None = None,
 ) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {kind: [] for kind in _EVENT_TYPES}
     kinds: list[str | None] = []
@@ -321,7 +331,8 @@ def _read_events(
         elif window is None:
             event_check.add("type", f"a {kind} event needs an Order, and this case has none")
         elif kind == "review_report":
-            _read_review_report(event_check, event, window, reported)
+            dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
+            _read_review_report(event_check, event, window, dues, reported)
         else:
             read = _read_event(event_check, kind, event, window, ref)
             if read is not None:
@@ -373,7 +384,13 @@ def timeline_from_case(
     events = _list(check, "events", case.get("events", []))
     if terms is not None and window is None:
         _refuse(check)  # nothing to check the events against
-    found = _read_events(check, events, window, referred_on)
+    found = _read_events(
+        check,
+        events,
+        window,
+        referred_on,
+        terms.get("intensity") if isinstance(terms, dict) else None,
+    )
     _refuse(check)
     if window is None or reference is None:
         return None

@@ -199,6 +199,18 @@ REPORT_PLACE = "cases[0].events[13]"
             "is required for a report sent to the court",
         ),
         (
+            # Reviews are due on the 3rd (a month, two, three, four, then every three months
+            # after 3 February 2003): the 4th is not a due date.
+            {**DRAFT, "review_due": "2003-03-04"},
+            "review_due",
+            "no review is due on 4 March 2003 for this Order",
+        ),
+        (
+            {**DRAFT, "review_due": "2003-08-03"},
+            "review_due",
+            "no review is due on 3 August 2003 for this Order",
+        ),
+        (
             {**DRAFT, "review_due": "2004-02-03"},
             "review_due",
             "3 February 2004 is after the Order was terminated on 2 February 2004",
