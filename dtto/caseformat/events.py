@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 # Within a day: what governs the day's contact first (a contact level change or suspension
-# taking effect that day), then the contact itself (appointments, tests), then the court's
-# review and the enforcement that answers a failure (warning, breach), then a conviction, and
+# taking effect that day), then the contact itself (appointments, tests), then the progress
+# report for a review due that day (written for the court before it sits), the court's
+# review, and the enforcement that answers a failure (warning, breach), then a conviction, and
 # the Order's ending last, since nothing on the Order may come after it (a conviction that
 # day is often why the Order is revoked). docs/case-format.md gives the same list.
 SAME_DAY_ORDER: tuple[str, ...] = (
@@ -15,6 +16,7 @@ SAME_DAY_ORDER: tuple[str, ...] = (
     "suspension",
     "appointment",
     "test",
+    "review_report",
     "review",
     "warning",
     "breach",
@@ -24,8 +26,16 @@ SAME_DAY_ORDER: tuple[str, ...] = (
 
 
 def event_day(event: Mapping[str, Any]) -> str:
-    """The ISO day an event is dated by: a suspension by its first day, any other by ``on``."""
-    day: str = event["from"] if event["type"] == "suspension" else event["on"]
+    """The ISO day an event is dated by: a suspension by its first day, a review report by
+    the review it is for (its due date), any other by ``on``."""
+    kind = event["type"]
+    day: str = (
+        event["from"]
+        if kind == "suspension"
+        else event["review_due"]
+        if kind == "review_report"
+        else event["on"]
+    )
     return day
 
 

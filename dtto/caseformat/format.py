@@ -10,7 +10,8 @@ from typing import Any
 # The version written. 1.1 (issue 14) added optional fields only: the pre-sentence report and
 # health assessment on the assessment, an appointment's activity, treatment after the Order
 # and the handover's receipt on the termination, a conviction's seriousness, and whether the
-# Order was made against the assessment's advice (with the reason, issue 11). Every file
+# Order was made against the assessment's advice (with the reason, issue 11); and review
+# reports with the court's feedback, an event type of their own (review_report). Every file
 # of an earlier minor version is read by the same rules (its cases simply lack those fields).
 FORMAT = "dtto-case/1.1"
 # Every version read: the major version 1 and its minor versions, oldest first.

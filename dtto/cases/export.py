@@ -30,9 +30,11 @@ from dtto.cases.models import (
     FormalWarning,
     Order,
     Person,
+    ReviewReport,
     Suspension,
     Termination,
 )
+from dtto.standards.validation import REPORT_SECTIONS
 
 
 def _date(day: dt.date | None) -> str | None:
@@ -184,6 +186,27 @@ class _ExportChunk:
             CourtReview.objects.filter(**by_order)
             .order_by("on", "id")
             .values_list("order_id", "pk", "on", "hearing", "sat", "notes")
+        )
+        self.review_reports = _grouped(
+            ReviewReport.objects.filter(**by_order)
+            .order_by("review_due", "id")
+            .values_list(
+                "order_id",
+                "pk",
+                "review_due",
+                "period_from",
+                "period_to",
+                "status",
+                "tests_summary",
+                "attendance_summary",
+                "provider_view",
+                "assessment",
+                "proposal",
+                "sent_on",
+                "court_feedback",
+                "court_feedback_on",
+                "court_feedback_notes",
+            )
         )
         self.contact_levels = _grouped(
             ContactLevelChange.objects.filter(**by_order)
@@ -349,6 +372,34 @@ class _ExportChunk:
                 "hearing": hearing,
                 "sat": [name for name in sat.splitlines() if name.strip()],
                 "notes": notes or None,
+            }
+        for (
+            _,
+            due,
+            period_from,
+            period_to,
+            status,
+            *sections,
+            sent_on,
+            rating,
+            rated_on,
+            notes,
+        ) in self.review_reports.get(order_id, []):
+            yield {
+                "type": "review_report",
+                "review_due": _date(due),
+                "period_from": _date(period_from),
+                "period_to": _date(period_to),
+                "status": status,
+                **{
+                    name: text or None for name, text in zip(REPORT_SECTIONS, sections, strict=True)
+                },
+                "sent_on": _date(sent_on),
+                "court_feedback": (
+                    {"feedback": rating, "on": _date(rated_on), "notes": notes or None}
+                    if rating
+                    else None
+                ),
             }
         for _, on, level in self.contact_levels.get(order_id, []):
             yield {"type": "contact_level", "on": _date(on), "level": level}

@@ -185,6 +185,10 @@ class ServiceForm(forms.Form):
         message = error.message
         field = self.fields[name] if name is not None else None
         if message.startswith("is required"):
+            condition, _, what = message.partition(": ")
+            if what and condition != "is required":
+                # "is required before sending the report: the case manager's assessment"
+                return f"Enter {what} {condition.removeprefix('is required ')}"
             if field is None:
                 return f"Enter the {_words(error.field)}"
             said = str(field.error_messages["required"])

@@ -44,6 +44,7 @@ from dtto.cases.models import (
     FormalWarning,
     Order,
     Person,
+    ReviewReport,
     Suspension,
     Termination,
 )
@@ -75,11 +76,13 @@ from dtto.standards.validation import (
     check_reference,
     check_referral_dates,
     check_review,
+    check_review_report,
     check_suspension,
     check_termination,
     check_test,
     check_text,
     coerce_date,
+    scheduled_review_dues,
     shown,
 )
 
@@ -429,6 +432,7 @@ def _check_case(
         referred_on,
         today,
         has_order=source.get("order") is not None,
+        intensity=(source.get("order") or {}).get("intensity"),
     )
     if not check.ok or area is None or referred_on is None or source_code is None:
         return None
@@ -557,12 +561,14 @@ def _check_events(
     today: dt.date,
     *,
     has_order: bool,
+    intensity: str | None = None,
 ) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     terminations = [i for i, e in enumerate(events) if e["type"] == "termination"]
     for extra in terminations[1:]:
         check.add(f"events[{extra}]", "a second termination: an Order is terminated once")
     planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     termination: tuple[str, dict[str, Any], dict[str, Any]] | None = None
+    reported: set[dt.date] = set()  # the reviews reported on so far: one report a review
     if window is not None and terminations:
         # The termination is checked first: it closes the window the other events must fall in.
         index = terminations[0]
@@ -588,8 +594,56 @@ def _check_events(
             if termination is not None and index == terminations[0]:
                 planned.append(termination)
             continue
+        if kind == "review_report":
+            dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
+            planned.append(_check_review_report(event_check, event, window, dues, reported))
+            continue
         planned.append(_check_order_event(event_check, codes, kind, event, window, today))
     return planned
+
+
+def _check_review_report(
+    check: Checker,
+    event: Mapping[str, Any],
+    window: OrderWindow,
+    dues: frozenset[dt.date],
+    reported: set[dt.date],
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """A review report and the court's feedback, by the checks the report's pages use."""
+    due = coerce_date(check, "review_due", event["review_due"])
+    sent_on = coerce_date(check, "sent_on", event.get("sent_on"), required=False)
+    period_from = coerce_date(check, "period_from", event["period_from"])
+    period_to = coerce_date(check, "period_to", event["period_to"])
+    status, sections, feedback = check_review_report(
+        check,
+        window,
+        review_due=due,
+        period_from=period_from,
+        period_to=period_to,
+        status=event["status"],
+        sent_on=sent_on,
+        sections=event,
+        court_feedback=event.get("court_feedback"),
+        due_dates=dues,
+        reported_dues=reported,
+    )
+    if due is not None:
+        reported.add(due)
+    feedback_on, rating, notes = feedback if feedback is not None else (None, "", "")
+    fields = {
+        "review_due": due,
+        "period_from": period_from,
+        "period_to": period_to,
+        "status": status,
+        **sections,
+        # Not in the format: when the report was first drafted is when it came into dtto.
+        "drafted_at": timezone.now(),
+        "sent_on": sent_on,
+        "court_feedback": rating or "",
+        "court_feedback_notes": notes,
+        "court_feedback_on": feedback_on,
+    }
+    return "review_report", fields, {}
 
 
 def _check_conviction(
@@ -804,6 +858,7 @@ _EVENT_MODELS: dict[str, type[models.Model]] = {
     "suspension": Suspension,
     "termination": Termination,
     "conviction": Conviction,
+    "review_report": ReviewReport,
 }
 
 # Imports are serialised: two at once would race on the case references and on the reports'

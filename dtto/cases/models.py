@@ -431,6 +431,8 @@ class ReviewReport(Versioned):
     """
 
     class Status(models.TextChoices):
+        """REPORT_STATUSES in dtto.standards.validation."""
+
         DRAFT = "draft", "Draft"
         SENT = "sent", "Sent to the court"
 

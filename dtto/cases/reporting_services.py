@@ -15,7 +15,11 @@ from dtto.cases.review_reports import draft_text, long_date
 from dtto.cases.services import By, audit_record, save_change, snapshot
 from dtto.cases.timeline import evaluate_order
 from dtto.standards.errors import Checker, RecordInvalid, checked
-from dtto.standards.validation import check_court_feedback
+from dtto.standards.validation import (
+    check_court_feedback,
+    check_report_sendable,
+    check_review_due,
+)
 
 # The case manager's sections. The provider's view is not among them: only the treatment
 # provider writes it (add_provider_view).
@@ -31,11 +35,11 @@ def draft_review_report(
 ) -> ReviewReport:
     """Draft the progress report for one of the reviews the Standard asks for."""
     today = _today(today)
-    due_dates = {r.due for r in evaluate_order(order, today).reviews}
-    if review_due not in due_dates:
-        raise RecordInvalid.one(
-            "review_due", f"no review is due on {long_date(review_due)} for this Order"
-        )
+    check = Checker()
+    check_review_due(
+        check, "review_due", review_due, {r.due for r in evaluate_order(order, today).reviews}
+    )
+    check.raise_if_any()
     try:
         with transaction.atomic():
             report = ReviewReport.objects.create(
@@ -115,17 +119,10 @@ def send_review_report(
             ReviewReport.objects.select_for_update().select_related("order__case").get(pk=report.pk)
         )
         _must_be_draft(report)
-        missing = [
-            (name, label)
-            for name, label in (
-                ("assessment", "the case manager's assessment of attitude and response"),
-            )
-            if not getattr(report, name).strip()
-        ]
-        if missing:
-            raise RecordInvalid.one(
-                missing[0][0], f"Enter {missing[0][1]} before sending the report"
-            )
+        # The same check an imported case file's sent report passes (dtto.standards.validation).
+        check = Checker()
+        check_report_sendable(check, assessment=report.assessment)
+        check.raise_if_any()
         save_change(
             by,
             "cases.review_report.sent",
@@ -162,6 +159,12 @@ def reopen_review_report(
             loaded_version=loaded_version,
             status=ReviewReport.Status.DRAFT,
             sent_on=None,
+            # The court's view was of the report as it was sent, which is withdrawn for
+            # correction; the audit trail keeps both. A report's feedback is only ever on the
+            # report as last sent (dtto.standards.validation.check_court_feedback).
+            court_feedback="",
+            court_feedback_notes="",
+            court_feedback_on=None,
         )
     return report
 

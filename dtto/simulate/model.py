@@ -113,6 +113,7 @@ class Simulation:
 
     def _prepare(self) -> None:
         self.seriousness = _Chooser(self.p.convictions.seriousness)
+        self.court_feedback = _Chooser(self.p.reviews.court_feedback)
         self.extra_rng = random.Random(self.seed)
         p = self.p
         self.area_choice = _Chooser([(a, a.weight) for a in p.areas])

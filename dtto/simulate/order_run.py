@@ -122,6 +122,8 @@ class OrderRun:
         self.tests = 0
         self.confirmations = 0
         self.review_hearings = 0
+        self.review_due: dict[int, int] = {}  # a review's day -> the day it was due
+        self.reviewed_until = made  # the last day the previous review report covered
         self.first_conviction: int | None = None
         self.custody_days = 0
 
@@ -306,7 +308,9 @@ class OrderRun:
         for m in months:
             if rng.random() < rv.held:
                 due = add_months(made, m).toordinal()
-                days.add(cal.on_or_after(due + rng.randint(*_ints(rv.jitter_days))))
+                day = cal.on_or_after(due + rng.randint(*_ints(rv.jitter_days)))
+                days.add(day)
+                self.review_due[day] = due
         return days
 
     def _bench(self) -> list[str]:
@@ -576,6 +580,25 @@ class OrderRun:
             self.review_hearings += 1
         bench = self.bench if rng.random() < rv.continuity else self._bench()
         self.events.append([day, "review", hearing, bench])
+        self._review_report(day)
+
+    def _review_report(self, day: int) -> None:
+        """Issue 14: the progress report the court reviewed, sent a few days before, and the
+        court's view of it for some (Appendix 1 standard 7), from the issue-14 stream so the
+        Order and every calibrated figure stay as they were. A report for a review due after
+        the Order's last day is not written (the record has no such review due)."""
+        rng, rv = self.sim.extra_rng, self.p.reviews
+        due = self.review_due[day]
+        sent = max(self.made, day - rng.randint(*_ints(rv.report_sent_days_before)))
+        period_from = min(self.reviewed_until, sent)
+        self.reviewed_until = day + 1
+        feedback = None
+        if rng.random() < rv.court_feedback_share:
+            feedback = (
+                day + rng.randint(*_ints(rv.court_feedback_days_after)),
+                self.sim.court_feedback(rng),
+            )
+        self.events.append([day, "review_report", due, period_from, sent, self.engaged, feedback])
 
     def _conviction(self, day: int, during: bool) -> None:
         rng, cv = self.rng, self.p.convictions
@@ -702,6 +725,8 @@ class OrderRun:
                 add({"type": "review", "on": iso(day), "hearing": e[2], "sat": e[3], "notes": None})
             elif kind == "contact_level":
                 add({"type": "contact_level", "on": iso(day), "level": e[2]})
+            elif kind == "review_report" and e[2] <= min(self.terminated_on, self.ends):
+                add(self._report_record(e))
         if self.terminated_on <= data_end:
             add(self.termination)
         if self.suspension is not None and self.suspension[0] <= last:
@@ -715,6 +740,28 @@ class OrderRun:
                 }
             )
         return sort_events(out)
+
+    def _report_record(self, e: list[Any]) -> dict[str, Any]:
+        """A sent review report in dtto-case/1.1 form, as dtto export writes it."""
+        iso, data_end = self.cal.date, self.sim.end_ord
+        _, _, due, period_from, sent, engaged, feedback = e
+        given = feedback is not None and feedback[0] <= data_end
+        return {
+            "type": "review_report",
+            "review_due": iso(due),
+            "period_from": iso(period_from),
+            "period_to": iso(sent),
+            "status": "sent",
+            "tests_summary": None,
+            "attendance_summary": None,
+            "provider_view": None,
+            "assessment": _REPORT_ASSESSMENT[engaged],
+            "proposal": _REPORT_PROPOSAL[engaged],
+            "sent_on": iso(sent),
+            "court_feedback": (
+                {"feedback": feedback[1], "on": iso(feedback[0]), "notes": None} if given else None
+            ),
+        }
 
     def _breach_record(self, b: dict[str, Any], last: int) -> dict[str, Any]:
         iso = self.cal.date
@@ -792,6 +839,17 @@ class OrderRun:
             if received <= end:
                 record["custody_handover_received_on"] = iso(received)
 
+
+# The case manager's assessment and proposal in a simulated report, by whether the person
+# is engaging: plain, as the court reads them.
+_REPORT_ASSESSMENT = {
+    True: "Attending and engaging with treatment; drug use is reducing.",
+    False: "Not engaging: missed appointments and continued drug use.",
+}
+_REPORT_PROPOSAL = {
+    True: "Continue the Order as it is.",
+    False: "Continue the Order with a warning about compliance.",
+}
 
 _CODE_POSITIONS = {
     name: {seed.code: i for i, seed in enumerate(seeds)} for name, seeds in CODE_LISTS.items()

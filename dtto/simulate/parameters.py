@@ -207,6 +207,16 @@ class Reviews:
     jitter_days: Range
     paper_review_if_progress: float
     continuity: float
+    # Issue 14 (assumed: the source gives no figure): each review's report is sent a few
+    # days before it, and the court records its view of some (Appendix 1 standard 7).
+    report_sent_days_before: Range = (2.0, 7.0)
+    court_feedback_share: float = 0.4
+    court_feedback_days_after: Range = (0.0, 21.0)
+    court_feedback: Distribution = (
+        ("useful", 0.65),
+        ("partly_useful", 0.25),
+        ("not_useful", 0.10),
+    )
 
 
 @dataclass(frozen=True)

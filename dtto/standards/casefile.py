@@ -51,11 +51,13 @@ from .validation import (
     check_reference,
     check_referral_dates,
     check_review,
+    check_review_report,
     check_suspension,
     check_termination,
     check_test,
     check_text,
     coerce_date,
+    scheduled_review_dues,
 )
 
 # Every event type the format has (each once in the same-day order).
@@ -273,6 +275,33 @@ def _read_conviction(check: Checker, e: Mapping[str, Any], referred_on: date | N
     check_text(check, "offence", e.get("offence"))
 
 
+def _read_review_report(
+    check: Checker,
+    e: Mapping[str, Any],
+    window: OrderWindow,
+    dues: frozenset[date],
+    reported: set[date],
+) -> None:
+    """Not the engine's concern, but checked as the importer and the report's pages check it."""
+    due = coerce_date(check, "review_due", e.get("review_due"))
+    feedback = _object(check, "court_feedback", e.get("court_feedback"))
+    check_review_report(
+        check,
+        window,
+        review_due=due,
+        period_from=coerce_date(check, "period_from", e.get("period_from")),
+        period_to=coerce_date(check, "period_to", e.get("period_to")),
+        status=e.get("status"),
+        sent_on=coerce_date(check, "sent_on", e.get("sent_on"), required=False),
+        sections=e,
+        court_feedback=feedback,
+        due_dates=dues,
+        reported_dues=reported,
+    )
+    if due is not None:
+        reported.add(due)
+
+
 def _refuse(check: Checker) -> None:
     """The first problem found, with how many more, as one error naming its field."""
     if check.errors:
@@ -283,7 +312,11 @@ def _refuse(check: Checker) -> None:
 
 
 def _read_events(
-    check: Checker, events: list[Any], window: OrderWindow | None, referred_on: date | None
+    check: Checker,
+    events: list[Any],
+    window: OrderWindow | None,
+    referred_on: date | None,
+    intensity: str | None = None,
 ) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {kind: [] for kind in _EVENT_TYPES}
     kinds: list[str | None] = []
@@ -297,6 +330,7 @@ def _read_events(
             kind = check_choice(check.child(_ref(i)), "type", kind, _EVENT_TYPES)
         kinds.append(kind)
     terminations = [i for i, kind in enumerate(kinds) if kind == "termination"]
+    reported: set[date] = set()  # the reviews reported on so far: one report a review
     for extra in terminations[1:]:
         check.add(_ref(extra), "a second termination: an Order is terminated once")
     if window is not None and terminations:
@@ -318,6 +352,9 @@ def _read_events(
             _read_conviction(event_check, event, referred_on)
         elif window is None:
             event_check.add("type", f"a {kind} event needs an Order, and this case has none")
+        elif kind == "review_report":
+            dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
+            _read_review_report(event_check, event, window, dues, reported)
         else:
             read = _read_event(event_check, kind, event, window, ref)
             if read is not None:
@@ -370,7 +407,13 @@ def timeline_from_case(
     events = _list(check, "events", case.get("events", []))
     if terms is not None and window is None:
         _refuse(check)  # nothing to check the events against
-    found = _read_events(check, events, window, referred_on)
+    found = _read_events(
+        check,
+        events,
+        window,
+        referred_on,
+        terms.get("intensity") if isinstance(terms, dict) else None,
+    )
     _refuse(check)
     if window is None or reference is None:
         return None

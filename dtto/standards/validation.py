@@ -21,6 +21,7 @@ from functools import cached_property
 from dtto.lib.dates import add_months, long_date, parse_iso_date
 
 from .errors import Checker
+from .rules import rule_set_for
 from .timeline import (
     AFTERCARE_INTENSITIES,
     AFTERCARE_SETTINGS,
@@ -947,6 +948,100 @@ def check_court_feedback(
         check.add("on", f"must be on or after {fmt(sent_on)}, when the report was sent")
     check_not_future(check, "on", day, today)
     return day, rating, text
+
+
+# The case manager's assessment is what the court most needs from a report: it is sent with one.
+REPORT_SEND_NEEDS = ("assessment", "the case manager's assessment of attitude and response")
+REPORT_STATUSES = ("draft", "sent")
+# The sections of a review report, as the case manager and the provider write them.
+REPORT_SECTIONS = ("tests_summary", "attendance_summary", "provider_view", "assessment", "proposal")
+
+
+def scheduled_review_dues(
+    intensity: str, made_on: dt.date, length_months: int
+) -> frozenset[dt.date]:
+    """The days the Standard schedules the Order's reviews (Figure 4; 2.14), before its term
+    ends; empty when no rule set judges an Order of this intensity made that day."""
+    try:
+        rules = rule_set_for(intensity, made_on)
+    except ValueError:
+        return frozenset()
+    end = add_months(made_on, length_months)
+    dues = (add_months(made_on, months) for months in rules.review_offsets(length_months))
+    return frozenset(due for due in dues if due < end)
+
+
+def check_review_due(
+    check: Checker, field: str, review_due: dt.date | None, due_dates: Container[dt.date]
+) -> None:
+    """A review report is for one of the reviews due on the Order."""
+    if review_due is not None and review_due not in due_dates:
+        check.add(field, f"no review is due on {fmt(review_due)} for this Order")
+
+
+def check_report_sendable(check: Checker, *, assessment: str) -> None:
+    """A review report goes to the court only with the case manager's assessment."""
+    field, label = REPORT_SEND_NEEDS
+    if not assessment.strip():
+        check.add(field, f"is required before sending the report: {label}")
+
+
+def check_review_report(
+    check: Checker,
+    window: OrderWindow,
+    *,
+    review_due: dt.date | None,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    status: object,
+    sent_on: dt.date | None,
+    sections: Mapping[str, object],
+    court_feedback: Mapping[str, object] | None,
+    due_dates: Container[dt.date],
+    reported_dues: Container[dt.date] = (),
+) -> tuple[str | None, dict[str, str], tuple[dt.date | None, str | None, str] | None]:
+    """A review report as a case file holds it: for a review due within the Order (one of
+    ``due_dates``), once per review; its period in order; sent (with its day, not before the Order nor in the future,
+    and with the assessment :func:`check_report_sendable` asks for) or a draft (no day); the
+    court's feedback only on a sent report, by :func:`check_court_feedback`, as the page
+    records it. Returns (status, sections, feedback as (on, feedback, notes) or None)."""
+    # A report is drafted ahead of its review, so the review may still be to come.
+    found = len(check.errors)
+    window.check_day(check, "review_due", review_due, may_be_future=True)
+    if len(check.errors) == found:  # within the Order: is a review due that day?
+        check_review_due(check, "review_due", review_due, due_dates)
+    if review_due is not None and review_due in reported_dues:
+        check.add("review_due", f"a report for the review due {fmt(review_due)} is already given")
+    if period_from is not None and period_to is not None and period_to < period_from:
+        check.add(
+            "period_to", f"{fmt(period_to)} is before the period starts on {fmt(period_from)}"
+        )
+    chosen = check_choice(check, "status", status, REPORT_STATUSES)
+    texts = {name: check_text(check, name, sections.get(name)) for name in REPORT_SECTIONS}
+    if chosen == "sent":
+        if sent_on is None:
+            check.add("sent_on", "is required for a report sent to the court")
+        else:
+            check_not_future(check, "sent_on", sent_on, window.today)
+            if sent_on < window.made_on:
+                check.add(
+                    "sent_on",
+                    f"{fmt(sent_on)} is before the Order was made on {fmt(window.made_on)}",
+                )
+        check_report_sendable(check, assessment=texts["assessment"])
+    elif chosen == "draft" and sent_on is not None:
+        check.add("sent_on", "is only given for a report sent to the court (status sent)")
+    feedback = None
+    if court_feedback is not None:
+        feedback = check_court_feedback(
+            check.child("court_feedback"),
+            sent_on=sent_on if chosen == "sent" else None,
+            today=window.today,
+            on=court_feedback.get("on"),
+            feedback=court_feedback.get("feedback"),
+            notes=court_feedback.get("notes"),
+        )
+    return chosen, texts, feedback
 
 
 # What an area spends on the Order, by heading (3.32-3.33, Appendix 1 standard 5).

@@ -33,6 +33,15 @@ ONE_DAY = [
     {"type": "test", "on": DAY, "outcome": "refused"},
     {"type": "contact_level", "on": DAY, "level": "reduced"},
     {
+        "type": "review_report",
+        "review_due": DAY,
+        "period_from": "2003-02-03",
+        "period_to": "2003-02-28",
+        "status": "sent",
+        "assessment": "Engaging",
+        "sent_on": "2003-02-28",
+    },
+    {
         "type": "breach",
         "on": DAY,
         "outcome": "revoked",
@@ -74,13 +83,14 @@ def test_export_writes_one_days_events_in_the_formats_order(
         by=Actor.system("test"),
         today=dt.date(2026, 1, 1),
     )
-    # By hand from docs/case-format.md: the state of the Order, the contact, the review and
-    # enforcement, the conviction, and the ending last.
+    # By hand from docs/case-format.md: the state of the Order, the contact, the review's
+    # report, the review and enforcement, the conviction, and the ending last.
     assert exported_types() == [
         "contact_level",
         "suspension",
         "appointment",
         "test",
+        "review_report",
         "review",
         "warning",
         "breach",

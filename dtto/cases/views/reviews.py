@@ -214,6 +214,12 @@ def review_report_reopen(request: HttpRequest, reference: str, due: str) -> Http
             "lead": f"The report for the review due {report.review_due:%-d %B %Y} was sent to "
             "the court. Reopening it takes it back to draft: the court sees it again once "
             "you send it again."
+            + (
+                " The court's view of it is withdrawn with it: the court gives its view of "
+                "the corrected report."
+                if report.court_feedback
+                else ""
+            )
         },
     )
 

@@ -29,6 +29,13 @@ def order(
     return out
 
 
+def made_against_advice() -> dict[str, Any]:
+    out = order(12, "higher", None, assessment="unsuitable", reason="other")
+    out["order"]["against_assessment_advice"] = True
+    out["order"]["against_advice_reason"] = "The court judged treatment worth trying"
+    return out
+
+
 def _area(code: str, period: Period = YEAR_2003, **kw: Any) -> dict[str, Any]:
     found = measures.area_comparison(period, **kw)["areas"]
     return next(dict(a) for a in found if a["area"] == code)
@@ -41,7 +48,7 @@ def test_each_area_has_its_median_length_and_intensity_against_the_recommendatio
         order(24, "higher", "lower"),  # higher than recommended
         order(12, "lower", "lower"),  # as recommended
         order(18, "higher", None),  # no recommendation recorded
-        order(12, "higher", None, assessment=None),  # sentenced without an assessment
+        made_against_advice(),  # the assessment found the person unsuitable: no recommendation
         order(36, "higher", "higher", made="2004-02-03"),  # made after the period
         order(9, "lower", "higher", area="kent"),
     )

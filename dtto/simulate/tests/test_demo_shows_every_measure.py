@@ -101,12 +101,13 @@ def test_every_issue_14_figure_has_people_behind_it_and_is_published(national) -
         spent = hours["by_activity"][activity]
         assert spent["hours"] and spent["share"] is not None, f"contact_hours {activity}"
 
-    # Review reports (and the court's view of them) are written through the pages only: the
-    # case format has no place for them, so no imported data set, the simulator's included,
-    # can hold any. The measure is there with nothing to count; this fails, on purpose, once
-    # the case format carries review reports and the simulator writes them.
-    assert d["court_feedback"]["reports_sent"] == 0
-    assert d["court_feedback"]["feedback_given"]["denominator"] == 0
+    # Review reports and the court's view of them come in through the case format (1.1): the
+    # simulator sends one for each review held and the court gives its view of some.
+    feedback = d["court_feedback"]
+    assert feedback["reports_sent"] > feedback["feedback_given"]["numerator"] > 0
+    _rate(feedback["feedback_given"], "court_feedback.feedback_given")
+    _rate(feedback["useful"], "court_feedback.useful")
+    assert all(feedback["by_feedback"][word] for word in ("useful", "partly_useful")), feedback
 
     areas = d["areas"]["areas"]
     assert any(a["median_length_months"] is not None for a in areas)

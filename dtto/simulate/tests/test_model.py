@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from dtto.accounts.areas import PROBATION_AREAS
+from dtto.caseformat import event_day
 from dtto.cases.codelists import CODE_LISTS
 from dtto.lib.dates import add_months
 from dtto.simulate.model import Simulation
@@ -107,7 +108,7 @@ def test_codes_come_from_the_code_lists_and_areas_from_the_reference_data() -> N
 
 
 def _day(e: dict[str, Any]) -> date:
-    return date.fromisoformat(e.get("on") or e["from"])
+    return date.fromisoformat(event_day(e))
 
 
 def test_every_event_is_within_its_order_and_sorted() -> None:
@@ -131,7 +132,17 @@ def test_every_event_is_within_its_order_and_sorted() -> None:
         for e, day in zip(c["events"], days, strict=True):
             # A conviction may come before the Order: in the year before the referral (3.7).
             first = referred - timedelta(days=365) if e["type"] == "conviction" else made
-            assert first <= day <= END, (c["reference"], e)
+            if e["type"] == "review_report":
+                # Dated by the review it is for, which may fall just after the data end when
+                # the review was held early; it was sent, and any view given, by then.
+                sent = date.fromisoformat(e["sent_on"])
+                assert made <= sent <= END and e["status"] == "sent", (c["reference"], e)
+                if e["court_feedback"] is not None:
+                    given = date.fromisoformat(e["court_feedback"]["on"])
+                    assert sent <= given <= END, (c["reference"], e)
+                assert made <= day, (c["reference"], e)
+            else:
+                assert first <= day <= END, (c["reference"], e)
             if e["type"] == "conviction" and day < made:
                 assert day < referred, (c["reference"], e)
             if e["type"] != "conviction":
@@ -222,3 +233,27 @@ def test_a_later_records_end_lets_every_order_run_its_course() -> None:
     assert {c["order"]["made_on"] for c in history["cases"] if c.get("order")} == {
         c["order"]["made_on"] for c in cut["cases"] if c.get("order")
     }
+
+
+def test_each_review_held_has_a_sent_report_and_the_court_answers_some() -> None:
+    """Parameters 1.3.0: a report for every review held (bar one due after the Order's last
+    day), sent 2-7 days before; the court's view of 40% of them, within 21 days."""
+    reviews = reports = answered = 0
+    for c in _document()["cases"]:
+        held = {e["on"] for e in c["events"] if e["type"] == "review"}
+        sent = [e for e in c["events"] if e["type"] == "review_report"]
+        reviews += len(held)
+        reports += len(sent)
+        answered += sum(1 for e in sent if e["court_feedback"] is not None)
+        for e in sent:
+            due = date.fromisoformat(e["review_due"])
+            # The review it was sent for: held within its jitter of the due date (-6 to +9
+            # days, on or after a working day), 2 to 7 days after the report was sent.
+            assert any(
+                0 <= (date.fromisoformat(day) - due).days + 6 <= 18
+                and 2 <= (date.fromisoformat(day) - date.fromisoformat(e["sent_on"])).days <= 7
+                for day in held
+            ), (c["reference"], e)
+    assert reviews * 0.9 <= reports <= reviews
+    # 40% answered, less a few whose answer falls after the data end.
+    assert 0.35 <= answered / reports <= 0.45

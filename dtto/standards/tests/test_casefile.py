@@ -148,7 +148,7 @@ def test_cases_without_an_order_are_skipped():
             with_event({"on": "2003-02-07"}),
             # The types in the format's same-day order (docs/case-format.md).
             "cases[0].events[3].type: is required: one of contact_level, suspension,"
-            " appointment, test, review, warning, breach, conviction, termination",
+            " appointment, test, review_report, review, warning, breach, conviction, termination",
         ),
         (
             # The example's own termination (events[9]) is the second; the first, on
