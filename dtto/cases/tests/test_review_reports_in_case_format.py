@@ -181,7 +181,7 @@ REPORT_PLACE = "cases[0].events[13]"
         (
             {**SENT, "court_feedback": {"feedback": "useful", "on": "2003-02-27", "notes": None}},
             "court_feedback.on",
-            "27 February 2003 is before the report was sent on 28 February 2003",
+            "must be on or after 28 February 2003, when the report was sent",
         ),
         (
             {**SENT, "court_feedback": {"feedback": "great", "on": "2003-03-10", "notes": None}},
@@ -214,7 +214,7 @@ REPORT_PLACE = "cases[0].events[13]"
         (
             {**DRAFT, "review_due": "2004-02-03"},
             "review_due",
-            "3 February 2004 is after the Order was terminated on 2 February 2004",
+            "must be on or before 2 February 2004, when the Order was terminated",
         ),
     ],
 )
