@@ -182,9 +182,18 @@ def this_week(
     return next((w for w in evaluation.weeks if w.starts_on <= today <= w.ends_on), None)
 
 
-def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+def running(today: dt.date) -> Q:
     """Orders made, not terminated, and still within their term (its last day is today or later)."""
-    return orders.filter(terminated_on=None, made_on__lte=today, natural_end_on__gt=today)
+    return Q(terminated_on=None, made_on__lte=today, natural_end_on__gt=today)
+
+
+def past_term(today: dt.date) -> Q:
+    """Orders whose term has ended with no termination recorded (see :func:`past_term_orders`)."""
+    return Q(terminated_on=None, natural_end_on__lte=today)
+
+
+def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+    return orders.filter(running(today))
 
 
 def past_term_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
@@ -194,7 +203,7 @@ def past_term_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]
     imported or simulated Order left open at the end of its data would otherwise fill the
     queue with years-old items).
     """
-    return orders.filter(terminated_on=None, natural_end_on__lte=today)
+    return orders.filter(past_term(today))
 
 
 def build_queue(
@@ -206,20 +215,56 @@ def build_queue(
 ) -> Queue:
     """The work on these Orders (and, for assessments, these cases) as of ``today``."""
     wanted = set(sections)
-    running = list(
+    runs = list(
         running_orders(orders, today).select_related("case", "case__person").order_by("made_on")
     )
-    by_id = {o.pk: o for o in running}
-    timelines = timelines_for_orders(list(by_id))
-    now = {pk: evaluate(t, today) for pk, t in timelines.items()}
-    week = {
-        pk: evaluate(t, current_week_end(by_id[pk].made_on, today)) for pk, t in timelines.items()
+    timelines = timelines_for_orders([o.pk for o in runs])
+    judged = {
+        o.pk: Judged(
+            evaluate(timelines[o.pk], today),
+            evaluate(timelines[o.pk], current_week_end(o.made_on, today)),
+        )
+        for o in runs
     }
+    ended = (
+        list(past_term_orders(orders, today).select_related("case", "case__person"))
+        if "ending" in wanted
+        else []
+    )
+    return queue_of(runs, judged, today, sections=wanted, cases=cases, past_term=ended)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A running Order's findings as of today, and as of the last day of its current week."""
+
+    now: Evaluation
+    week: Evaluation
+
+
+def queue_of(
+    runs: list[Order],
+    judged: dict[int, Judged],
+    today: dt.date,
+    *,
+    sections: Iterable[str],
+    cases: QuerySet[Case] | None,
+    past_term: Iterable[Order],
+) -> Queue:
+    """The work on these running Orders, judged already (the case page has its Order's
+    findings at hand), on these Orders past their term and, for assessments, these cases.
+
+    Each Order comes with its case and person.
+    """
+    wanted = set(sections)
+    by_id = {o.pk: o for o in runs}
+    now = {pk: j.now for pk, j in judged.items()}
+    week = {pk: j.week for pk, j in judged.items()}
     found: dict[str, list[QueueItem]] = {key: [] for key, _ in SECTIONS}
     reports = _review_reports(list(by_id)) if "reviews" in wanted else {}
     if "assessments" in wanted and cases is not None:
         found["assessments"] = _assessments(cases, today)
-    for order in running:
+    for order in runs:
         ref, name = order.case.reference, order.case.person.name
         ev = now[order.pk]
         if "first_appointments" in wanted:
@@ -265,7 +310,7 @@ def build_queue(
         if "ending" in wanted:
             found["ending"] += _ending(order, today)
     if "ending" in wanted:
-        for order in past_term_orders(orders, today).select_related("case", "case__person"):
+        for order in past_term:
             found["ending"] += _ending(order, today)
     if "called" in wanted:
         found["called"] = _called_today(by_id, today)
@@ -283,7 +328,7 @@ def build_queue(
         for key, title in SECTIONS
         if key in wanted
     ]
-    return Queue(today, result, len(running))
+    return Queue(today, result, len(runs))
 
 
 def _urgency(item: QueueItem) -> tuple[bool, dt.date, str]:
