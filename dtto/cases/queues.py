@@ -97,10 +97,19 @@ class Queue:
     def groups(self) -> list[QueueGroup]:
         """Every item by urgency: overdue, due today, due this week, then later or undated."""
         groups = {key: QueueGroup(key, title, []) for key, title in GROUPS}
+        # A case's page once for all its items (a queue may hold a hundred on a few cases).
+        case_urls: dict[str, str] = {}
         for section in self.sections:
             for item in section.items:
+                if item.reference not in case_urls:
+                    case_urls[item.reference] = _case_url(item.reference)
                 groups[_group_of(item, self.today)].items.append(
-                    GroupedItem(item, section.title, due_words(item, self.today))
+                    GroupedItem(
+                        item,
+                        section.title,
+                        due_words(item, self.today),
+                        case_urls[item.reference],
+                    )
                 )
         for group in groups.values():
             group.items.sort(key=lambda g: (_urgency(g.item), g.kind))
@@ -122,6 +131,7 @@ class GroupedItem:
     item: QueueItem
     kind: str  # the section's title: what sort of work it is
     when: str  # by when, in words
+    case_url: str  # the case page
 
 
 @dataclass
@@ -565,6 +575,7 @@ def _confirmations(by_id: dict[int, Order]) -> list[QueueItem]:
     The Standard asks for laboratory confirmation unless the person admits use (Figure 21);
     it sets no deadline, so these have none.
     """
+    # Plain values, not three model instances a result: a queue may hold a hundred of them.
     awaiting = (
         DrugTestResult.objects.filter(
             test__order_id__in=list(by_id),
@@ -572,22 +583,22 @@ def _confirmations(by_id: dict[int, Order]) -> list[QueueItem]:
             result=DrugTestResult.Result.POSITIVE,
             confirmed=None,
         )
-        .select_related("test", "substance")
         .order_by("test__on", "id")
+        .values_list("pk", "test__order_id", "test__on", "substance__label")
     )
     items = []
-    for result in awaiting:
-        order = by_id[result.test.order_id]
+    for pk, order_id, on, substance in awaiting:
+        order = by_id[order_id]
         ref = order.case.reference
         items.append(
             QueueItem(
                 ref,
                 order.case.person.name,
                 f"Record the laboratory result of the test positive for "
-                f"{result.substance.label.lower()} on {long_date(result.test.on)}",
+                f"{substance.lower()} on {long_date(on)}",
                 None,
                 False,
-                reverse("cases:confirm-result", kwargs={"reference": ref, "pk": result.pk}),
+                reverse("cases:confirm-result", kwargs={"reference": ref, "pk": pk}),
                 "Record the laboratory result",
                 "test_confirmation",
             )
