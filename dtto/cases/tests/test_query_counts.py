@@ -39,11 +39,12 @@ NEEDS_NOW = 1 + 1 + 1 + 1 + 1 + 1
 # The case page: the case, its Order (with whether it is running or past its term), its
 # reviews (for the timeline and the bench changes) and its breaches (for the timeline and the
 # list), the timeline, the review reports, the view's audit event, the assessment, the
-# Order's other records for the lists (appointments, tests, their results, the substances,
-# admitted drugs, warnings, contact levels, suspensions, the termination, convictions), this
-# week's test draw, the code lists of the forms, and the panel.
+# Order's other records for the lists, read as plain values (appointments, tests, their results
+# with their substances, admitted drugs; then as models: warnings, contact levels,
+# suspensions, the termination, convictions), this week's test draw, the code lists of the
+# forms, and the panel.
 CASE_PAGE = (
-    SIGNED_IN + 2 + 2 + TIMELINE + 1 + VIEW_AUDITED + 1 + 10 + 1 + 1 + SESSION_SAVED + NEEDS_NOW
+    SIGNED_IN + 2 + 2 + TIMELINE + 1 + VIEW_AUDITED + 1 + 9 + 1 + 1 + SESSION_SAVED + NEEDS_NOW
 )
 # The case manager's queue: the running Orders with their cases and people, the timeline of
 # all of them at once, the assessments waiting, the review reports, the Orders past their

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,10 @@ from dtto.accounts.models import User
 from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
 from dtto.cases.models import (
+    Appointment,
     Breach,
     Case,
+    Code,
     Conviction,
     CourtReview,
     DrugTest,
@@ -27,6 +30,7 @@ from dtto.cases.models import (
 )
 from dtto.cases.timeline import TimelineEntry, timeline_for_order, timeline_page
 from dtto.cases.views.common import (
+    anchor_of,
     record_anchor,
     signed_in,
     today,
@@ -95,60 +99,79 @@ def _timeline(
         TimelineEntry(order.made_on, "Order", record_anchor(order), f"Order made by {order.court}")
     )
     if "appointments" in sections:
-        for a in order.appointments.select_related("outcome", "kind"):
-            outcome = a.outcome.label if a.outcome else "outcome not recorded"
-            kind = f" ({a.kind.label.lower()})" if a.kind else ""
+        # Plain values, not three model instances an appointment: a long Order has hundreds.
+        whom = {value: str(label) for value, label in Appointment.With.choices}
+        for pk, on, hours_, with_whom, kind, outcome, meaning in order.appointments.order_by(
+            "on", "id"
+        ).values_list(
+            "pk", "on", "hours", "with_whom", "kind__label", "outcome__label", "outcome__meaning"
+        ):
             can = (
                 "attendance" in may_record
-                and a.on <= today()
-                and (a.outcome is None or a.outcome.meaning == "not_recorded")
+                and on <= today()
+                and (outcome is None or meaning == "not_recorded")
             )
+            of_kind = f" ({kind.lower()})" if kind is not None else ""
+            said = outcome if outcome is not None else "outcome not recorded"
             entries.append(
                 TimelineEntry(
-                    a.on,
+                    on,
                     "Appointment",
-                    record_anchor(a),
-                    f"{a.get_with_whom_display()}{kind}, {hours(a.hours)}: {outcome}",
-                    reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk})
-                    if can
-                    else "",
+                    anchor_of(Appointment, pk),
+                    f"{whom.get(with_whom, with_whom)}{of_kind}, {hours(hours_)}: {said}",
+                    reverse("cases:attendance", kwargs={"reference": ref, "pk": pk}) if can else "",
                     "Record outcome",
                 )
             )
     if "tests" in sections:
-        for t in order.tests.prefetch_related("results__substance", "admitted"):
-            if t.outcome == "sample":
+        # Plain values, not model instances a test, a result and a substance: a long Order has
+        # hundreds of tests. Results and admitted drugs keep their models' own ordering.
+        results: dict[int, list[tuple[int, str, str, bool | None]]] = defaultdict(list)
+        for pk, test_id, substance, result, confirmed in DrugTestResult.objects.filter(
+            test__order=order
+        ).values_list("pk", "test_id", "substance__label", "result", "confirmed"):
+            results[test_id].append((pk, substance, result, confirmed))
+        admitted: dict[int, list[str]] = defaultdict(list)
+        for test_id, label in (
+            DrugTest.admitted.through.objects.filter(drugtest__order=order)
+            .order_by(*(f"code__{f}" for f in Code._meta.ordering or ()))
+            .values_list("drugtest_id", "code__label")
+        ):
+            admitted[test_id].append(label)
+        outcomes = {value: str(label) for value, label in DrugTest.Outcome.choices}
+        for pk, on, outcome in order.tests.order_by("on", "id").values_list("pk", "on", "outcome"):
+            if outcome == "sample":
                 detail = ", ".join(
-                    f"{r.substance.label.lower()} {r.result}"
-                    + ({True: " (confirmed)", False: " (not confirmed)", None: ""}[r.confirmed])
-                    for r in t.results.all()
+                    f"{substance.lower()} {result}"
+                    + ({True: " (confirmed)", False: " (not confirmed)", None: ""}[confirmed])
+                    for _, substance, result, confirmed in results[pk]
                 )
-            elif t.outcome == "admission":
-                detail = "admitted use of " + ", ".join(c.label.lower() for c in t.admitted.all())
+            elif outcome == "admission":
+                detail = "admitted use of " + ", ".join(c.lower() for c in admitted[pk])
             else:
                 detail = "refused"
             # A positive the laboratory has not yet confirmed or refuted links to where its
             # answer is recorded, one result at a time, for those who may record it.
             awaiting = next(
                 (
-                    r
-                    for r in t.results.all()
-                    if r.result == DrugTestResult.Result.POSITIVE and r.confirmed is None
+                    (result_pk, substance)
+                    for result_pk, substance, result, confirmed in results[pk]
+                    if result == DrugTestResult.Result.POSITIVE and confirmed is None
                 ),
                 None,
             )
             confirm_url, confirm_text = "", ""
             if awaiting is not None and "test_confirmation" in may_record:
                 confirm_url = reverse(
-                    "cases:confirm-result", kwargs={"reference": ref, "pk": awaiting.pk}
+                    "cases:confirm-result", kwargs={"reference": ref, "pk": awaiting[0]}
                 )
-                confirm_text = f"Record the laboratory result for {awaiting.substance.label}"
+                confirm_text = f"Record the laboratory result for {awaiting[1]}"
             entries.append(
                 TimelineEntry(
-                    t.on,
+                    on,
                     "Drug test",
-                    record_anchor(t),
-                    detail or t.get_outcome_display(),
+                    anchor_of(DrugTest, pk),
+                    detail or outcomes.get(outcome, outcome),
                     confirm_url,
                     confirm_text,
                 )
