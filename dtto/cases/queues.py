@@ -203,6 +203,7 @@ def past_term(today: dt.date) -> Q:
 
 
 def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+    """These Orders that are running today (:func:`running`)."""
     return orders.filter(running(today))
 
 
@@ -241,7 +242,7 @@ def build_queue(
         if "ending" in wanted
         else []
     )
-    return queue_of(runs, judged, today, sections=wanted, cases=cases, past_term=ended)
+    return queue_of(runs, judged, today, sections=wanted, cases=cases, ended=ended)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def queue_of(
     *,
     sections: Iterable[str],
     cases: QuerySet[Case] | None,
-    past_term: Iterable[Order],
+    ended: Iterable[Order],
 ) -> Queue:
     """The work on these running Orders, judged already (the case page has its Order's
     findings at hand), on these Orders past their term and, for assessments, these cases.
@@ -320,7 +321,7 @@ def queue_of(
         if "ending" in wanted:
             found["ending"] += _ending(order, today)
     if "ending" in wanted:
-        for order in past_term:
+        for order in ended:
             found["ending"] += _ending(order, today)
     if "called" in wanted:
         found["called"] = _called_today(by_id, today)

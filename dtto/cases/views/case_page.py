@@ -338,7 +338,7 @@ def _needs_now(
         day,
         sections=wanted,
         cases=Case.objects.filter(pk=case.pk) if assessing else None,
-        past_term=ended,
+        ended=ended,
     )
     groups = {g.key: g.items for g in queue.groups}
     next_review = None
