@@ -97,10 +97,19 @@ class Queue:
     def groups(self) -> list[QueueGroup]:
         """Every item by urgency: overdue, due today, due this week, then later or undated."""
         groups = {key: QueueGroup(key, title, []) for key, title in GROUPS}
+        # A case's page once for all its items (a queue may hold a hundred on a few cases).
+        case_urls: dict[str, str] = {}
         for section in self.sections:
             for item in section.items:
+                if item.reference not in case_urls:
+                    case_urls[item.reference] = _case_url(item.reference)
                 groups[_group_of(item, self.today)].items.append(
-                    GroupedItem(item, section.title, due_words(item, self.today))
+                    GroupedItem(
+                        item,
+                        section.title,
+                        due_words(item, self.today),
+                        case_urls[item.reference],
+                    )
                 )
         for group in groups.values():
             group.items.sort(key=lambda g: (_urgency(g.item), g.kind))
@@ -122,6 +131,7 @@ class GroupedItem:
     item: QueueItem
     kind: str  # the section's title: what sort of work it is
     when: str  # by when, in words
+    case_url: str  # the case page
 
 
 @dataclass
@@ -182,9 +192,19 @@ def this_week(
     return next((w for w in evaluation.weeks if w.starts_on <= today <= w.ends_on), None)
 
 
-def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+def running(today: dt.date) -> Q:
     """Orders made, not terminated, and still within their term (its last day is today or later)."""
-    return orders.filter(terminated_on=None, made_on__lte=today, natural_end_on__gt=today)
+    return Q(terminated_on=None, made_on__lte=today, natural_end_on__gt=today)
+
+
+def past_term(today: dt.date) -> Q:
+    """Orders whose term has ended with no termination recorded (see :func:`past_term_orders`)."""
+    return Q(terminated_on=None, natural_end_on__lte=today)
+
+
+def running_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
+    """These Orders that are running today (:func:`running`)."""
+    return orders.filter(running(today))
 
 
 def past_term_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]:
@@ -194,7 +214,7 @@ def past_term_orders(orders: QuerySet[Order], today: dt.date) -> QuerySet[Order]
     imported or simulated Order left open at the end of its data would otherwise fill the
     queue with years-old items).
     """
-    return orders.filter(terminated_on=None, natural_end_on__lte=today)
+    return orders.filter(past_term(today))
 
 
 def build_queue(
@@ -206,20 +226,56 @@ def build_queue(
 ) -> Queue:
     """The work on these Orders (and, for assessments, these cases) as of ``today``."""
     wanted = set(sections)
-    running = list(
+    runs = list(
         running_orders(orders, today).select_related("case", "case__person").order_by("made_on")
     )
-    by_id = {o.pk: o for o in running}
-    timelines = timelines_for_orders(list(by_id))
-    now = {pk: evaluate(t, today) for pk, t in timelines.items()}
-    week = {
-        pk: evaluate(t, current_week_end(by_id[pk].made_on, today)) for pk, t in timelines.items()
+    timelines = timelines_for_orders([o.pk for o in runs])
+    judged = {
+        o.pk: Judged(
+            evaluate(timelines[o.pk], today),
+            evaluate(timelines[o.pk], current_week_end(o.made_on, today)),
+        )
+        for o in runs
     }
+    ended = (
+        list(past_term_orders(orders, today).select_related("case", "case__person"))
+        if "ending" in wanted
+        else []
+    )
+    return queue_of(runs, judged, today, sections=wanted, cases=cases, ended=ended)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A running Order's findings as of today, and as of the last day of its current week."""
+
+    now: Evaluation
+    week: Evaluation
+
+
+def queue_of(
+    runs: list[Order],
+    judged: dict[int, Judged],
+    today: dt.date,
+    *,
+    sections: Iterable[str],
+    cases: QuerySet[Case] | None,
+    ended: Iterable[Order],
+) -> Queue:
+    """The work on these running Orders, judged already (the case page has its Order's
+    findings at hand), on these Orders past their term and, for assessments, these cases.
+
+    Each Order comes with its case and person.
+    """
+    wanted = set(sections)
+    by_id = {o.pk: o for o in runs}
+    now = {pk: j.now for pk, j in judged.items()}
+    week = {pk: j.week for pk, j in judged.items()}
     found: dict[str, list[QueueItem]] = {key: [] for key, _ in SECTIONS}
     reports = _review_reports(list(by_id)) if "reviews" in wanted else {}
     if "assessments" in wanted and cases is not None:
         found["assessments"] = _assessments(cases, today)
-    for order in running:
+    for order in runs:
         ref, name = order.case.reference, order.case.person.name
         ev = now[order.pk]
         if "first_appointments" in wanted:
@@ -265,7 +321,7 @@ def build_queue(
         if "ending" in wanted:
             found["ending"] += _ending(order, today)
     if "ending" in wanted:
-        for order in past_term_orders(orders, today).select_related("case", "case__person"):
+        for order in ended:
             found["ending"] += _ending(order, today)
     if "called" in wanted:
         found["called"] = _called_today(by_id, today)
@@ -283,7 +339,7 @@ def build_queue(
         for key, title in SECTIONS
         if key in wanted
     ]
-    return Queue(today, result, len(running))
+    return Queue(today, result, len(runs))
 
 
 def _urgency(item: QueueItem) -> tuple[bool, dt.date, str]:
@@ -520,6 +576,7 @@ def _confirmations(by_id: dict[int, Order]) -> list[QueueItem]:
     The Standard asks for laboratory confirmation unless the person admits use (Figure 21);
     it sets no deadline, so these have none.
     """
+    # Plain values, not three model instances a result: a queue may hold a hundred of them.
     awaiting = (
         DrugTestResult.objects.filter(
             test__order_id__in=list(by_id),
@@ -527,22 +584,22 @@ def _confirmations(by_id: dict[int, Order]) -> list[QueueItem]:
             result=DrugTestResult.Result.POSITIVE,
             confirmed=None,
         )
-        .select_related("test", "substance")
         .order_by("test__on", "id")
+        .values_list("pk", "test__order_id", "test__on", "substance__label")
     )
     items = []
-    for result in awaiting:
-        order = by_id[result.test.order_id]
+    for pk, order_id, on, substance in awaiting:
+        order = by_id[order_id]
         ref = order.case.reference
         items.append(
             QueueItem(
                 ref,
                 order.case.person.name,
                 f"Record the laboratory result of the test positive for "
-                f"{result.substance.label.lower()} on {long_date(result.test.on)}",
+                f"{substance.lower()} on {long_date(on)}",
                 None,
                 False,
-                reverse("cases:confirm-result", kwargs={"reference": ref, "pk": result.pk}),
+                reverse("cases:confirm-result", kwargs={"reference": ref, "pk": pk}),
                 "Record the laboratory result",
                 "test_confirmation",
             )

@@ -30,19 +30,21 @@ SESSION_SAVED = 3  # savepoint, the session's update, release
 VIEW_AUDITED = 6
 TIMELINE = 11  # codes, appointments, test results, tests, warnings, breaches, reviews,
 # contact levels, suspensions, terminations, the Orders' terms (dtto.cases.timeline)
-# "What this case needs now": the case manager's queue items for this one case, read as the
-# queue reads them: the Order and its timeline, its review reports, the case and its Order,
-# this week's test draw, the appointments called today, the results awaiting confirmation,
-# the open breaches, the next test draw.
-NEEDS_NOW = 1 + TIMELINE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1
+# "What this case needs now": the case manager's queue items for this one case, from the
+# Order, its findings and its reviews and breaches the page has read already (and, with an
+# Order, no assessment to look for): its review reports, today's test draw, the appointments
+# with no outcome, the results awaiting confirmation, the open breaches, the next test draw.
+NEEDS_NOW = 1 + 1 + 1 + 1 + 1 + 1
 
-# The case page: the case, its Order, the timeline, the reviews for the bench changes, the
-# review reports, the view's audit event, the assessment, the Order's records for the lists
-# (appointments, tests, their results, the substances, admitted drugs, warnings, breaches,
-# reviews, contact levels, suspensions, the termination, convictions), the open breaches,
-# this week's test draw, the code lists of the forms, and the panel.
+# The case page: the case, its Order (with whether it is running or past its term), its
+# reviews (for the timeline and the bench changes) and its breaches (for the timeline and the
+# list), the timeline, the review reports, the view's audit event, the assessment, the
+# Order's other records for the lists, read as plain values (appointments, tests, their results
+# with their substances, admitted drugs; then as models: warnings, contact levels,
+# suspensions, the termination, convictions), this week's test draw, the code lists of the
+# forms, and the panel.
 CASE_PAGE = (
-    SIGNED_IN + 2 + TIMELINE + 1 + 1 + VIEW_AUDITED + 1 + 12 + 1 + 1 + 1 + SESSION_SAVED + NEEDS_NOW
+    SIGNED_IN + 2 + 2 + TIMELINE + 1 + VIEW_AUDITED + 1 + 9 + 1 + 1 + SESSION_SAVED + NEEDS_NOW
 )
 # The case manager's queue: the running Orders with their cases and people, the timeline of
 # all of them at once, the assessments waiting, the review reports, the Orders past their

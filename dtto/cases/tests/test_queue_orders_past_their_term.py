@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from dtto.accounts.models import Role
 from dtto.cases import services
 from dtto.cases.models import Order
 from dtto.cases.queues import COURT_SECTIONS, build_queue
 from dtto.cases.tests.factories import TEST_ACTOR, make_order
+from dtto.cases.tests.web import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +80,39 @@ def test_a_running_order_still_shows_its_breach_and_warrant() -> None:
         "Record the court's decision on the breach instigated on 23 February 2003"
     ]
     assert items["warrants"] == ["Record the execution of the warrant issued on 5 March 2003"]
+
+
+def _needs_now(page: str) -> str:
+    """The text of the case page's panel "What this case needs now"."""
+    panel = page.split('id="needs-now"', 1)[1].split("</div>", 1)[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", panel)).split())
+
+
+def test_the_case_page_asks_only_for_the_termination_of_an_order_past_its_term() -> None:
+    # The page hands the queue the Order it has read; the queue's own filters (read with the
+    # Order) must still find it past its term today, and not running.
+    order = _old_order_left_open()
+    client = Client()
+    client.force_login(make_user("cm", Role.CASE_MANAGER))
+    page = client.get(reverse("cases:detail", args=[order.case.reference])).content.decode()
+    panel = _needs_now(page)
+    assert "Overdue (1)" in panel
+    assert "Record the termination: the Order's term ended on 2 February 2004" in panel
+    # The missed appointment of 2003 and the open breach are history, not today's work.
+    assert "breach" not in panel.lower()
+    assert "warning" not in panel.lower()
+
+
+def test_the_case_page_of_a_terminated_order_asks_for_nothing() -> None:
+    order = _old_order_left_open()
+    services.terminate_order(
+        order,
+        by=TEST_ACTOR,
+        on=dt.date(2004, 2, 2),
+        reason="completed",
+        today=dt.date(2004, 6, 30),
+    )
+    client = Client()
+    client.force_login(make_user("cm", Role.CASE_MANAGER))
+    page = client.get(reverse("cases:detail", args=[order.case.reference])).content.decode()
+    assert "Record the termination" not in _needs_now(page)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,9 +17,20 @@ from dtto.accounts import permissions
 from dtto.accounts.models import User
 from dtto.accounts.templatetags.dtto import hours
 from dtto.cases import queues, review_reports
-from dtto.cases.models import Case, Conviction, DrugTest, DrugTestResult, Order
+from dtto.cases.models import (
+    Appointment,
+    Breach,
+    Case,
+    Code,
+    Conviction,
+    CourtReview,
+    DrugTest,
+    DrugTestResult,
+    Order,
+)
 from dtto.cases.timeline import TimelineEntry, timeline_for_order, timeline_page
 from dtto.cases.views.common import (
+    anchor_of,
     record_anchor,
     signed_in,
     today,
@@ -48,6 +61,7 @@ def _timeline(
     sections: frozenset[str],
     may_record: frozenset[str],
     convictions: list[Conviction],
+    records: OrderRecords | None,
 ) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     ref = case.reference
@@ -79,66 +93,85 @@ def _timeline(
                 conviction.on, "Conviction", record_anchor(conviction), conviction_words(conviction)
             )
         )
-    if order is None:
+    if order is None or records is None:
         return entries
     entries.append(
         TimelineEntry(order.made_on, "Order", record_anchor(order), f"Order made by {order.court}")
     )
     if "appointments" in sections:
-        for a in order.appointments.select_related("outcome", "kind"):
-            outcome = a.outcome.label if a.outcome else "outcome not recorded"
-            kind = f" ({a.kind.label.lower()})" if a.kind else ""
+        # Plain values, not three model instances an appointment: a long Order has hundreds.
+        whom = {value: str(label) for value, label in Appointment.With.choices}
+        for pk, on, hours_, with_whom, kind, outcome, meaning in order.appointments.order_by(
+            "on", "id"
+        ).values_list(
+            "pk", "on", "hours", "with_whom", "kind__label", "outcome__label", "outcome__meaning"
+        ):
             can = (
                 "attendance" in may_record
-                and a.on <= today()
-                and (a.outcome is None or a.outcome.meaning == "not_recorded")
+                and on <= today()
+                and (outcome is None or meaning == "not_recorded")
             )
+            of_kind = f" ({kind.lower()})" if kind is not None else ""
+            said = outcome if outcome is not None else "outcome not recorded"
             entries.append(
                 TimelineEntry(
-                    a.on,
+                    on,
                     "Appointment",
-                    record_anchor(a),
-                    f"{a.get_with_whom_display()}{kind}, {hours(a.hours)}: {outcome}",
-                    reverse("cases:attendance", kwargs={"reference": ref, "pk": a.pk})
-                    if can
-                    else "",
+                    anchor_of(Appointment, pk),
+                    f"{whom.get(with_whom, with_whom)}{of_kind}, {hours(hours_)}: {said}",
+                    reverse("cases:attendance", kwargs={"reference": ref, "pk": pk}) if can else "",
                     "Record outcome",
                 )
             )
     if "tests" in sections:
-        for t in order.tests.prefetch_related("results__substance", "admitted"):
-            if t.outcome == "sample":
+        # Plain values, not model instances a test, a result and a substance: a long Order has
+        # hundreds of tests. Results and admitted drugs keep their models' own ordering.
+        results: dict[int, list[tuple[int, str, str, bool | None]]] = defaultdict(list)
+        for pk, test_id, substance, result, confirmed in DrugTestResult.objects.filter(
+            test__order=order
+        ).values_list("pk", "test_id", "substance__label", "result", "confirmed"):
+            results[test_id].append((pk, substance, result, confirmed))
+        admitted: dict[int, list[str]] = defaultdict(list)
+        for test_id, label in (
+            DrugTest.admitted.through.objects.filter(drugtest__order=order)
+            .order_by(*(f"code__{f}" for f in Code._meta.ordering or ()))
+            .values_list("drugtest_id", "code__label")
+        ):
+            admitted[test_id].append(label)
+        outcomes = {value: str(label) for value, label in DrugTest.Outcome.choices}
+        for pk, on, outcome in order.tests.order_by("on", "id").values_list("pk", "on", "outcome"):
+            if outcome == "sample":
                 detail = ", ".join(
-                    f"{r.substance.label.lower()} {r.result}"
-                    + ({True: " (confirmed)", False: " (not confirmed)", None: ""}[r.confirmed])
-                    for r in t.results.all()
+                    f"{substance.lower()} {result}"
+                    + ({True: " (confirmed)", False: " (not confirmed)", None: ""}[confirmed])
+                    for _, substance, result, confirmed in results[pk]
                 )
-            elif t.outcome == "admission":
-                detail = "admitted use of " + ", ".join(c.label.lower() for c in t.admitted.all())
+            elif outcome == "admission":
+                detail = "admitted use of " + ", ".join(c.lower() for c in admitted[pk])
             else:
                 detail = "refused"
             # A positive the laboratory has not yet confirmed or refuted links to where its
             # answer is recorded, one result at a time, for those who may record it.
             awaiting = next(
                 (
-                    r
-                    for r in t.results.all()
-                    if r.result == DrugTestResult.Result.POSITIVE and r.confirmed is None
+                    (result_pk, substance)
+                    for result_pk, substance, result, confirmed in results[pk]
+                    if result == DrugTestResult.Result.POSITIVE and confirmed is None
                 ),
                 None,
             )
             confirm_url, confirm_text = "", ""
             if awaiting is not None and "test_confirmation" in may_record:
                 confirm_url = reverse(
-                    "cases:confirm-result", kwargs={"reference": ref, "pk": awaiting.pk}
+                    "cases:confirm-result", kwargs={"reference": ref, "pk": awaiting[0]}
                 )
-                confirm_text = f"Record the laboratory result for {awaiting.substance.label}"
+                confirm_text = f"Record the laboratory result for {awaiting[1]}"
             entries.append(
                 TimelineEntry(
-                    t.on,
+                    on,
                     "Drug test",
-                    record_anchor(t),
-                    detail or t.get_outcome_display(),
+                    anchor_of(DrugTest, pk),
+                    detail or outcomes.get(outcome, outcome),
                     confirm_url,
                     confirm_text,
                 )
@@ -156,7 +189,7 @@ def _timeline(
                 )
             )
     if "enforcement" in sections or "breach_reports" in sections:
-        for b in order.breaches.select_related("outcome"):
+        for b in records.breaches:
             entries.append(
                 TimelineEntry(
                     b.on,
@@ -168,11 +201,8 @@ def _timeline(
                 )
             )
     if "reviews" in sections:
-        reviews = list(order.reviews.all())
-        changed = {
-            c.on: c for c in bench_changes([(r.on, r.sat_names) for r in reviews if r.hearing])
-        }
-        for r in reviews:
+        changed = {c.on: c for c in records.bench_changes}
+        for r in records.reviews:
             hearing = "with a hearing" if r.hearing else "on the papers"
             sat = f"; sat: {', '.join(r.sat_names)}" if r.sat_names else ""
             change = changed.get(r.on) if r.hearing else None
@@ -224,6 +254,23 @@ def _timeline(
 
 
 @dataclass(frozen=True)
+class OrderRecords:
+    """The Order's records the page shows in more than one place, read once."""
+
+    breaches: list[Breach]
+    reviews: list[CourtReview]
+    bench_changes: list[BenchChange]
+
+
+def _order_records(order: Order) -> OrderRecords:
+    reviews = list(order.reviews.all())
+    hearings = [(r.on, r.sat_names) for r in reviews if r.hearing]
+    return OrderRecords(
+        list(order.breaches.select_related("outcome")), reviews, bench_changes(hearings)
+    )
+
+
+@dataclass(frozen=True)
 class Compliance:
     evaluation: Evaluation
     week: Any
@@ -231,21 +278,23 @@ class Compliance:
     schedule: list[review_reports.ScheduledReview]
     standing: Standing
     bench_changes: list[BenchChange]
+    # The findings as of the last day of this Order week, which count what is arranged in it.
+    week_evaluation: Evaluation
 
 
-def _compliance(order: Order, today: dt.date) -> Compliance:
+def _compliance(order: Order, today: dt.date, records: OrderRecords) -> Compliance:
     timeline = timeline_for_order(order)
     evaluation = evaluate(timeline, today)
     week_eval = evaluate(timeline, queues.current_week_end(order.made_on, today))
     week = queues.this_week(order, today, week_eval) if order.terminated_on is None else None
-    hearings = [(r.on, r.sat_names) for r in order.reviews.filter(hearing=True)]
     return Compliance(
         evaluation,
         week,
         list(reversed(evaluation.weeks[-8:])),
         review_reports.review_schedule(order, today, evaluation),
         standing(timeline, evaluation, today),
-        bench_changes(hearings),
+        records.bench_changes,
+        week_eval,
     )
 
 
@@ -263,16 +312,33 @@ class NeedsNow:
 def _needs_now(
     user: User, case: Case, order: Order | None, compliance: Compliance | None, day: dt.date
 ) -> NeedsNow:
-    """The queue's own items for this one case (the same findings, the same words)."""
+    """The queue's own items for this one case (the same findings, the same words).
+
+    The queue is given the Order and the findings the page has already read and judged, and
+    whether the Order is running or past its term as the queue's own filters say
+    (``case_detail`` reads them with the Order).
+    """
     scope = permissions.home_queue_for(user)
     wanted = SECTIONS_BY_QUEUE.get(scope.kind, queues.CASE_MANAGER_SECTIONS)
-    orders = Order.objects.filter(pk=order.pk) if order is not None else Order.objects.none()
-    assessing = "assessment" in permissions.sections_for(user)
-    queue = queues.build_queue(
-        orders,
+    # The queue asks for an assessment only of a case without an Order.
+    assessing = order is None and "assessment" in permissions.sections_for(user)
+    runs: list[Order] = []
+    judged: dict[int, queues.Judged] = {}
+    ended: list[Order] = []
+    if order is not None and compliance is not None:
+        order.case = case  # with its person, read already
+        if getattr(order, "queue_running", False):  # annotated by case_detail
+            runs = [order]
+            judged = {order.pk: queues.Judged(compliance.evaluation, compliance.week_evaluation)}
+        elif getattr(order, "queue_past_term", False):
+            ended = [order]
+    queue = queues.queue_of(
+        runs,
+        judged,
         day,
         sections=wanted,
         cases=Case.objects.filter(pk=case.pk) if assessing else None,
+        ended=ended,
     )
     groups = {g.key: g.items for g in queue.groups}
     next_review = None
@@ -294,9 +360,18 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = signed_in(request)
     case = permissions.get_case_for(user, reference)
     sections = permissions.sections_for(user)
-    order = Order.objects.filter(case=case).select_related("court", "team", "case_manager").first()
     day = today()
-    compliance = _compliance(order, day) if order is not None else None
+    order = (
+        Order.objects.filter(case=case)
+        .select_related("court", "team", "case_manager")
+        .annotate(
+            queue_running=ExpressionWrapper(queues.running(day), output_field=BooleanField()),
+            queue_past_term=ExpressionWrapper(queues.past_term(day), output_field=BooleanField()),
+        )
+        .first()
+    )
+    records = _order_records(order) if order is not None else None
+    compliance = _compliance(order, day, records) if order is not None and records else None
     viewed(request, case, "case")
     may_record = permissions.recording_actions_for(user)
     actions = {a: a in may_record for a in permissions.RECORDING_ACTIONS}
@@ -312,7 +387,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "compliance": compliance,
         "needs": _needs_now(user, case, order, compliance, day),
         "timeline": timeline_page(
-            _timeline(case, order, sections, may_record, convictions),
+            _timeline(case, order, sections, may_record, convictions, records),
             kind=request.GET.get("kind", ""),
             page=request.GET.get("page", 1),
             at=request.GET.get("at", ""),
@@ -320,7 +395,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "order_refusal": order_not_possible(case) if order is None else None,
         "assessment": getattr(case, "assessment", None),
         "assessment_due": ASSESSMENT_DEADLINE.due_by(case.referred_on),
-        "breaches": list(order.breaches.select_related("outcome")) if order else [],
+        "breaches": records.breaches if records is not None else [],
         "convictions": convictions,
         "termination": getattr(order, "termination", None) if order else None,
         "today": day,

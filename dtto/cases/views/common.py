@@ -72,7 +72,12 @@ def bound(request: HttpRequest) -> QueryDict | None:
 
 def record_anchor(record: models.Model) -> str:
     """The anchor of a record on the case page's timeline, e.g. ``appointment-42``."""
-    return f"{_ANCHORS[record._meta.label_lower]}-{record.pk}"
+    return anchor_of(type(record), record.pk)
+
+
+def anchor_of(model: type[models.Model], pk: object) -> str:
+    """The anchor of the record of this kind with this key (read as values, not a model)."""
+    return f"{_ANCHORS[model._meta.label_lower]}-{pk}"
 
 
 def case_url(case: Case, recorded: object = None) -> str:
