@@ -73,6 +73,7 @@ def _appointment(appointment: Appointment, change: str) -> None:
         hours=appointment.hours,
         kind=appointment.kind.code if appointment.kind is not None else None,
         outcome=appointment.outcome.code if appointment.outcome is not None else None,
+        activity=appointment.activity or None,
     )
     if appointment.outcome is not None and appointment.outcome.meaning in UNACCEPTABLE_OUTCOMES:
         _failure_if_new(order, appointment, appointment.outcome.code)

@@ -104,6 +104,12 @@ CATALOGUE: tuple[EventType, ...] = (
             PayloadField(
                 "outcome", CODE, "the attendance outcome code (ATTC, UAAB...)", optional=True
             ),
+            PayloadField(
+                "activity",
+                CODE,
+                "what the contact is for: treatment, offence_focused or lifestyle",
+                optional=True,
+            ),
         ),
     ),
     EventType(

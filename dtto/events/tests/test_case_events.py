@@ -102,9 +102,27 @@ def test_an_appointment_attended_publishes_only_appointment_recorded(order: Orde
                 "hours": "2.5",
                 "kind": "keywork",
                 "outcome": "ATTC",
+                "activity": None,
             },
         }
     ]
+
+
+def test_an_appointment_publishes_what_the_contact_was_for(order: Order) -> None:
+    mark = last_sequence()
+    services.record_appointment(
+        order, by=TEST_ACTOR, today=TODAY, on=dt.date(2003, 2, 4), hours="1.5",
+        with_whom="probation", activity="offence_focused",
+    )  # fmt: skip
+    [published] = published_since(mark)
+    assert published["payload"] == {
+        "change": "arranged",
+        "with_whom": "probation",
+        "hours": "1.5",
+        "kind": None,
+        "outcome": None,
+        "activity": "offence_focused",
+    }
 
 
 def test_an_unacceptable_absence_also_publishes_failure_recorded(order: Order) -> None:
@@ -113,7 +131,7 @@ def test_an_unacceptable_absence_also_publishes_failure_recorded(order: Order) -
     assert [(e["type"], e["occurred_on"], e["record"], e["payload"]) for e in published_since(mark)] == [
         ("appointment.recorded", "2003-02-05", {"type": "appointment", "id": missed.pk},
          {"change": "arranged", "with_whom": "treatment", "hours": "2.5", "kind": "keywork",
-          "outcome": "UAAB"}),
+          "outcome": "UAAB", "activity": None}),
         ("failure.recorded", "2003-02-05", {"type": "appointment", "id": missed.pk},
          {"reason": "UAAB"}),
     ]  # fmt: skip
