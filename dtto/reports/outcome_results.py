@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Generic, NotRequired, TypedDict, TypeVar
 
-from dtto.reports.results import Rate
+from dtto.reports.rate import Rate
 
 C = TypeVar("C")
 

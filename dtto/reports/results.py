@@ -12,21 +12,13 @@ from __future__ import annotations
 
 from typing import Generic, NotRequired, TypedDict, TypeVar
 
+# Its own module so that issue 14's result types can build on it without importing this one.
+from dtto.reports.rate import Rate as Rate
+
 C = TypeVar("C")
 
 # A published count: None where fewer than 5 (and more than 0) people or Orders.
 Count = int | None
-
-
-class Rate(TypedDict, Generic[C]):
-    """A fraction with its Wilson interval; ``suppressed`` only where withheld whole."""
-
-    numerator: C
-    denominator: C
-    rate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    suppressed: NotRequired[bool]
 
 
 class RelativeRate(TypedDict, Generic[C]):
