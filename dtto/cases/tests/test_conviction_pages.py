@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import SEEN_ACTIONS
 from dtto.cases import services
@@ -20,6 +19,7 @@ from dtto.cases.tests.web import (
     ACTOR,
     OFFENCE,
     PERSONAS,
+    client_of,
     date_fields,
     make_personas,
     make_running_case,
@@ -35,12 +35,6 @@ def users(db):
     return make_personas()
 
 
-def _client(users, persona: str) -> Client:
-    client = Client()
-    sign_in_as(client, users[persona])
-    return client
-
-
 def _changes() -> int:
     return AuditEvent.objects.exclude(action__in=SEEN_ACTIONS).count()
 
@@ -53,7 +47,7 @@ def _page(client: Client, reference: str) -> str:
 
 def test_a_previous_conviction_is_recorded_at_referral_before_any_order(users):
     case = make_case()
-    client = _client(users, CM)
+    client = client_of(users, CM)
     page = _page(client, case.reference)
     url = reverse("cases:conviction", args=[case.reference])
     # No Order yet: the case page offers the conviction page by what it is for.
@@ -86,7 +80,9 @@ def test_a_previous_conviction_is_recorded_at_referral_before_any_order(users):
 def test_the_band_is_offered_in_the_words_of_the_one_list_and_may_be_left_unknown(users):
     case = make_case()
     page = (
-        _client(users, CM).get(reverse("cases:conviction", args=[case.reference])).content.decode()
+        client_of(users, CM)
+        .get(reverse("cases:conviction", args=[case.reference]))
+        .content.decode()
     )
     for value, words in (
         ("summary", "Summary only"),
@@ -100,7 +96,7 @@ def test_the_band_is_offered_in_the_words_of_the_one_list_and_may_be_left_unknow
 
 def test_a_conviction_with_no_band_is_recorded_as_not_known(users):
     case = make_case()
-    client = _client(users, CM)
+    client = client_of(users, CM)
     response = post_form(
         client,
         reverse("cases:conviction", args=[case.reference]),
@@ -115,7 +111,7 @@ def test_a_conviction_with_no_band_is_recorded_as_not_known(users):
 
 def test_a_band_not_in_the_list_is_refused_on_its_field_and_nothing_is_recorded(users):
     case = make_case()
-    client = _client(users, CM)
+    client = client_of(users, CM)
     changes = _changes()
     response = post_form(
         client,
@@ -131,7 +127,7 @@ def test_a_band_not_in_the_list_is_refused_on_its_field_and_nothing_is_recorded(
 
 def test_an_offence_after_its_conviction_is_refused_on_the_offence_date(users):
     case = make_case()
-    client = _client(users, CM)
+    client = client_of(users, CM)
     changes = _changes()
     response = post_form(
         client,
@@ -154,7 +150,7 @@ def test_an_offence_after_its_conviction_is_refused_on_the_offence_date(users):
 
 def test_once_there_is_an_order_the_link_says_record_a_conviction(users):
     running = make_running_case(users[CM])
-    page = _page(_client(users, CM), running.case.reference)
+    page = _page(client_of(users, CM), running.case.reference)
     url = reverse("cases:conviction", args=[running.case.reference])
     assert f'href="{url}">Record a conviction</a>' in page
     # make_running_case records one the day before the Order: before it, not before referral.
@@ -166,7 +162,7 @@ def test_the_area_manager_reads_the_convictions_but_is_not_offered_to_record_one
     services.record_conviction(
         case, by=ACTOR, on=dt.date(2002, 3, 4), offence="Theft", seriousness="summary"
     )
-    page = _page(_client(users, AM), case.reference)
+    page = _page(client_of(users, AM), case.reference)
     assert "Summary only" in page
     assert reverse("cases:conviction", args=[case.reference]) not in page
 
@@ -176,7 +172,7 @@ def test_the_treatment_worker_sees_no_offence_history(users):
     services.record_conviction(
         running.case, by=ACTOR, on=dt.date(2002, 3, 4), offence="Theft", seriousness="summary"
     )
-    page = _page(_client(users, TW), running.case.reference)
+    page = _page(client_of(users, TW), running.case.reference)
     assert "Convictions" not in page
     assert "Summary only" not in page
     assert reverse("cases:conviction", args=[running.case.reference]) not in page

@@ -8,10 +8,8 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import SEEN_ACTIONS
 from dtto.cases import reporting_services, services
@@ -19,6 +17,7 @@ from dtto.cases.models import Appointment, Assessment, ReviewReport, Termination
 from dtto.cases.tests.web import (
     ACTOR,
     PERSONAS,
+    client_of,
     date_fields,
     make_personas,
     make_running_case,
@@ -34,12 +33,6 @@ def world(db):
     users = make_personas()
     running = make_running_case(users[CM])
     return users, running
-
-
-def _client(users, persona: str) -> Client:
-    client = Client()
-    sign_in_as(client, users[persona])
-    return client
 
 
 def _changes() -> int:
@@ -82,7 +75,7 @@ def _aftercare_url(running) -> str:
 def test_the_case_manager_records_treatment_started_after_the_order(world):
     users, running = world
     _end_order(running)
-    client = _client(users, CM)
+    client = client_of(users, CM)
     started = running.today - dt.timedelta(days=2)
     response = post_form(
         client,
@@ -105,7 +98,7 @@ def test_the_case_manager_records_treatment_started_after_the_order(world):
 def test_the_custody_handover_received_is_asked_only_when_a_handover_was_sent(world):
     users, running = world
     _end_order(running, custody=True)
-    client = _client(users, CM)
+    client = client_of(users, CM)
     received = running.today - dt.timedelta(days=3)
     response = post_form(
         client, _aftercare_url(running), date_fields("custody_handover_received_on", received)
@@ -117,7 +110,7 @@ def test_the_custody_handover_received_is_asked_only_when_a_handover_was_sent(wo
 def test_without_a_handover_the_form_does_not_ask_when_the_prison_received_it(world):
     users, running = world
     _end_order(running)
-    page = _client(users, CM).get(_aftercare_url(running)).content.decode()
+    page = client_of(users, CM).get(_aftercare_url(running)).content.decode()
     assert "treatment_started_on_day" in page
     assert "custody_handover_received_on" not in page
 
@@ -125,7 +118,7 @@ def test_without_a_handover_the_form_does_not_ask_when_the_prison_received_it(wo
 def test_treatment_starting_before_the_order_ended_is_refused_on_its_field(world):
     users, running = world
     termination = _end_order(running)
-    client = _client(users, CM)
+    client = client_of(users, CM)
     changes = _changes()
     response = post_form(
         client,
@@ -144,7 +137,7 @@ def test_treatment_starting_before_the_order_ended_is_refused_on_its_field(world
 
 def test_the_aftercare_page_on_a_running_order_says_why_it_cannot_be_recorded(world):
     users, running = world
-    page = _client(users, CM).get(_aftercare_url(running)).content.decode()
+    page = client_of(users, CM).get(_aftercare_url(running)).content.decode()
     assert "The Order has not ended" in page
     assert 'name="form_token"' not in page
     assert _title(page) == _heading(page) + TITLE_SUFFIX
@@ -153,7 +146,7 @@ def test_the_aftercare_page_on_a_running_order_says_why_it_cannot_be_recorded(wo
 def test_the_aftercare_page_title_is_its_heading(world):
     users, running = world
     _end_order(running)
-    page = _client(users, CM).get(_aftercare_url(running)).content.decode()
+    page = client_of(users, CM).get(_aftercare_url(running)).content.decode()
     assert _heading(page) == "Record treatment after the Order"
     assert _title(page) == "Record treatment after the Order" + TITLE_SUFFIX
 
@@ -162,7 +155,7 @@ def test_the_aftercare_page_title_is_its_heading(world):
 def test_roles_other_than_the_case_manager_are_refused_treatment_after_the_order(world, persona):
     users, running = world
     _end_order(running)
-    client = _client(users, persona)
+    client = client_of(users, persona)
     assert client.get(_aftercare_url(running)).status_code == 403
     case_page = client.get(reverse("cases:detail", args=[running.case.reference]))
     assert _aftercare_url(running) not in case_page.content.decode()
@@ -170,7 +163,7 @@ def test_roles_other_than_the_case_manager_are_refused_treatment_after_the_order
 
 def test_the_case_page_links_to_treatment_after_the_order_only_once_it_ended(world):
     users, running = world
-    client = _client(users, CM)
+    client = client_of(users, CM)
     case_url = reverse("cases:detail", args=[running.case.reference])
     assert _aftercare_url(running) not in client.get(case_url).content.decode()
     _end_order(running)
@@ -182,7 +175,7 @@ def test_the_case_page_links_to_treatment_after_the_order_only_once_it_ended(wor
 
 def test_an_appointment_records_what_the_contact_is_for(world):
     users, running = world
-    client = _client(users, TW)
+    client = client_of(users, TW)
     response = post_form(
         client,
         reverse("cases:appointment-new", args=[running.case.reference]),
@@ -201,7 +194,7 @@ def test_an_activity_not_on_the_list_is_refused_on_its_field(world):
     users, running = world
     appointments = Appointment.objects.count()
     response = post_form(
-        _client(users, CM),
+        client_of(users, CM),
         reverse("cases:appointment-new", args=[running.case.reference]),
         {
             **date_fields("on", running.today),
@@ -236,7 +229,7 @@ def test_the_assessment_records_the_pre_sentence_reports_dates(world):
     adjourned = running.today - dt.timedelta(days=8)
     delivered = running.today - dt.timedelta(days=2)
     response = post_form(
-        _client(users, CM),
+        client_of(users, CM),
         reverse("cases:assessment", args=[case.reference]),
         {
             "outcome": "suitable",
@@ -261,7 +254,7 @@ def test_a_report_delivered_before_it_was_requested_is_refused_on_its_field(worl
     case = _referral(running)
     changes = _changes()
     response = post_form(
-        _client(users, CM),
+        client_of(users, CM),
         reverse("cases:assessment", args=[case.reference]),
         {
             "outcome": "suitable",
@@ -284,7 +277,7 @@ def test_a_health_assessment_recommended_is_recorded_for_unsuitable_on_mental_he
     users, running = world
     case = _referral(running)
     response = post_form(
-        _client(users, CM),
+        client_of(users, CM),
         reverse("cases:assessment", args=[case.reference]),
         {
             "outcome": "unsuitable",
@@ -301,7 +294,7 @@ def test_a_health_assessment_for_a_suitable_person_is_refused_on_its_field(world
     users, running = world
     case = _referral(running)
     response = post_form(
-        _client(users, CM),
+        client_of(users, CM),
         reverse("cases:assessment", args=[case.reference]),
         {"outcome": "suitable", "health_assessment_recommended": "no"},
     )
@@ -335,7 +328,7 @@ def _report_page(running) -> str:
 def test_the_court_that_made_the_order_gives_its_view_of_a_sent_report(world):
     users, running = world
     _send(running)
-    client = _client(users, CO)
+    client = client_of(users, CO)
     assert _feedback_url(running) in client.get(_report_page(running)).content.decode()
     response = post_form(
         client,
@@ -363,7 +356,7 @@ def test_feedback_dated_before_the_report_was_sent_is_refused_on_its_field(world
     _send(running)
     changes = _changes()
     response = post_form(
-        _client(users, CO),
+        client_of(users, CO),
         _feedback_url(running),
         {"feedback": "useful", **date_fields("on", running.today - dt.timedelta(days=1))},
     )
@@ -383,7 +376,7 @@ def test_feedback_without_an_answer_says_which_question(world):
     users, running = world
     _send(running)
     response = post_form(
-        _client(users, CO), _feedback_url(running), date_fields("on", running.today)
+        client_of(users, CO), _feedback_url(running), date_fields("on", running.today)
     )
     assert list(response.context["form"].errors) == ["feedback"]
     assert "Select how useful the report was to the court" in response.content.decode()
@@ -392,14 +385,14 @@ def test_feedback_without_an_answer_says_which_question(world):
 def test_the_feedback_page_title_is_its_heading(world):
     users, running = world
     _send(running)
-    page = _client(users, CO).get(_feedback_url(running)).content.decode()
+    page = client_of(users, CO).get(_feedback_url(running)).content.decode()
     assert _heading(page) == "Give the court&#x27;s view of the review report"
     assert _title(page) == _heading(page) + TITLE_SUFFIX
 
 
 def test_the_court_is_told_a_report_not_yet_sent_has_no_view_to_give(world):
     users, running = world
-    page = _client(users, CO).get(_feedback_url(running)).content.decode()
+    page = client_of(users, CO).get(_feedback_url(running)).content.decode()
     assert "has not sent this report to the court yet" in page
     assert 'name="form_token"' not in page
 
@@ -408,6 +401,6 @@ def test_the_court_is_told_a_report_not_yet_sent_has_no_view_to_give(world):
 def test_no_one_but_the_court_is_offered_or_allowed_the_courts_view(world, persona):
     users, running = world
     _send(running)
-    client = _client(users, persona)
+    client = client_of(users, persona)
     assert client.get(_feedback_url(running)).status_code == 403
     assert _feedback_url(running) not in client.get(_report_page(running)).content.decode()

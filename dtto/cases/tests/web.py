@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dtto.accounts.models import Area, Court, Role, Team, TreatmentProvider, User
+from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.services import Actor
 from dtto.cases import reporting_services, services
 from dtto.cases.models import Breach, Case, FormalWarning, Order, ReviewReport
@@ -74,6 +75,13 @@ class RunningCase:
     breach: Breach
     report: ReviewReport
     today: dt.date
+
+
+def client_of(users: dict[str, User], persona: str) -> Client:
+    """A test client signed in (with the second factor where needed) as one of the personas."""
+    client = Client()
+    sign_in_as(client, users[persona])
+    return client
 
 
 def make_running_case(case_manager: User, *, reference: str = "WEB-0001") -> RunningCase:

@@ -8,15 +8,13 @@ import html
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from dtto.accounts.models import Area, AreaSpending
 from dtto.accounts.services import load_targets_and_budgets, record_spending
-from dtto.accounts.tests.signing_in import sign_in_as
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import Actor
-from dtto.cases.tests.web import PERSONAS, make_personas, post_form
+from dtto.cases.tests.web import PERSONAS, client_of, make_personas, post_form
 from dtto.standards.errors import RecordInvalid
 
 CM, TW, CO, AM, NA, AD, OUT, DAT = PERSONAS
@@ -27,12 +25,6 @@ HOME = "leicestershire"
 @pytest.fixture
 def users(db):
     return make_personas()
-
-
-def _client(users, persona: str) -> Client:
-    client = Client()
-    sign_in_as(client, users[persona])
-    return client
 
 
 def _listing(area: str = HOME) -> str:
@@ -68,13 +60,13 @@ ACCESS = [
 @pytest.mark.parametrize(("page", "expected"), ACCESS, ids=[p for p, _ in ACCESS])
 def test_each_role_gets_exactly_the_spending_pages_it_should(users, page, expected):
     url = reverse(page, args=[] if page == "reports:spending" else [HOME])
-    got = tuple(_client(users, persona).get(url).status_code for persona in PERSONAS)
+    got = tuple(client_of(users, persona).get(url).status_code for persona in PERSONAS)
     assert dict(zip(PERSONAS, got, strict=True)) == dict(zip(PERSONAS, expected, strict=True))
 
 
 @pytest.mark.parametrize("persona", [NA, DAT])
 def test_readers_who_may_not_record_are_refused_a_post_and_nothing_is_recorded(users, persona):
-    client = _client(users, persona)
+    client = client_of(users, persona)
     response = client.post(
         _record_url(), {"financial_year": "2003", "heading": "treatment", "amount": "100"}
     )
@@ -84,7 +76,7 @@ def test_readers_who_may_not_record_are_refused_a_post_and_nothing_is_recorded(u
 
 
 def test_the_area_manager_records_a_year_by_heading_and_reads_the_total(users):
-    client = _client(users, AM)
+    client = client_of(users, AM)
     for heading, amount in (("treatment", "96000"), ("supervision", "41,250.50")):
         response = post_form(
             client,
@@ -113,7 +105,7 @@ def test_each_year_is_listed_on_its_own_newest_first_with_its_own_total(users):
     record_spending(area, by=ACTOR, financial_year=2002, heading="testing", amount="5000")
     record_spending(area, by=ACTOR, financial_year=2004, heading="testing", amount="7000")
     record_spending(area, by=ACTOR, financial_year=2004, heading="other", amount="0.50")
-    page = _client(users, DAT).get(_listing()).content.decode()
+    page = client_of(users, DAT).get(_listing()).content.decode()
     assert page.index("April 2004 to March 2005") < page.index("April 2002 to March 2003")
     assert "£7,000.50" in page  # 2004: 7,000 + 0.50
     assert "£5,000.00" in page
@@ -124,7 +116,7 @@ def test_each_year_is_listed_on_its_own_newest_first_with_its_own_total(users):
 def test_a_figure_is_corrected_from_its_change_link_and_replaced_not_added(users):
     area = Area.objects.get(code=HOME)
     record_spending(area, by=ACTOR, financial_year=2003, heading="treatment", amount="96000")
-    client = _client(users, AM)
+    client = client_of(users, AM)
     listing = client.get(_listing()).content.decode()
     change = f"{_record_url()}?year=2003&amp;heading=treatment"
     assert change in listing
@@ -178,7 +170,7 @@ def test_a_figure_is_corrected_from_its_change_link_and_replaced_not_added(users
     ],
 )
 def test_bad_input_is_refused_on_its_field_and_nothing_is_recorded(users, fields, field, message):
-    client = _client(users, AM)
+    client = client_of(users, AM)
     response = post_form(client, _record_url(), fields)
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -188,7 +180,7 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_recorded(users, fields
 
 
 def test_the_same_form_saved_twice_records_once(users):
-    client = _client(users, AM)
+    client = client_of(users, AM)
     page = client.get(_record_url()).content.decode()
     token = page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
     fields = {"financial_year": "2003", "heading": "testing", "amount": "100", "form_token": token}
@@ -201,7 +193,7 @@ def test_the_same_form_saved_twice_records_once(users):
 
 
 def test_an_area_manager_reaches_no_other_area(users):
-    client = _client(users, AM)
+    client = client_of(users, AM)
     assert client.get(_listing("kent")).status_code == 404
     response = client.post(
         _record_url("kent"), {"financial_year": "2003", "heading": "other", "amount": "1"}
@@ -211,7 +203,7 @@ def test_an_area_manager_reaches_no_other_area(users):
 
 
 def test_an_administrator_records_any_areas_spending(users):
-    client = _client(users, AD)
+    client = client_of(users, AD)
     response = post_form(
         client, _record_url("kent"), {"financial_year": "2004", "heading": "other", "amount": "1"}
     )
@@ -222,10 +214,10 @@ def test_an_administrator_records_any_areas_spending(users):
 def test_the_spending_page_is_in_the_navigation_only_of_those_who_read_it(users):
     spending = reverse("reports:spending")
     for persona, shown in ((AM, True), (DAT, True), (NA, True), (CM, False), (CO, False)):
-        page = _client(users, persona).get(reverse("cases:list") if persona in (CM, CO) else "/")
+        page = client_of(users, persona).get(reverse("cases:list") if persona in (CM, CO) else "/")
         body = page.content.decode() if page.status_code == 200 else ""
         if page.status_code == 302:
-            body = _client(users, persona).get(page["Location"]).content.decode()
+            body = client_of(users, persona).get(page["Location"]).content.decode()
         assert (f'href="{spending}"' in body) is shown, persona
 
 
@@ -243,7 +235,7 @@ def test_loading_reference_data_refuses_spending_the_page_would_refuse(db):
 
 
 def test_each_spending_page_is_titled_as_its_heading(users):
-    client = _client(users, NA)
+    client = client_of(users, NA)
     for url, heading in (
         (reverse("reports:spending"), "Spending by area"),
         (_listing(), "Spending: Leicestershire and Rutland"),
@@ -251,7 +243,7 @@ def test_each_spending_page_is_titled_as_its_heading(users):
         page = client.get(url).content.decode()
         assert f'<h1 class="govuk-heading-l">{heading}</h1>' in page
         assert f"<title>{heading} \N{EN DASH} dtto</title>" in page
-    page = _client(users, AM).get(_record_url()).content.decode()
+    page = client_of(users, AM).get(_record_url()).content.decode()
     heading = "Record spending: Leicestershire and Rutland"
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in page
     assert f"<title>{heading} \N{EN DASH} dtto</title>" in page
