@@ -569,6 +569,7 @@ def _check_events(
     planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     termination: tuple[str, dict[str, Any], dict[str, Any]] | None = None
     reported: set[dt.date] = set()  # the reviews reported on so far: one report a review
+    dues: frozenset[dt.date] | None = None  # the Order's review days, once a report needs them
     if window is not None and terminations:
         # The termination is checked first: it closes the window the other events must fall in.
         index = terminations[0]
@@ -595,7 +596,8 @@ def _check_events(
                 planned.append(termination)
             continue
         if kind == "review_report":
-            dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
+            if dues is None:
+                dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
             planned.append(_check_review_report(event_check, event, window, dues, reported))
             continue
         planned.append(_check_order_event(event_check, codes, kind, event, window, today))

@@ -331,6 +331,7 @@ def _read_events(
         kinds.append(kind)
     terminations = [i for i, kind in enumerate(kinds) if kind == "termination"]
     reported: set[date] = set()  # the reviews reported on so far: one report a review
+    dues: frozenset[date] | None = None  # the Order's review days, once a report needs them
     for extra in terminations[1:]:
         check.add(_ref(extra), "a second termination: an Order is terminated once")
     if window is not None and terminations:
@@ -353,7 +354,8 @@ def _read_events(
         elif window is None:
             event_check.add("type", f"a {kind} event needs an Order, and this case has none")
         elif kind == "review_report":
-            dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
+            if dues is None:
+                dues = scheduled_review_dues(intensity or "", window.made_on, window.length_months)
             _read_review_report(event_check, event, window, dues, reported)
         else:
             read = _read_event(event_check, kind, event, window, ref)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from dtto.lib.dates import add_months
+
 from .calendar import add_working_days
 from .rules import RuleSet, is_successful_termination, rule_set_for
 from .timeline import CaseTimeline, Termination
@@ -21,19 +23,6 @@ from .timeline import CaseTimeline, Termination
 EVALUATION_FORMAT = "dtto-evaluation/1"
 _DAY = timedelta(days=1)
 _EPSILON = 1e-9  # hours are sums of floats: 0.1 + 0.2 must still meet 0.3
-
-
-def add_months(d: date, months: int) -> date:
-    """Calendar-month arithmetic, clamping to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    y, m0 = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m0 + 1
-    return date(year, month, min(d.day, _days_in_month(year, month)))
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def _iso(d: date | None) -> str | None:
@@ -415,8 +404,7 @@ def _reviews(
     tolerance = timedelta(days=rules.review_tolerance_days)
     findings = []
     i = 0
-    for months in rules.review_offsets(timeline.order.length_months):
-        due = add_months(made_on, months)
+    for due in rules.review_dues(made_on, timeline.order.length_months):
         window_from, window_to = due - tolerance, due + tolerance
         while i < len(held) and held[i].on < window_from:
             i += 1  # too early for this due date, so too early for every later one

@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .engine import Evaluation, add_months, evaluate
+from dtto.lib.dates import add_months
+
+from .engine import Evaluation, evaluate
 from .rules import RuleSet
 from .timeline import CaseTimeline
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dtto.lib.dates import add_months
+
 from .calendar import add_working_days
 
 
@@ -55,6 +57,13 @@ class RuleSet:
             offsets.append(m)
             m += self.review_every_months
         return offsets
+
+    def review_dues(self, made_on: date, length_months: int) -> list[date]:
+        """The days a review is due on an Order made that day for that long: the offsets'
+        days that fall before its term ends (one due on the day after the last is not due)."""
+        end = add_months(made_on, length_months)
+        dues = (add_months(made_on, months) for months in self.review_offsets(length_months))
+        return [due for due in dues if due < end]
 
 
 HIGHER_2001 = RuleSet(

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .engine import Evaluation, add_months
+from dtto.lib.dates import add_months
+
+from .engine import Evaluation
 from .rules import RULE_SETS_BY_ID
 from .timeline import CaseTimeline
 

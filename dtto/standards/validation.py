@@ -966,9 +966,7 @@ def scheduled_review_dues(
         rules = rule_set_for(intensity, made_on)
     except ValueError:
         return frozenset()
-    end = add_months(made_on, length_months)
-    dues = (add_months(made_on, months) for months in rules.review_offsets(length_months))
-    return frozenset(due for due in dues if due < end)
+    return frozenset(rules.review_dues(made_on, length_months))
 
 
 def check_review_due(
@@ -1013,9 +1011,7 @@ def check_review_report(
     if review_due is not None and review_due in reported_dues:
         check.add("review_due", f"a report for the review due {fmt(review_due)} is already given")
     if period_from is not None and period_to is not None and period_to < period_from:
-        check.add(
-            "period_to", f"{fmt(period_to)} is before the period starts on {fmt(period_from)}"
-        )
+        check.add("period_to", f"must be on or after {fmt(period_from)}, when the period starts")
     chosen = check_choice(check, "status", status, REPORT_STATUSES)
     texts = {name: check_text(check, name, sections.get(name)) for name in REPORT_SECTIONS}
     if chosen == "sent":
@@ -1026,7 +1022,7 @@ def check_review_report(
             if sent_on < window.made_on:
                 check.add(
                     "sent_on",
-                    f"{fmt(sent_on)} is before the Order was made on {fmt(window.made_on)}",
+                    f"must be on or after {fmt(window.made_on)}, when the Order was made",
                 )
         check_report_sendable(check, assessment=texts["assessment"])
     elif chosen == "draft" and sent_on is not None:
