@@ -187,6 +187,65 @@ class DrugTestRollup(models.Model):
         return f"area {self.area_id}, Orders made {self.made_month}, month {self.month}"
 
 
+class ContactHoursRollup(models.Model):
+    """Attended appointments of an area's Orders made in one calendar month, by the calendar
+    month they were attended in and their activity: hours and appointments.
+
+    What the national and area contact hours add up instead of every attended appointment
+    (docs/reports.md, "Contact hours by activity"). Keyed, like ``DrugTestRollup``, by the
+    month the Orders were made, so a refresh rewrites only the (area, month made) pairs of the
+    Orders it judged: a handful of Orders each, not a month of the whole country.
+    """
+
+    area_id = models.IntegerField()
+    made_month = models.CharField(max_length=7)  # "YYYY-MM", the month the Orders were made
+    month = models.IntegerField()  # the appointments' month: year * 12 + month - 1
+    activity = models.CharField(max_length=20, blank=True)  # "" when none was recorded
+    hours = models.DecimalField(max_digits=12, decimal_places=2)
+    appointments = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area_id", "made_month", "month", "activity"],
+                name="contact_hours_rollup_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"area {self.area_id}, Orders made {self.made_month}, month {self.month}"
+
+
+class OrderActivityMonths(models.Model):
+    """The calendar months in which an Order had an attended appointment of one activity, a
+    bit a month, so that "Orders with contact of this activity in the period" is a scan of a
+    few rows an Order rather than a distinct count over every appointment.
+
+    Bit ``i`` of ``months`` stands for month ``first_month + i`` (``year * 12 + month - 1``),
+    for ``i`` below :data:`dtto.reports.contact_rollup.MONTH_BITS`; an Order's appointments lie
+    within its three years, so one row an activity is the rule, and a longer span gets another
+    row. ``activity`` is "" for appointments with none recorded and "*" for any activity.
+    Rewritten with the Order's summary.
+    """
+
+    summary = models.ForeignKey(
+        OrderSummary, on_delete=models.CASCADE, related_name="activity_months"
+    )
+    activity = models.CharField(max_length=20, blank=True)
+    first_month = models.IntegerField()
+    months = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summary", "activity", "first_month"], name="order_activity_months_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.summary_id}, {self.activity or 'no activity'} from {self.first_month}"
+
+
 class ReferralSummary(models.Model):
     """One row per referral (case): what the referral funnel and "who is reached" count.
 

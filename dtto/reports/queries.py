@@ -196,6 +196,17 @@ def month_expression(field: str) -> Substr:
     return Substr(_iso(field), 1, 7)
 
 
+def month_number(day: dt.date) -> int:
+    """A calendar month as one integer (``year * 12 + month - 1``): consecutive months are
+    consecutive numbers (the contact hours' rollups: dtto.reports.contact_rollup)."""
+    return day.year * 12 + day.month - 1
+
+
+def month_number_expression(field: str) -> Any:
+    """:func:`month_number` of a date column, in plain SQL."""
+    return _int(Substr(_iso(field), 1, 4)) * 12 + _int(Substr(_iso(field), 6, 2)) - 1
+
+
 def financial_year_expression(field: str) -> When_:
     """The financial year of a date column (April to March), in plain SQL."""
     year = _int(Substr(_iso(field), 1, 4))

@@ -24,8 +24,10 @@ from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order,
 from dtto.cases.timeline import records_for_orders
 from dtto.lib.bulk import insert_rows, plain_rows
 from dtto.lib.dates import add_months
+from dtto.reports.contact_rollup import rebuild_contact_hours_rollup, write_activity_months
 from dtto.reports.models import (
     DrugTestRollup,
+    OrderActivityMonths,
     OrderFinding,
     OrderMonthSummary,
     OrderSummary,
@@ -304,6 +306,7 @@ def _write_batch(batch: _Batch, pairs: set[tuple[int, str]]) -> int:
     _insert_instances(OrderSummary, summaries)
     insert_rows(OrderFinding, FINDING_COLUMNS, findings)
     insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
+    write_activity_months(list(made), made)
     return len(summaries)
 
 
@@ -322,7 +325,7 @@ MONTH_COLUMNS = (
 def _delete_summaries(order_ids: Sequence[int]) -> None:
     """Delete these Orders' summaries and the rows hanging off them with one ``DELETE`` a
     table: Django's cascade would first read every summary back to collect its children."""
-    for model in (OrderFinding, OrderMonthSummary):
+    for model in (OrderFinding, OrderMonthSummary, OrderActivityMonths):
         model.objects.filter(summary_id__in=order_ids)._raw_delete(connection.alias)
     OrderSummary.objects.filter(pk__in=order_ids)._raw_delete(connection.alias)
 
@@ -360,6 +363,7 @@ def refresh_summaries(order_ids: Iterable[int], *, workers: int | None = None) -
         while waiting:
             done += _write_batch(waiting.popleft(), pairs)
         rebuild_drug_test_rollup(pairs)
+        rebuild_contact_hours_rollup(pairs)
         refresh_referrals(Order.objects.filter(pk__in=ids).values_list("case_id", flat=True))
     return done
 

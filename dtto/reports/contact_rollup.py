@@ -1,0 +1,153 @@
+"""The contact hours' rollups: what the national and area contact hours read instead of every
+attended appointment (docs/reports.md, "Contact hours by activity"; docs/performance.md).
+
+Two tables, both kept by :func:`dtto.reports.summaries.refresh_summaries` in the transaction
+that records the appointments:
+
+- ``ContactHoursRollup``: hours and appointments by area, month the Orders were made, calendar
+  month attended and activity. Sums, so a period of whole months adds up rows of this small
+  table; rewritten for the (area, month made) pairs a refresh touches, as the drug tests'
+  rollup is.
+- ``OrderActivityMonths``: for each Order and activity, the calendar months it had an
+  attended appointment in, a bit a month. Orders are counted, not summed (an Order with
+  contact in March and April is one Order), so the Orders of a period are those with a bit
+  set in its months: a few rows an Order instead of every appointment.
+
+The days of a period (or of its "as of" day) that cut a calendar month are read from the
+appointments themselves (by their day index), so a report as of any day is exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from dtto.cases.models import Appointment
+from dtto.lib.bulk import insert_rows, plain_rows
+from dtto.reports.models import ContactHoursRollup, OrderActivityMonths, OrderSummary
+from dtto.reports.queries import month_expression, month_number, month_number_expression
+
+# Attended, whether or not the person complied there: the time was spent on the Order.
+ATTENDED = ("attended", "failed_to_comply")
+# ``OrderActivityMonths.activity`` of the row that stands for any activity (the Orders with
+# any contact in a period).
+ANY_ACTIVITY = "*"
+# Bits of ``OrderActivityMonths.months`` in use: a signed 64-bit integer, and ``1 << 62`` must
+# still fit when a report builds the mask of a period (dtto.reports.measures.contact_hours).
+MONTH_BITS = 62
+# Above this many (area, month made) pairs a refresh rebuilds the whole rollup in one grouped
+# pass, rather than deleting pair by pair (as the drug tests' rollup does).
+ROLLUP_PAIRS_MAX = 200
+
+
+def attended() -> QuerySet[Appointment]:
+    """Appointments whose hours were spent on the Order (no ordering: they are grouped)."""
+    return Appointment.objects.filter(outcome__meaning__in=ATTENDED).order_by()
+
+
+# --- OrderActivityMonths ----------------------------------------------------------------------
+
+
+def activity_month_rows(
+    order_ids: Sequence[int], made: dict[int, dt.date]
+) -> list[tuple[int, str, int, int]]:
+    """The ``OrderActivityMonths`` rows of these Orders (``summary_id``, activity, first month,
+    months), from their attended appointments; ``made`` gives each Order's day made, from
+    whose month the bits count."""
+    if not order_ids:
+        return []
+    months: dict[tuple[int, str, int], int] = defaultdict(int)
+    for order_id, activity, month in plain_rows(
+        attended()
+        .filter(order_id__in=list(order_ids))
+        .annotate(month_number=month_number_expression("on"))
+        .values_list("order_id", "activity", "month_number")
+        .distinct()
+    ):
+        base = month_number(made[order_id])
+        # Floor division: an appointment recorded before the month made (never accepted by
+        # the checks, but not lost if present) falls in the row before.
+        chunk = (month - base) // MONTH_BITS
+        first = base + chunk * MONTH_BITS
+        bit = 1 << (month - first)
+        months[(order_id, activity, first)] |= bit
+        months[(order_id, ANY_ACTIVITY, first)] |= bit
+    return [
+        (order_id, activity, first, bits) for (order_id, activity, first), bits in months.items()
+    ]
+
+
+ACTIVITY_MONTH_COLUMNS = ("summary_id", "activity", "first_month", "months")
+
+
+def write_activity_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> None:
+    """Write these Orders' ``OrderActivityMonths`` (their old rows already deleted)."""
+    insert_rows(OrderActivityMonths, ACTIVITY_MONTH_COLUMNS, activity_month_rows(order_ids, made))
+
+
+# --- ContactHoursRollup -----------------------------------------------------------------------
+
+ROLLUP_COLUMNS = ("area_id", "made_month", "month", "activity", "hours", "appointments")
+
+
+def rebuild_contact_hours_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> int:
+    """Rewrite the rollup rows of these (area id, "YYYY-MM" month made) pairs from the
+    attended appointments of the Orders in them; all of it when ``pairs`` is None or long.
+    Returns the rows written."""
+    stale = ContactHoursRollup.objects.all()
+    appointments = attended()
+    if pairs is not None:
+        wanted = sorted(set(pairs))
+        if not wanted:
+            return 0
+        if len(wanted) <= ROLLUP_PAIRS_MAX:
+            orders, old = Q(), Q()
+            for area_id, month in wanted:
+                first = dt.date.fromisoformat(f"{month}-01")
+                after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+                orders |= Q(area_id=area_id, made_on__gte=first, made_on__lt=after)
+                old |= Q(area_id=area_id, made_month=month)
+            # The Orders first, then their appointments by the Order index: one query joining
+            # the two let PostgreSQL choose a scan of every appointment.
+            order_ids = list(OrderSummary.objects.filter(orders).values_list("order_id", flat=True))
+            appointments = appointments.filter(order_id__in=order_ids)
+            stale = stale.filter(old)
+    stale._raw_delete(stale.db)
+    rows = plain_rows(
+        appointments.annotate(
+            area=F("order__summary__area_id"),
+            made_month=month_expression("order__summary__made_on"),
+            month_number=month_number_expression("on"),
+        )
+        .values_list("area", "made_month", "month_number", "activity")
+        .annotate(total=Sum("hours"), appointment_count=Count("pk"))
+    )
+    insert_rows(
+        ContactHoursRollup,
+        ROLLUP_COLUMNS,
+        [(*key, _decimal_hours(total), count) for *key, total, count in rows],
+    )
+    return len(rows)
+
+
+def _decimal_hours(total: Decimal | float) -> Decimal:
+    """A sum of hours as the rollup keeps it: SQLite's driver gives a float, PostgreSQL's a
+    Decimal; hours are recorded to the hundredth."""
+    if isinstance(total, Decimal):
+        return total
+    return Decimal(repr(round(total, 2)))
+
+
+def build_all(batch: int = 2000) -> None:
+    """Build both rollups for every summarised Order (the migration that added them; a full
+    re-judge rebuilds them too)."""
+    OrderActivityMonths.objects.all()._raw_delete(OrderActivityMonths.objects.db)
+    made = dict(OrderSummary.objects.values_list("order_id", "made_on"))
+    ids = sorted(made)
+    for start in range(0, len(ids), batch):
+        write_activity_months(ids[start : start + batch], made)
+    rebuild_contact_hours_rollup(None)
