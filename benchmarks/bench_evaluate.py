@@ -4,7 +4,9 @@ Generates the file with a small deterministic generator (not the simulator: just
 variety to exercise every rule), then times parsing the file alone (``json.loads`` of each
 case line, with the same number of processes, each reading its own byte ranges) beside
 ``dtto.standards.batch.evaluate_files``, the function behind ``dtto evaluate``, writing its
-output to a file, and reports the peak memory of the largest process. Environment variables:
+output to a file, and reports the peak memory of the largest process and the CPU time of
+each (this process and its workers), which other work on a shared machine changes far less
+than the wall-clock time. Environment variables:
 ``BENCH_CASES`` (default 100000), ``BENCH_WORKERS`` (default: every CPU), ``BENCH_DIR``.
 """
 
@@ -141,6 +143,15 @@ def parse_file(path: Path, workers: int) -> int:
         return sum(pool.imap(_parse_range, tasks))
 
 
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its finished children (workers included
+    once they have exited): beside the wall-clock time, the work done, which other work on
+    the machine changes far less."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_memory_mb() -> tuple[float, float]:
     """Peak resident memory of this process and of its largest finished child, in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -163,25 +174,27 @@ def main() -> None:
         f"{size / 1e6:,.0f} MB in {generated:.1f} s"
     )
     before = peak_memory_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     parsed = parse_file(case_file, workers)
-    parsing = time.perf_counter() - started
+    parsing, parsing_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     print(
         f"parsed {parsed:,} cases (json.loads a line) with {workers} process(es) in "
-        f"{parsing:.1f} s; peak memory so far {before[0]:,.0f} MB (this process), "
+        f"{parsing:.1f} s ({parsing_cpu:.1f} CPU-s); peak memory so far {before[0]:,.0f} MB (this process), "
         f"{peak_memory_mb()[1]:,.0f} MB (largest child)"
     )
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with out_file.open("w") as out:
         evaluated = evaluate_files([str(case_file)], AS_OF, out, workers=workers)
-    elapsed = time.perf_counter() - started
+    elapsed, elapsed_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     print(
         f"evaluated {evaluated:,} cases with {workers} worker(s) in {elapsed:.1f} s "
-        f"({evaluated / elapsed:,.0f} cases/s); output {out_file.stat().st_size / 1e6:,.0f} MB"
+        f"({elapsed_cpu:.1f} CPU-s, {evaluated / elapsed:,.0f} cases/s); "
+        f"output {out_file.stat().st_size / 1e6:,.0f} MB"
     )
     own, child = peak_memory_mb()
     print(
-        f"evaluation / parsing: {elapsed / parsing:.2f}x; peak memory {own:,.0f} MB (this "
+        f"evaluation / parsing: {elapsed / parsing:.2f}x ({elapsed_cpu / parsing_cpu:.2f}x in "
+        f"CPU time); peak memory {own:,.0f} MB (this "
         f"process), {child:,.0f} MB (largest child); load average "
         + " ".join(f"{load:.2f}" for load in os.getloadavg())
     )

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from dtto.caseformat import CaseFileError, iter_cases, line_ranges, read_line_ra
 from .casefile import IN_FILE, timeline_from_case
 from .engine import EVALUATION_FORMAT, evaluate
 from .errors import Checker
+from .processes import process_pool
 from .validation import check_reference
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
@@ -50,7 +51,8 @@ def _evaluate_cases(
     seen: set[str] = set()
     references: list[str] = []
     read = 0
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    # An evaluation holds no cycles, so the encoder need not look for them (the same text).
+    dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     # Everything made here is acyclic: the cyclic collector would only walk the parsed cases
     # over and over (a third of the run time on 100,000 cases).
     collecting = gc.isenabled()
@@ -73,9 +75,10 @@ def _evaluate_cases(
 
 
 _ChunkResult = tuple[int, list[str], tuple[int, str, str] | None, list[str]]
+_Task = tuple[str, int, int, bool, date, bool]  # path, start, end, last chunk, as of, evidence
 
 
-def _work(task: tuple[str, int, int, bool, date, bool]) -> _ChunkResult | None:
+def _work(task: _Task) -> _ChunkResult | None:
     """One byte range's cases, evaluated: (cases read, evaluations, error, references)."""
     path, start, end, last_chunk, as_of, evidence = task
     gc.disable()  # a worker process: parsing makes many acyclic objects
@@ -127,28 +130,31 @@ class _Output:
 
 
 class _Pool:
-    """Worker processes, started only for a file large enough to need them."""
+    """Worker processes (:func:`dtto.standards.processes.process_pool`), started only for a
+    file large enough to need them."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.pool: Any = None
+        self.pool: ProcessPoolExecutor | None = None
 
-    def results(self, tasks: Iterable[Any]) -> Iterator[Any]:
+    def results(self, tasks: Iterable[_Task]) -> Iterator[_ChunkResult | None]:
         """``_work`` over ``tasks``, in order, with at most a few chunks in flight: the parent
         writes each chunk's text as it arrives and never holds more than those."""
         if self.pool is None:
-            self.pool = multiprocessing.Pool(self.workers)
-        pending: deque[Any] = deque()
+            self.pool = process_pool(self.workers)
+        pending: deque[Future[_ChunkResult | None]] = deque()
         for task in tasks:
-            pending.append(self.pool.apply_async(_work, (task,)))
+            pending.append(self.pool.submit(_work, task))
             if len(pending) >= 2 * self.workers:
-                yield pending.popleft().get()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
 
     def close(self) -> None:
+        """Stop the workers: chunks not started are dropped, those running are waited for
+        (at most a few, each a few MB of input), so no worker outlives the call."""
         if self.pool is not None:
-            self.pool.terminate()
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
 

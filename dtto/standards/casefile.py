@@ -13,7 +13,7 @@ the field, such as ``cases[0].order.length_months: an Order lasts at least 6 ...
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,11 @@ from dtto.caseformat import SAME_DAY_ORDER, CaseFileError, check_header
 from .errors import Checker
 from .timeline import (
     APPOINTMENT_OUTCOMES,
+    APPOINTMENT_WITH,
+    CONTACT_ACTIVITIES,
     TERMINATION_REASONS,
+    TEST_OUTCOMES,
+    TEST_RESULTS,
     Appointment,
     Breach,
     CaseTimeline,
@@ -57,15 +61,18 @@ from .validation import (
     check_test,
     check_text,
     coerce_date,
+    coerce_hours,
     scheduled_review_dues,
 )
 
 # Every event type the format has (each once in the same-day order).
 _EVENT_TYPES = SAME_DAY_ORDER
+_EVENT_TYPE_SET = frozenset(_EVENT_TYPES)
 # The engine's words for why an Order ended; codes an administrator adds to the list in the
 # database are not known here, so a file using one is refused (docs/case-format.md).
 _TERMINATION_REASONS: KnownCodes = dict.fromkeys(TERMINATION_REASONS)
-_REFS = [f"events[{i}]" for i in range(1024)]
+_REF_COUNT = 1024
+_REFS = [f"events[{i}]" for i in range(_REF_COUNT)]
 IN_FILE = " by an earlier case in this file"
 
 
@@ -172,9 +179,11 @@ def _read_event(
             text_allowed=False,
         )
         check_activity(check, "activity", e.get("activity"))
-        if on is None or hours is None or outcome is None:
+        with_ = e.get("with")
+        # A bad or missing "with" was refused above (and once raised KeyError here).
+        if on is None or hours is None or outcome is None or not isinstance(with_, str):
             return None
-        return Appointment(on, float(hours), e["with"], outcome, ref)
+        return Appointment(on, float(hours), with_, outcome, ref)
     if kind == "test":
         window.check_day(check, "on", on)
         results, _ = check_test(
@@ -187,7 +196,10 @@ def _read_event(
             substances=None,
         )
         pairs = tuple(sorted((substance, result) for substance, result, _ in results))
-        return None if on is None else DrugTest(on, e["outcome"], pairs, ref)
+        outcome = e.get("outcome")  # refused above if bad or missing (once a KeyError)
+        if on is None or not isinstance(outcome, str):
+            return None
+        return DrugTest(on, outcome, pairs, ref)
     if kind == "breach":
         return _read_breach(check, e, window, on, ref)
     if kind == "review":
@@ -203,6 +215,113 @@ def _read_event(
     window.check_day(check, "on", on)  # a warning
     check_text(check, "reason", e.get("reason"))
     return None if on is None else FormalWarning(on, ref)
+
+
+# --- The plain path -----------------------------------------------------------------------
+# Nearly every event of a real file is an appointment or a test whose every value is plainly
+# good. Such an event is read here without a Checker, a field path or a call per check: each
+# value is only looked up among the values the shared checks accepted before, or in the
+# vocabulary they check against. Anything else (a value not seen before, any doubt at all)
+# returns None and the event is read by _read_event, through the shared checks, which word
+# the refusal. So the plain path never refuses and never accepts anything _read_event would
+# not: test_casefile_plain_path.py runs refused and accepted events through both.
+
+_PLAIN_VALUES_KEPT = 65536  # distinct values remembered of each kind, so memory stays bounded
+
+
+class _Accepted(dict[Any, Any]):
+    """The values one shared check accepted, each with what the check made of it: looking up
+    a value (a string or a number) gives that, or None if the check refuses it. A refused
+    value is not remembered."""
+
+    def __init__(self, accept: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.accept = accept
+
+    def __missing__(self, value: Any) -> Any:
+        made = self.accept(value)
+        if made is not None:
+            if len(self) >= _PLAIN_VALUES_KEPT:
+                self.clear()
+            self[value] = made
+        return made
+
+
+def _accepted_day(text: str) -> date | None:
+    check = Checker()
+    day = coerce_date(check, "on", text)
+    return day if check.ok else None
+
+
+def _accepted_hours(number: float) -> float | None:
+    check = Checker()
+    hours = coerce_hours(check, "hours", number, text_allowed=False)
+    return None if hours is None or not check.ok else float(hours)
+
+
+def _accepted_substance(text: str) -> str | None:
+    check = Checker()
+    code = check_code(check, "results", "substance", text, None, on=None)
+    return code if check.ok else None
+
+
+_plain_day = _Accepted(_accepted_day)
+_plain_hours = _Accepted(_accepted_hours)
+_plain_substance = _Accepted(_accepted_substance)
+
+
+def _plain_appointment(e: Mapping[str, Any], window: OrderWindow, ref: str) -> Any:
+    on, hours, outcome, with_ = e.get("on"), e.get("hours"), e.get("outcome"), e.get("with")
+    activity = e.get("activity")
+    if (
+        type(on) is not str
+        or (type(hours) is not float and type(hours) is not int)
+        or outcome not in APPOINTMENT_OUTCOMES
+        or with_ not in APPOINTMENT_WITH
+        or (activity is not None and activity not in CONTACT_ACTIVITIES)
+    ):
+        return None
+    day = _plain_day[on]
+    plain_hours = _plain_hours[hours]
+    if (
+        day is None
+        or plain_hours is None
+        # Arranged ahead: only an outcome makes a future day wrong (check_appointment).
+        or not window.holds(day, may_be_future=outcome == "not_recorded")
+    ):
+        return None
+    return Appointment(day, plain_hours, with_, outcome, ref)
+
+
+def _plain_test(e: Mapping[str, Any], window: OrderWindow, ref: str) -> Any:
+    on, outcome, results = e.get("on"), e.get("outcome"), e.get("results")
+    if (
+        type(on) is not str
+        or outcome not in TEST_OUTCOMES
+        or e.get("confirmed") is not None
+        or e.get("admitted") is not None
+    ):
+        return None
+    day = _plain_day[on]
+    if day is None or not window.holds(day):
+        return None
+    if results is None:
+        return DrugTest(day, outcome, (), ref)
+    if type(results) is not dict or outcome != "sample":
+        return None
+    pairs = []
+    for substance, result in results.items():
+        code = _plain_substance[substance] if type(substance) is str else None
+        if code is None or result not in TEST_RESULTS:
+            return None
+        pairs.append((code, result))
+    return DrugTest(day, outcome, tuple(sorted(pairs)), ref)
+
+
+_PLAIN_READERS: dict[str, Callable[[Mapping[str, Any], OrderWindow, str], Any]] = {
+    "appointment": _plain_appointment,
+    "test": _plain_test,
+}
 
 
 def _read_breach(
@@ -326,7 +445,7 @@ def _read_events(
             kinds.append(None)
             continue
         kind = event.get("type")
-        if type(kind) is not str or kind not in _EVENT_TYPES:
+        if type(kind) is not str or kind not in _EVENT_TYPE_SET:
             kind = check_choice(check.child(_ref(i)), "type", kind, _EVENT_TYPES)
         kinds.append(kind)
     terminations = [i for i, kind in enumerate(kinds) if kind == "termination"]
@@ -347,7 +466,12 @@ def _read_events(
     for i, (event, kind) in enumerate(zip(events, kinds, strict=True)):
         if kind is None or kind == "termination":
             continue
-        ref = _ref(i)
+        ref = _REFS[i] if i < _REF_COUNT else f"events[{i}]"
+        if window is not None and (plain := _PLAIN_READERS.get(kind)) is not None:
+            read = plain(event, window, ref)
+            if read is not None:
+                found[kind].append(read)
+                continue
         event_check = check.child(ref)
         if kind == "conviction":
             _read_conviction(event_check, event, referred_on)
@@ -365,7 +489,7 @@ def _read_events(
 
 
 def _ref(index: int) -> str:
-    return _REFS[index] if index < len(_REFS) else f"events[{index}]"
+    return _REFS[index] if index < _REF_COUNT else f"events[{index}]"
 
 
 def timeline_from_case(

@@ -15,7 +15,6 @@ docs/decisions/0015-bulk-load-and-rejudge.md).
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
@@ -25,6 +24,7 @@ from typing import NamedTuple
 from . import timeline as tl
 from .engine import evaluate
 from .findings import findings_of, horizon
+from .processes import process_pool
 
 
 class OrderRecord(NamedTuple):
@@ -115,17 +115,16 @@ class Judge:
 
     ``submit`` returns at once with a callable that gives the batch's results, so that the
     caller can read the next batch from the database while the workers judge this one.
-    Workers are started with ``spawn``: a fresh interpreter that imports only the engine,
-    never a copy of the caller's database connection or of a web server's threads.
+    Workers are started with ``spawn`` (:func:`dtto.standards.processes.process_pool`): a
+    fresh interpreter that imports only the engine, never a copy of the caller's database
+    connection or of a web server's threads.
     """
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
         if workers > 1:
-            self.pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn")
-            )
+            self.pool = process_pool(workers)
 
     @classmethod
     def for_orders(cls, workers: int | None = None) -> Judge:

@@ -420,10 +420,17 @@ class OrderWindow:
             return self.terminated_on
         return self.natural_end_on - dt.timedelta(days=1)
 
+    def holds(self, day: dt.date, *, may_be_future: bool = False) -> bool:
+        """Whether an event may fall on ``day``: :meth:`check_day` refuses exactly the days
+        this says no to, and words why."""
+        return self.made_on <= day <= self.last_day and (
+            may_be_future or self.today is None or day <= self.today
+        )
+
     def check_day(
         self, check: Checker, field: str, day: dt.date | None, *, may_be_future: bool = False
     ) -> None:
-        if day is None:
+        if day is None or self.holds(day, may_be_future=may_be_future):
             return
         if day < self.made_on:
             check.add(field, f"must be on or after {fmt(self.made_on)}, when the Order was made")
