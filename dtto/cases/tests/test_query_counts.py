@@ -36,14 +36,18 @@ TIMELINE = 11  # codes, appointments, test results, tests, warnings, breaches, r
 # with no outcome, the results awaiting confirmation, the open breaches, the next test draw.
 NEEDS_NOW = 1 + 1 + 1 + 1 + 1 + 1
 
-# The case page: the case, its Order (with whether it is running or past its term), its
-# reviews (for the timeline and the bench changes) and its breaches (for the timeline and the
-# list), the timeline, the review reports, the view's audit event, the assessment, the
-# Order's other records for the lists, read as plain values (appointments, tests, their results
-# with their substances, admitted drugs; then as models: warnings, contact levels,
-# suspensions, the termination, convictions), this week's test draw, the code lists of the
-# forms, and the panel.
-CASE_PAGE = SIGNED_IN + 2 + 2 + TIMELINE + 1 + VIEW_AUDITED + 1 + 9 + 1 + 1 + NEEDS_NOW
+# The Order's records, read once for the engine and for the case page's lists
+# (dtto.cases.timeline.records_for_case_page): codes, appointments, test results, tests,
+# warnings, contact levels, suspensions, the termination with its reason. Its reviews and
+# breaches, and its terms, come from the models the page has read.
+PAGE_RECORDS = 8
+# The case page: the case with its person and their main drug, its Order (with whether it is
+# running or past its term), its reviews (for the timeline, the engine and the bench
+# changes) and its breaches (for the timeline, the engine and the list), the Order's
+# records, the review reports, the view's audit event, the assessment, the admitted drugs
+# and the convictions for the lists, and the panel (whose next test draw also says whether
+# the person is called today).
+CASE_PAGE = SIGNED_IN + 1 + 1 + 2 + PAGE_RECORDS + 1 + VIEW_AUDITED + 1 + 2 + NEEDS_NOW
 # The case manager's queue: the running Orders with their cases and people, the timeline of
 # all of them at once, the assessments waiting, the review reports, the Orders past their
 # term, today's test draws, the appointments called today, the breaches, the positive
