@@ -31,10 +31,10 @@ VIEW_AUDITED = 5
 TIMELINE = 11  # codes, appointments, test results, tests, warnings, breaches, reviews,
 # contact levels, suspensions, terminations, the Orders' terms (dtto.cases.timeline)
 # "What this case needs now": the case manager's queue items for this one case, from the
-# Order, its findings and its reviews and breaches the page has read already (and, with an
-# Order, no assessment to look for): its review reports, today's test draw, the appointments
-# with no outcome, the results awaiting confirmation, the open breaches, the next test draw.
-NEEDS_NOW = 1 + 1 + 1 + 1 + 1 + 1
+# Order, its findings, its reviews, breaches and review reports the page has read already
+# (and, with an Order, no assessment to look for): today's test draw, the appointments with
+# no outcome, the results awaiting confirmation, the open breaches, the next test draw.
+NEEDS_NOW = 1 + 1 + 1 + 1 + 1
 
 # The Order's records, read once for the engine and for the case page's lists
 # (dtto.cases.timeline.records_for_case_page): codes, appointments, test results, tests,
@@ -44,7 +44,7 @@ PAGE_RECORDS = 8
 # The case page: the case with its person and their main drug, its Order (with whether it is
 # running or past its term), its reviews (for the timeline, the engine and the bench
 # changes) and its breaches (for the timeline, the engine and the list), the Order's
-# records, the review reports, the view's audit event, the assessment, the admitted drugs
+# records, the review reports (for the schedule and the panel), the view's audit event, the assessment, the admitted drugs
 # and the convictions for the lists, and the panel (whose next test draw also says whether
 # the person is called today).
 CASE_PAGE = SIGNED_IN + 1 + 1 + 2 + PAGE_RECORDS + 1 + VIEW_AUDITED + 1 + 2 + NEEDS_NOW

@@ -29,6 +29,7 @@ from dtto.cases.models import (
     DrugTestResult,
     FormalWarning,
     Order,
+    ReviewReport,
     Suspension,
 )
 from dtto.cases.timeline import (
@@ -266,6 +267,8 @@ class OrderRecords:
     reviews: list[CourtReview]
     bench_changes: list[BenchChange]
     page: CasePageRecords
+    # The review reports by the review they are for: for the schedule and the panel.
+    reports: dict[dt.date, ReviewReport]
 
 
 def _order_records(order: Order, reference: str) -> OrderRecords:
@@ -277,6 +280,7 @@ def _order_records(order: Order, reference: str) -> OrderRecords:
         reviews,
         bench_changes(hearings),
         records_for_case_page(order, reference, breaches, reviews),
+        review_reports.reports_by_review(order),
     )
 
 
@@ -301,7 +305,7 @@ def _compliance(order: Order, today: dt.date, records: OrderRecords) -> Complian
         evaluation,
         week,
         list(reversed(evaluation.weeks[-8:])),
-        review_reports.review_schedule(order, today, evaluation),
+        review_reports.review_schedule(order, today, evaluation, records.reports),
         standing(timeline, evaluation, today),
         records.bench_changes,
         week_eval,
@@ -326,12 +330,13 @@ def _needs_now(
     compliance: Compliance | None,
     day: dt.date,
     next_test: dt.date | None,
+    reports: dict[dt.date, ReviewReport],
 ) -> NeedsNow:
     """The queue's own items for this one case (the same findings, the same words).
 
     The queue is given the Order and the findings the page has already read and judged, and
     whether the Order is running or past its term as the queue's own filters say
-    (``case_detail`` reads them with the Order).
+    (``case_detail`` reads them with the Order), and its review reports.
     """
     scope = permissions.home_queue_for(user)
     wanted = SECTIONS_BY_QUEUE.get(scope.kind, queues.CASE_MANAGER_SECTIONS)
@@ -354,6 +359,7 @@ def _needs_now(
         sections=wanted,
         cases=Case.objects.filter(pk=case.pk) if assessing else None,
         ended=ended,
+        reports={o.pk: reports for o in runs},
     )
     groups = {g.key: g.items for g in queue.groups}
     next_review = None
@@ -402,7 +408,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can": actions,
         "can_record": may_record,
         "compliance": compliance,
-        "needs": _needs_now(user, case, order, compliance, day, next_test),
+        "needs": _needs_now(
+            user, case, order, compliance, day, next_test, records.reports if records else {}
+        ),
         "timeline": timeline_page(
             _timeline(case, order, sections, may_record, convictions, records),
             kind=request.GET.get("kind", ""),
