@@ -141,9 +141,12 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_TOTP_ISSUER = "dtto"
 CSRF_FAILURE_VIEW = "dtto.accounts.views.csrf_failure"
 
-# Sessions expire after inactivity: case records are sensitive personal data.
+# Sessions expire after inactivity: case records are sensitive personal data. A session is
+# saved when it changes, and otherwise at most once a minute to move its expiry on
+# (accounts/sessions.py, keep_alive), not on every request.
+SESSION_ENGINE = "dtto.accounts.sessions"
 SESSION_COOKIE_AGE = envint("DTTO_SESSION_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("DTTO_SECURE_COOKIES", False)

@@ -45,6 +45,10 @@ class SessionAndSecondFactorMiddleware:
             messages.info(request, "You were signed out. Sign in again to continue.")
             return redirect_to_login(request.get_full_path())
         sessions.seen(live)
+        sessions.keep_alive(request)
+        if live.user_id == user.pk and not User.area.is_cached(user):
+            # The area was read with the session's record: the page need not read it again.
+            User.area.field.set_cached_value(user, live.user.area)
         if (
             requires_second_factor(user)
             and not user.is_verified()  # type: ignore[attr-defined]

@@ -163,7 +163,8 @@ def get_case_for(user: AnyUser, reference: str) -> Case:
     """The case, or 404 (never 403, so that a reference in another area is not confirmed)."""
     case = (
         cases_for(user)
-        .select_related("person", "area", "referral_source")
+        # The person's main drug with them: the case page shows it.
+        .select_related("person__main_drug", "area", "referral_source")
         .filter(reference=reference)
         .first()
     )

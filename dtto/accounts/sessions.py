@@ -4,6 +4,10 @@ Every sign-in (dtto's page, or a test's ``force_login``) records a ``SignedInSes
 hash of the session's key. A request whose session has no live record is signed out at once
 (accounts/middleware.py): ending the record is what ends the session, wherever it is.
 docs/security.md, "Sessions".
+
+This module is also the session engine (``SESSION_ENGINE``): Django's database sessions,
+remembering when the stored session expires, so that a request that changes nothing in its
+session saves it only to move its expiry on, at most once a minute (:func:`keep_alive`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import hashlib
 import re
 from typing import Any
 
+from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,8 +26,38 @@ from django.utils import timezone
 from dtto.accounts.models import SignedInSession, User
 from dtto.audit.services import Actor, record_event
 
-# last_seen is written at most this often, not on every request.
+# last_seen, and the session's expiry, are written at most this often, not on every request.
 SEEN_EVERY = dt.timedelta(minutes=1)
+
+
+class SessionStore(db.SessionStore):
+    """Django's database sessions, keeping the expiry the stored session was read with."""
+
+    stored_expiry: dt.datetime | None = None
+
+    def _get_session_from_db(self) -> Session | None:
+        # Django's own read (not in its type stubs), which gives the row with its expiry.
+        stored: Session | None = super()._get_session_from_db()  # type: ignore[misc]
+        self.stored_expiry = stored.expire_date if stored is not None else None
+        return stored
+
+
+def keep_alive(request: HttpRequest) -> None:
+    """Have the session saved, moving its expiry on, if it was last saved a minute ago or more.
+
+    A session expires ``SESSION_COOKIE_AGE`` after it was last saved. Saving it on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) cost three queries a page; saved at most once a
+    minute, an idle session ends between that age less a minute and that age after its last
+    request, never later (docs/security.md, "Sessions").
+    """
+    store = request.session
+    expiry = getattr(store, "stored_expiry", None)
+    if expiry is None:
+        return
+    saved_at = expiry - dt.timedelta(seconds=store.get_expiry_age())
+    if timezone.now() - saved_at >= SEEN_EVERY:
+        store.modified = True
+
 
 _BROWSERS = (
     ("Edg/", "Edge"),
@@ -92,9 +128,10 @@ def current(request: HttpRequest) -> SignedInSession | None:
     key = request.session.session_key
     if not key:
         return None
+    # With the user's area: whether it asks for a second factor, and which cases they see.
     return (
         SignedInSession.objects.filter(key_hash=key_hash(key), ended_at__isnull=True)
-        .select_related("user")
+        .select_related("user__area")
         .first()
     )
 

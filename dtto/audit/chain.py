@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 GENESIS = "0" * 64
@@ -91,29 +90,59 @@ def stamp(events: Sequence[ChainedEvent], after_sequence: int, after_hash: str) 
     return previous
 
 
-def _locked_head() -> Any:
+def _lock_and_read_head() -> tuple[int, str] | None:
+    """Lock the chain head and read it, in one statement: (sequence, hash), or None if absent.
+
+    An UPDATE before any read: on PostgreSQL it takes the row lock, on SQLite (no row locks)
+    the database's write lock, so the head it returns cannot be stale. RETURNING (PostgreSQL,
+    SQLite 3.35+) gives the head with the lock, without a second query.
+    """
+    from django.db import connection
+
+    from dtto.audit.models import AuditChainHead
+
+    meta = AuditChainHead._meta
+    table = connection.ops.quote_name(meta.db_table)
+    key = connection.ops.quote_name(meta.pk.column)
+    sequence = connection.ops.quote_name(meta.get_field("sequence").column)
+    hash_ = connection.ops.quote_name(meta.get_field("hash").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {sequence} = {sequence} WHERE {key} = %s"
+            f" RETURNING {sequence}, {hash_}",
+            [HEAD_KEY],
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row is not None else None
+
+
+def _locked_head() -> tuple[int, str]:
+    """The chain head, locked: (sequence, hash)."""
     from dtto.audit.models import AuditChainHead, AuditEvent
 
-    # An UPDATE before any read: on PostgreSQL it takes the row lock, on SQLite (no row
-    # locks) the database's write lock, so the head read next cannot be stale.
-    if AuditChainHead.objects.filter(pk=HEAD_KEY).update(sequence=F("sequence")):
-        return AuditChainHead.objects.get(pk=HEAD_KEY)
+    head = _lock_and_read_head()
+    if head is not None:
+        return head
     # No head yet: start the chain. The head is created before the trail is looked at, because
     # another writer may be starting it at this moment: its events are not a missing head.
     try:
         with transaction.atomic():
-            head = AuditChainHead.objects.create(pk=HEAD_KEY, sequence=0, hash=GENESIS)
+            AuditChainHead.objects.create(pk=HEAD_KEY, sequence=0, hash=GENESIS)
     except IntegrityError:
         # Another writer started the chain first; queue behind it.
-        AuditChainHead.objects.filter(pk=HEAD_KEY).update(sequence=F("sequence"))
-        return AuditChainHead.objects.get(pk=HEAD_KEY)
+        head = _lock_and_read_head()
+        if head is None:
+            raise ChainHeadMissing(
+                "the audit chain head was removed while starting the chain"
+            ) from None
+        return head
     # This writer holds the only head, so no one else is linking events: any event already in
     # the trail was linked to a head that someone has since removed.
     if AuditEvent.objects.exists():
         raise ChainHeadMissing(
             "the audit chain head is missing though the trail has events: run dtto audit verify"
         )
-    return head
+    return 0, GENESIS
 
 
 @contextmanager
@@ -125,14 +154,14 @@ def link(events: Sequence[ChainedEvent]) -> Iterator[None]:
         yield
         return
     with transaction.atomic():
-        head = _locked_head()
+        sequence, previous_hash = _locked_head()
         now = timezone.now()
         for event in events:
             event.at = now
-        last_hash = stamp(events, head.sequence, head.hash)
+        last_hash = stamp(events, sequence, previous_hash)
         yield
         AuditChainHead.objects.filter(pk=HEAD_KEY).update(
-            sequence=head.sequence + len(events), hash=last_hash
+            sequence=sequence + len(events), hash=last_hash
         )
 
 

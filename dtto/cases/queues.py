@@ -261,18 +261,21 @@ def queue_of(
     sections: Iterable[str],
     cases: QuerySet[Case] | None,
     ended: Iterable[Order],
+    reports: dict[int, dict[dt.date, ReviewReport]] | None = None,
 ) -> Queue:
     """The work on these running Orders, judged already (the case page has its Order's
     findings at hand), on these Orders past their term and, for assessments, these cases.
 
-    Each Order comes with its case and person.
+    Each Order comes with its case and person; ``reports``, each running Order's review
+    reports by the review they are for, are read here unless given.
     """
     wanted = set(sections)
     by_id = {o.pk: o for o in runs}
     now = {pk: j.now for pk, j in judged.items()}
     week = {pk: j.week for pk, j in judged.items()}
     found: dict[str, list[QueueItem]] = {key: [] for key, _ in SECTIONS}
-    reports = _review_reports(list(by_id)) if "reviews" in wanted else {}
+    if reports is None:
+        reports = _review_reports(list(by_id)) if "reviews" in wanted else {}
     if "assessments" in wanted and cases is not None:
         found["assessments"] = _assessments(cases, today)
     for order in runs:

@@ -31,15 +31,25 @@ class ScheduledReview:
 
 
 def review_schedule(
-    order: Order, today: dt.date, evaluation: Evaluation | None = None
+    order: Order,
+    today: dt.date,
+    evaluation: Evaluation | None = None,
+    reports: dict[dt.date, ReviewReport] | None = None,
 ) -> list[ScheduledReview]:
-    """The reviews the Standard asks for on this Order, with what was held and reported."""
+    """The reviews the Standard asks for on this Order, with what was held and reported
+    (``reports``, by the review they are for, if read already)."""
     evaluation = evaluation or evaluate_order(order, today)
-    reports = {r.review_due: r for r in order.review_reports.all()}
+    if reports is None:
+        reports = reports_by_review(order)
     return [
         ScheduledReview(r.due, r.window_from, r.window_to, r.held_on, r.met, reports.get(r.due))
         for r in evaluation.reviews
     ]
+
+
+def reports_by_review(order: Order) -> dict[dt.date, ReviewReport]:
+    """The Order's review reports, by the review they are for."""
+    return {r.review_due: r for r in order.review_reports.all()}
 
 
 def report_period(order: Order, review_due: dt.date, today: dt.date) -> tuple[dt.date, dt.date]:

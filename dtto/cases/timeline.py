@@ -151,6 +151,117 @@ def records_for_orders(order_ids: Sequence[int]) -> dict[int, OrderRecord]:
     return records
 
 
+@dataclass(frozen=True)
+class CasePageRecords:
+    """One Order's records read once for its case page: the engine's plain rows (``record``,
+    equal to what :func:`records_for_orders` gives) and what the page's lists show beside."""
+
+    record: OrderRecord
+    labels: dict[int, str]  # code id -> label
+    # appointment id -> (kind, outcome) code ids
+    appointment_codes: dict[int, tuple[int | None, int | None]]
+    # test id -> (result id, substance label, result, confirmed), in the results' model order
+    results: dict[int, list[tuple[int, str, str, bool | None]]]
+    warning_reasons: dict[int, str]  # warning id -> reason
+    termination: Termination | None  # with its reason
+
+
+def records_for_case_page(
+    order: Order, reference: str, breaches: Sequence[Breach], reviews: Sequence[CourtReview]
+) -> CasePageRecords:
+    """The case page's one read of an Order's records, for the engine and for its lists.
+
+    The page has read the Order, its breaches (with their outcomes) and its reviews as models
+    already; the rest is read here once, with the columns the lists show that the engine does
+    not need (the appointment's kind, a result's confirmation, a warning's reason, the code
+    table's labels). :func:`records_for_orders` stays as lean as the bulk re-judge needs it;
+    a test holds the two to the same ``OrderRecord``.
+    """
+    meanings: dict[int, str] = {}
+    codes: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    sort_orders: dict[int, int] = {}
+    for pk, code, meaning, label, sort_order in Code.objects.values_list(
+        "pk", "code", "meaning", "label", "sort_order"
+    ):
+        meanings[pk], codes[pk], labels[pk], sort_orders[pk] = meaning, code, label, sort_order
+    appointments: list[tuple[int, dt.date, float, str, str]] = []
+    appointment_codes: dict[int, tuple[int | None, int | None]] = {}
+    for pk, on, hours, with_whom, kind_id, outcome_id in plain_rows(
+        Appointment.objects.filter(order_id=order.pk)
+        .order_by("on", "id")
+        .values_list("pk", "on", "hours", "with_whom", "kind_id", "outcome_id")
+    ):
+        outcome = meanings[outcome_id] if outcome_id is not None else "not_recorded"
+        appointments.append((pk, on, hours, with_whom, outcome))
+        appointment_codes[pk] = (kind_id, outcome_id)
+
+    judged: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    listed: dict[int, list[tuple[int, int, str, bool | None]]] = defaultdict(list)
+    for pk, test_id, substance_id, result, confirmed in plain_rows(
+        DrugTestResult.objects.filter(test__order_id=order.pk)
+        .order_by("test_id", "id")
+        .values_list("pk", "test_id", "substance_id", "result", "confirmed")
+    ):
+        judged[test_id].append((codes[substance_id], result))
+        listed[test_id].append((pk, substance_id, result, confirmed))
+    results = {
+        test_id: [
+            (pk, labels[substance_id], result, confirmed)
+            for pk, substance_id, result, confirmed in sorted(
+                rows, key=lambda row: (sort_orders[row[1]], row[0])
+            )
+        ]
+        for test_id, rows in listed.items()
+    }
+    tests = [
+        (pk, on, outcome, tuple(judged.get(pk, ())))
+        for pk, on, outcome in plain_rows(
+            DrugTest.objects.filter(order_id=order.pk)
+            .order_by("on", "id")
+            .values_list("pk", "on", "outcome")
+        )
+    ]
+    warnings: list[tuple[int, dt.date]] = []
+    warning_reasons: dict[int, str] = {}
+    for pk, on, reason in plain_rows(
+        FormalWarning.objects.filter(order_id=order.pk)
+        .order_by("on", "id")
+        .values_list("pk", "on", "reason")
+    ):
+        warnings.append((pk, on))
+        warning_reasons[pk] = reason
+    levels = plain_rows(
+        ContactLevelChange.objects.filter(order_id=order.pk)
+        .order_by("on", "id")
+        .values_list("pk", "on", "level")
+    )
+    suspensions = plain_rows(
+        Suspension.objects.filter(order_id=order.pk)
+        .order_by("starts_on", "id")
+        .values_list("pk", "starts_on", "ends_on", "reason")
+    )
+    termination = Termination.objects.filter(order_id=order.pk).select_related("reason").first()
+    record = OrderRecord(
+        order.pk,
+        reference,
+        order.made_on,
+        order.length_months,
+        order.intensity,
+        appointments,
+        tests,
+        warnings,
+        [(b.pk, b.on, meanings[b.outcome_id], b.decided_on) for b in breaches],
+        [(r.pk, r.on, bool(r.hearing)) for r in reviews],
+        [(pk, on, level) for pk, on, level in levels],
+        [(pk, starts, ends, reason) for pk, starts, ends, reason in suspensions],
+        (termination.pk, termination.on, meanings[termination.reason_id])
+        if termination is not None
+        else None,
+    )
+    return CasePageRecords(record, labels, appointment_codes, results, warning_reasons, termination)
+
+
 def timelines_for_orders(order_ids: Sequence[int]) -> dict[int, tl.CaseTimeline]:
     """The engine's view of each of these Orders, keyed by Order id."""
     return {pk: timeline_of(record) for pk, record in records_for_orders(order_ids).items()}

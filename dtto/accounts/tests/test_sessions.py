@@ -3,8 +3,12 @@ an ended session is signed out on its next request."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 
 from dtto.accounts.models import Role, SignedInSession
 from dtto.accounts.sessions import user_agent_summary
@@ -129,3 +133,39 @@ def test_only_a_hash_of_the_session_key_is_kept() -> None:
 )
 def test_the_browser_is_summarised_in_a_few_words(agent: str, summary: str) -> None:
     assert user_agent_summary(agent) == summary
+
+
+def _stored_expiry(client: Client) -> dt.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def _set_stored_expiry(client: Client, expiry: dt.datetime) -> None:
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=expiry)
+
+
+def test_a_request_within_a_minute_of_the_last_save_leaves_the_session_unsaved() -> None:
+    make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    client = _signed_in_from("cm", "10.0.0.1", FIREFOX)
+    # Saved 30 seconds ago, by the expiry a 30-minute session then had.
+    expiry = timezone.now() + dt.timedelta(minutes=30, seconds=-30)
+    _set_stored_expiry(client, expiry)
+    assert client.get("/cases/").status_code == 200
+    assert _stored_expiry(client) == expiry
+
+
+def test_a_request_a_minute_or_more_after_the_last_save_moves_the_expiry_on() -> None:
+    make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    client = _signed_in_from("cm", "10.0.0.1", FIREFOX)
+    # Saved 20 minutes ago: 10 minutes left; the request gives it 30 again.
+    _set_stored_expiry(client, timezone.now() + dt.timedelta(minutes=10))
+    before = timezone.now()
+    assert client.get("/cases/").status_code == 200
+    assert _stored_expiry(client) >= before + dt.timedelta(minutes=30)
+
+
+def test_a_session_idle_past_its_expiry_is_sent_to_sign_in() -> None:
+    make_user("cm", Role.CASE_MANAGER, password=PASSWORD)
+    client = _signed_in_from("cm", "10.0.0.1", FIREFOX)
+    _set_stored_expiry(client, timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/cases/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/")

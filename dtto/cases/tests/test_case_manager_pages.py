@@ -11,6 +11,7 @@ from dtto.audit.models import AuditEvent
 from dtto.cases import reporting_services, services
 from dtto.cases.models import DrugTest, ReviewReport
 from dtto.cases.tests.web import ACTOR, date_fields, make_running_case, make_user, post_form
+from dtto.lib.dates import long_date
 from dtto.standards.errors import RecordInvalid
 
 
@@ -211,3 +212,12 @@ def test_the_timeline_shows_the_order_first_on_its_day_and_hours_plainly(setup):
     timeline = page[page.index("Everything recorded") :]
     assert timeline.index("Order made by") < timeline.index("Probation")
     assert "3 h: Attended" in timeline and "3.00 h" not in timeline
+
+
+def test_the_panel_says_whether_the_review_due_has_a_report_yet(setup):
+    client, running, _ = setup
+    page = client.get(reverse("cases:detail", args=[running.case.reference])).content.decode()
+    # The running case's first review has a drafted report; a report's state is its status.
+    due = long_date(running.report.review_due)
+    assert f"Prepare for the court review due {due} (report draft)" in page
+    assert f"Prepare for the court review due {due} (no report yet)" not in page

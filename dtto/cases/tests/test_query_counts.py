@@ -21,36 +21,38 @@ from dtto.cases.tests.web import ACTOR, RunningCase, make_running_case, make_use
 
 pytestmark = pytest.mark.django_db
 
-# The session, the user, the signed-in session's record (has it been ended?) and the user's
-# area (does it require a second factor?); the area is then at hand for the page.
-SIGNED_IN = 4
-SESSION_SAVED = 3  # savepoint, the session's update, release
-# The page's view audited (record_seen): savepoint, chain head locked and read, the event,
-# head updated, release.
-VIEW_AUDITED = 6
+# The session, the user, and the signed-in session's record (has it been ended?) with the
+# user's area (does it require a second factor?); the area is then at hand for the page. The
+# session is not saved: nothing in it changed, and it was saved less than a minute ago.
+SIGNED_IN = 3
+# The page's view audited (record_seen): savepoint, chain head locked and read in one
+# statement, the event, head updated, release.
+VIEW_AUDITED = 5
 TIMELINE = 11  # codes, appointments, test results, tests, warnings, breaches, reviews,
 # contact levels, suspensions, terminations, the Orders' terms (dtto.cases.timeline)
 # "What this case needs now": the case manager's queue items for this one case, from the
-# Order, its findings and its reviews and breaches the page has read already (and, with an
-# Order, no assessment to look for): its review reports, today's test draw, the appointments
-# with no outcome, the results awaiting confirmation, the open breaches, the next test draw.
-NEEDS_NOW = 1 + 1 + 1 + 1 + 1 + 1
+# Order, its findings, its reviews, breaches and review reports the page has read already
+# (and, with an Order, no assessment to look for): today's test draw, the appointments with
+# no outcome, the results awaiting confirmation, the open breaches, the next test draw.
+NEEDS_NOW = 1 + 1 + 1 + 1 + 1
 
-# The case page: the case, its Order (with whether it is running or past its term), its
-# reviews (for the timeline and the bench changes) and its breaches (for the timeline and the
-# list), the timeline, the review reports, the view's audit event, the assessment, the
-# Order's other records for the lists, read as plain values (appointments, tests, their results
-# with their substances, admitted drugs; then as models: warnings, contact levels,
-# suspensions, the termination, convictions), this week's test draw, the code lists of the
-# forms, and the panel.
-CASE_PAGE = (
-    SIGNED_IN + 2 + 2 + TIMELINE + 1 + VIEW_AUDITED + 1 + 9 + 1 + 1 + SESSION_SAVED + NEEDS_NOW
-)
+# The Order's records, read once for the engine and for the case page's lists
+# (dtto.cases.timeline.records_for_case_page): codes, appointments, test results, tests,
+# warnings, contact levels, suspensions, the termination with its reason. Its reviews and
+# breaches, and its terms, come from the models the page has read.
+PAGE_RECORDS = 8
+# The case page: the case with its person and their main drug, its Order (with whether it is
+# running or past its term), its reviews (for the timeline, the engine and the bench
+# changes) and its breaches (for the timeline, the engine and the list), the Order's
+# records, the review reports (for the schedule and the panel), the view's audit event, the assessment, the admitted drugs
+# and the convictions for the lists, and the panel (whose next test draw also says whether
+# the person is called today).
+CASE_PAGE = SIGNED_IN + 1 + 1 + 2 + PAGE_RECORDS + 1 + VIEW_AUDITED + 1 + 2 + NEEDS_NOW
 # The case manager's queue: the running Orders with their cases and people, the timeline of
 # all of them at once, the assessments waiting, the review reports, the Orders past their
 # term, today's test draws, the appointments called today, the breaches, the positive
 # results awaiting laboratory confirmation, the view's audit event.
-HOME_QUEUE = SIGNED_IN + 1 + TIMELINE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + VIEW_AUDITED + SESSION_SAVED
+HOME_QUEUE = SIGNED_IN + 1 + TIMELINE + 1 + 1 + 1 + 1 + 1 + 1 + 1 + VIEW_AUDITED
 
 
 def queries(client: Client, url: str) -> int:

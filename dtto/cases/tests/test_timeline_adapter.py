@@ -11,13 +11,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dtto.accounts.models import Role
 from dtto.audit.services import Actor
 from dtto.caseformat import dump_document
+from dtto.cases import services
 from dtto.cases.export import export_case_document
 from dtto.cases.importing import import_case_document
 from dtto.cases.models import Case, Order
 from dtto.cases.tests.factories import make_order
-from dtto.cases.timeline import evaluate_order, timelines_for_orders
+from dtto.cases.tests.web import ACTOR, make_running_case, make_user
+from dtto.cases.timeline import (
+    evaluate_order,
+    records_for_case_page,
+    records_for_orders,
+    timelines_for_orders,
+)
 from dtto.standards.casefile import timelines_from_document
 from dtto.standards.engine import evaluate
 
@@ -71,3 +79,54 @@ def test_loading_many_orders_takes_a_fixed_number_of_queries() -> None:
     with CaptureQueriesContext(connection) as many:
         timelines_for_orders([o.pk for o in orders])
     assert len(many) == len(few)
+
+
+def test_the_case_pages_one_read_gives_the_engine_the_bulk_reads_records() -> None:
+    import_case_document(
+        json.loads(FIXTURE.read_text()), by=Actor.system("test"), today=dt.date(2026, 1, 1)
+    )
+    running = make_running_case(make_user("cm", Role.CASE_MANAGER))
+    order, made = running.order, running.order.made_on
+    # Records of every kind, with two results a test, out of the substances' own order.
+    services.record_test(
+        order,
+        by=ACTOR,
+        on=made + dt.timedelta(days=2),
+        outcome="sample",
+        results={"cocaine": "positive", "opiates": "negative"},
+        confirmed={"cocaine": False},
+    )
+    services.record_review(
+        order, by=ACTOR, on=made + dt.timedelta(days=28), hearing=True, sat=["DJ Smith"]
+    )
+    services.change_contact_level(order, by=ACTOR, on=made + dt.timedelta(days=29), level="reduced")
+    services.suspend_standard(
+        order,
+        by=ACTOR,
+        starts_on=made + dt.timedelta(days=30),
+        ends_on=made + dt.timedelta(days=35),
+        reason="In hospital",
+    )
+    orders = list(Order.objects.select_related("case"))
+    bulk = records_for_orders([o.pk for o in orders])
+    for each in orders:
+        page = records_for_case_page(
+            each,
+            each.case.reference,
+            list(each.breaches.select_related("outcome")),
+            list(each.reviews.all()),
+        )
+        assert page.record == bulk[each.pk]
+    page = records_for_case_page(
+        order, order.case.reference, list(order.breaches.all()), list(order.reviews.all())
+    )
+    assert len(page.record.tests) == 2
+    (second,) = (t for t in page.record.tests if t[1] == made + dt.timedelta(days=2))
+    # The list shows the results as the model orders them: opiates before cocaine.
+    assert [
+        (substance, result, confirmed)
+        for _, substance, result, confirmed in page.results[second[0]]
+    ] == [
+        ("Opiates", "negative", None),
+        ("Cocaine or crack", "positive", False),
+    ]

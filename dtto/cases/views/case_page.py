@@ -22,13 +22,22 @@ from dtto.cases.models import (
     Breach,
     Case,
     Code,
+    ContactLevelChange,
     Conviction,
     CourtReview,
     DrugTest,
     DrugTestResult,
+    FormalWarning,
     Order,
+    ReviewReport,
+    Suspension,
 )
-from dtto.cases.timeline import TimelineEntry, timeline_for_order, timeline_page
+from dtto.cases.timeline import (
+    CasePageRecords,
+    TimelineEntry,
+    records_for_case_page,
+    timeline_page,
+)
 from dtto.cases.views.common import (
     anchor_of,
     record_anchor,
@@ -39,8 +48,9 @@ from dtto.cases.views.common import (
 from dtto.cases.views.order import order_not_possible
 from dtto.cases.views.queues import SECTIONS_BY_QUEUE
 from dtto.lib.dates import long_date
-from dtto.scheduling.queries import is_called_on, next_call_on
+from dtto.scheduling.queries import next_call_on
 from dtto.standards.engine import Evaluation, ReviewFinding, evaluate
+from dtto.standards.judging import timeline_of
 from dtto.standards.rules import ASSESSMENT_DEADLINE
 from dtto.standards.standing import BenchChange, Standing, bench_changes, standing
 
@@ -98,21 +108,18 @@ def _timeline(
     entries.append(
         TimelineEntry(order.made_on, "Order", record_anchor(order), f"Order made by {order.court}")
     )
+    page = records.page
+    labels = page.labels
     if "appointments" in sections:
-        # Plain values, not three model instances an appointment: a long Order has hundreds.
+        # The engine's plain rows, with the kind and outcome they were read with: a long Order
+        # has hundreds of appointments, and they are read once for the engine and the list.
         whom = {value: str(label) for value, label in Appointment.With.choices}
-        for pk, on, hours_, with_whom, kind, outcome, meaning in order.appointments.order_by(
-            "on", "id"
-        ).values_list(
-            "pk", "on", "hours", "with_whom", "kind__label", "outcome__label", "outcome__meaning"
-        ):
-            can = (
-                "attendance" in may_record
-                and on <= today()
-                and (outcome is None or meaning == "not_recorded")
-            )
-            of_kind = f" ({kind.lower()})" if kind is not None else ""
-            said = outcome if outcome is not None else "outcome not recorded"
+        for pk, on, hours_, with_whom, meaning in page.record.appointments:
+            kind_id, outcome_id = page.appointment_codes[pk]
+            # An outcome not recorded, or recorded with a code that says so.
+            can = "attendance" in may_record and on <= today() and meaning == "not_recorded"
+            of_kind = f" ({labels[kind_id].lower()})" if kind_id is not None else ""
+            said = labels[outcome_id] if outcome_id is not None else "outcome not recorded"
             entries.append(
                 TimelineEntry(
                     on,
@@ -126,11 +133,7 @@ def _timeline(
     if "tests" in sections:
         # Plain values, not model instances a test, a result and a substance: a long Order has
         # hundreds of tests. Results and admitted drugs keep their models' own ordering.
-        results: dict[int, list[tuple[int, str, str, bool | None]]] = defaultdict(list)
-        for pk, test_id, substance, result, confirmed in DrugTestResult.objects.filter(
-            test__order=order
-        ).values_list("pk", "test_id", "substance__label", "result", "confirmed"):
-            results[test_id].append((pk, substance, result, confirmed))
+        results = page.results
         admitted: dict[int, list[str]] = defaultdict(list)
         for test_id, label in (
             DrugTest.admitted.through.objects.filter(drugtest__order=order)
@@ -139,12 +142,12 @@ def _timeline(
         ):
             admitted[test_id].append(label)
         outcomes = {value: str(label) for value, label in DrugTest.Outcome.choices}
-        for pk, on, outcome in order.tests.order_by("on", "id").values_list("pk", "on", "outcome"):
+        for pk, on, outcome, _ in page.record.tests:
             if outcome == "sample":
                 detail = ", ".join(
                     f"{substance.lower()} {result}"
                     + ({True: " (confirmed)", False: " (not confirmed)", None: ""}[confirmed])
-                    for _, substance, result, confirmed in results[pk]
+                    for _, substance, result, confirmed in results.get(pk, ())
                 )
             elif outcome == "admission":
                 detail = "admitted use of " + ", ".join(c.lower() for c in admitted[pk])
@@ -155,7 +158,7 @@ def _timeline(
             awaiting = next(
                 (
                     (result_pk, substance)
-                    for result_pk, substance, result, confirmed in results[pk]
+                    for result_pk, substance, result, confirmed in results.get(pk, ())
                     if result == DrugTestResult.Result.POSITIVE and confirmed is None
                 ),
                 None,
@@ -177,14 +180,14 @@ def _timeline(
                 )
             )
     if "enforcement" in sections:
-        for w in order.warnings.all():
+        for pk, on in page.record.warnings:
             entries.append(
                 TimelineEntry(
-                    w.on,
+                    on,
                     "Formal warning",
-                    record_anchor(w),
-                    w.reason or "Formal warning",
-                    reverse("cases:warning-letter", kwargs={"reference": ref, "pk": w.pk}),
+                    anchor_of(FormalWarning, pk),
+                    page.warning_reasons[pk] or "Formal warning",
+                    reverse("cases:warning-letter", kwargs={"reference": ref, "pk": pk}),
                     "Warning letter",
                 )
             )
@@ -217,20 +220,23 @@ def _timeline(
                 )
             )
     if "timeline" in sections:
-        for c in order.contact_levels.all():
-            entries.append(
-                TimelineEntry(c.on, "Contact level", record_anchor(c), c.get_level_display())
-            )
-        for s in order.suspensions.all():
+        levels = {value: str(label) for value, label in ContactLevelChange.Level.choices}
+        for pk, on, level in page.record.contact_levels:
             entries.append(
                 TimelineEntry(
-                    s.starts_on,
-                    "Standard suspended",
-                    record_anchor(s),
-                    f"To {s.ends_on:%-d %B %Y}: {s.reason}",
+                    on, "Contact level", anchor_of(ContactLevelChange, pk), levels.get(level, level)
                 )
             )
-    termination = getattr(order, "termination", None)
+        for pk, starts_on, ends_on, reason in page.record.suspensions:
+            entries.append(
+                TimelineEntry(
+                    starts_on,
+                    "Standard suspended",
+                    anchor_of(Suspension, pk),
+                    f"To {ends_on:%-d %B %Y}: {reason}",
+                )
+            )
+    termination = page.termination
     if termination is not None:
         onward = (
             f"; onward referral to {termination.onward_referral_to}"
@@ -255,18 +261,26 @@ def _timeline(
 
 @dataclass(frozen=True)
 class OrderRecords:
-    """The Order's records the page shows in more than one place, read once."""
+    """The Order's records, read once for the engine, the lists and the bench changes."""
 
     breaches: list[Breach]
     reviews: list[CourtReview]
     bench_changes: list[BenchChange]
+    page: CasePageRecords
+    # The review reports by the review they are for: for the schedule and the panel.
+    reports: dict[dt.date, ReviewReport]
 
 
-def _order_records(order: Order) -> OrderRecords:
+def _order_records(order: Order, reference: str) -> OrderRecords:
     reviews = list(order.reviews.all())
+    breaches = list(order.breaches.select_related("outcome"))
     hearings = [(r.on, r.sat_names) for r in reviews if r.hearing]
     return OrderRecords(
-        list(order.breaches.select_related("outcome")), reviews, bench_changes(hearings)
+        breaches,
+        reviews,
+        bench_changes(hearings),
+        records_for_case_page(order, reference, breaches, reviews),
+        review_reports.reports_by_review(order),
     )
 
 
@@ -283,7 +297,7 @@ class Compliance:
 
 
 def _compliance(order: Order, today: dt.date, records: OrderRecords) -> Compliance:
-    timeline = timeline_for_order(order)
+    timeline = timeline_of(records.page.record)
     evaluation = evaluate(timeline, today)
     week_eval = evaluate(timeline, queues.current_week_end(order.made_on, today))
     week = queues.this_week(order, today, week_eval) if order.terminated_on is None else None
@@ -291,7 +305,7 @@ def _compliance(order: Order, today: dt.date, records: OrderRecords) -> Complian
         evaluation,
         week,
         list(reversed(evaluation.weeks[-8:])),
-        review_reports.review_schedule(order, today, evaluation),
+        review_reports.review_schedule(order, today, evaluation, records.reports),
         standing(timeline, evaluation, today),
         records.bench_changes,
         week_eval,
@@ -310,13 +324,19 @@ class NeedsNow:
 
 
 def _needs_now(
-    user: User, case: Case, order: Order | None, compliance: Compliance | None, day: dt.date
+    user: User,
+    case: Case,
+    order: Order | None,
+    compliance: Compliance | None,
+    day: dt.date,
+    next_test: dt.date | None,
+    reports: dict[dt.date, ReviewReport],
 ) -> NeedsNow:
     """The queue's own items for this one case (the same findings, the same words).
 
     The queue is given the Order and the findings the page has already read and judged, and
     whether the Order is running or past its term as the queue's own filters say
-    (``case_detail`` reads them with the Order).
+    (``case_detail`` reads them with the Order), and its review reports.
     """
     scope = permissions.home_queue_for(user)
     wanted = SECTIONS_BY_QUEUE.get(scope.kind, queues.CASE_MANAGER_SECTIONS)
@@ -339,16 +359,15 @@ def _needs_now(
         sections=wanted,
         cases=Case.objects.filter(pk=case.pk) if assessing else None,
         ended=ended,
+        reports={o.pk: reports for o in runs},
     )
     groups = {g.key: g.items for g in queue.groups}
     next_review = None
-    next_test = None
     if compliance is not None and order is not None and order.terminated_on is None:
         next_review = next(
             (r for r in compliance.evaluation.reviews if r.held_on is None and r.met is not False),
             None,
         )
-        next_test = next_call_on(order.pk, day)
     waiting = [g for g in groups["later"] if g.item.due is None]
     return NeedsNow(
         groups["overdue"], groups["today"] + groups["week"], waiting, next_review, next_test
@@ -370,9 +389,13 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         )
         .first()
     )
-    records = _order_records(order) if order is not None else None
+    records = _order_records(order, case.reference) if order is not None else None
     compliance = _compliance(order, day, records) if order is not None and records else None
     viewed(request, case, "case")
+    # The next day the recorded draws call the person for a test (today, if they are called
+    # today): for the panel, and for whether to say so at the top of the page.
+    ended = order is None or order.terminated_on is not None
+    next_test = next_call_on(order.pk, day) if order is not None and not ended else None
     may_record = permissions.recording_actions_for(user)
     actions = {a: a in may_record for a in permissions.RECORDING_ACTIONS}
     # The offence history, before the referral and since: only for those who see it.
@@ -385,7 +408,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can": actions,
         "can_record": may_record,
         "compliance": compliance,
-        "needs": _needs_now(user, case, order, compliance, day),
+        "needs": _needs_now(
+            user, case, order, compliance, day, next_test, records.reports if records else {}
+        ),
         "timeline": timeline_page(
             _timeline(case, order, sections, may_record, convictions, records),
             kind=request.GET.get("kind", ""),
@@ -397,17 +422,20 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "assessment_due": ASSESSMENT_DEADLINE.due_by(case.referred_on),
         "breaches": records.breaches if records is not None else [],
         "convictions": convictions,
-        "termination": getattr(order, "termination", None) if order else None,
+        "termination": records.page.termination if records is not None else None,
         "today": day,
-        **_called_today(order, day, sections),
+        **_called_today(order, day, sections, next_test),
     }
     return render(request, "cases/case_detail.html", context)
 
 
-def _called_today(order: Order | None, day: dt.date, sections: frozenset[str]) -> dict[str, bool]:
+def _called_today(
+    order: Order | None, day: dt.date, sections: frozenset[str], next_test: dt.date | None
+) -> dict[str, bool]:
     """Whether the week's test draw calls the person today, for those who see the tests."""
     if order is None or order.terminated_on is not None or "tests" not in sections:
         return {"called_today": False, "tested_today": False}
-    called = is_called_on(order.pk, day)
+    # The draws' next call on or after today is today exactly when today is a called day.
+    called = next_test == day
     tested = called and DrugTest.objects.filter(order=order, on=day).exists()
     return {"called_today": called, "tested_today": tested}
