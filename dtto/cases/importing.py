@@ -1021,7 +1021,7 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
 
 def _code_id(code: Code | None) -> int | None:
     """An event's code as its row holds it: events are written as plain values (_write_cases)."""
-    return code.pk if code is not None else None
+    return code.id if code is not None else None
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
