@@ -8,6 +8,7 @@ National Standard engine use it without a database.
 
 from __future__ import annotations
 
+from .conformance import case_conforms
 from .encoding import dump_document, encode_case, write_document
 from .events import SAME_DAY_ORDER, event_day, sort_events
 from .format import FORMAT, READ_FORMATS, schema
@@ -26,6 +27,7 @@ __all__ = [
     "READ_FORMATS",
     "SAME_DAY_ORDER",
     "CaseFileError",
+    "case_conforms",
     "check_header",
     "dump_document",
     "encode_case",

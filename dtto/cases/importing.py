@@ -11,15 +11,15 @@ and imports are serialised so that two at once never fail halfway (:func:`_impor
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
 import jsonschema
 from django.db import OperationalError, connection, models, transaction
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils import timezone
 from dtto.accounts.models import Area, Court, Team, TreatmentProvider, User
 from dtto.audit.models import AuditEvent
 from dtto.audit.services import as_actor
-from dtto.caseformat import FORMAT, CaseFileError, load_document, schema
+from dtto.caseformat import FORMAT, CaseFileError, case_conforms, load_document, schema
 from dtto.cases.codelists import DEFAULT_ATTENDANCE_CODE
 from dtto.cases.models import (
     Appointment,
@@ -56,6 +56,7 @@ from dtto.cases.validation import CodeBook
 from dtto.events import case_events
 from dtto.lib.bulk import insert_rows
 from dtto.lib.dates import add_months
+from dtto.lib.memory import cyclic_gc_paused
 from dtto.standards.errors import Checker, FieldError, RecordInvalid
 from dtto.standards.validation import (
     OrderWindow,
@@ -119,25 +120,16 @@ def _case_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator({"$ref": "#/$defs/case", "$defs": schema()["$defs"]})
 
 
-@cache
-def _fast_case_check() -> Any:
-    # jsonschema walks a file of thousands of Orders far too slowly (about 100 microseconds an
-    # event); fastjsonschema compiles the same schema to Python and passes a good case in a
-    # fraction of that. It stops at the first problem, so a case it refuses is checked again
-    # with jsonschema to name every problem.
-    return fastjsonschema.compile({"$ref": "#/$defs/case", "$defs": schema()["$defs"]})
-
-
 def schema_errors(document: Mapping[str, Any]) -> list[FieldError]:
     """Every way the document breaks the schema, each named by its place in the file."""
     errors = _errors(_document_validator(), document, ())
     if errors:
         return errors
-    fast = _fast_case_check()
     for index, case in enumerate(document["cases"]):
-        try:
-            fast(case)
-        except fastjsonschema.JsonSchemaException:
+        # jsonschema walks a file of thousands of Orders far too slowly (about 100
+        # microseconds an event); case_conforms passes a good case in a few. It only says
+        # yes or no, so a case it refuses is checked again with jsonschema to name every fault.
+        if not case_conforms(case):
             errors += _errors(_case_validator(), case, ("cases", index))
             if len(errors) >= MAX_REPORTED_ERRORS:
                 break
@@ -223,6 +215,23 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
 # --- Import ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
+def _good_day(text: str) -> dt.date | None:
+    """The day a ``YYYY-MM-DD`` string names, if coerce_date takes it without fault."""
+    return coerce_date(Checker(), "on", text)
+
+
+def _date(check: Checker, field: str, value: object, *, required: bool = True) -> dt.date | None:
+    """coerce_date, reading each distinct date string of a file once (a file of thousands of
+    Orders holds hundreds of thousands of dates, a few thousand distinct ones)."""
+    if type(value) is str and len(value) == 10:
+        day = _good_day(value)
+        if day is not None:
+            return day
+    # Not a date string, or a faulty one: coerce_date names the fault.
+    return coerce_date(check, field, value, required=required)
+
+
 @dataclass
 class ImportResult:
     created: list[str] = field(default_factory=list)
@@ -275,13 +284,21 @@ class _PlannedCase:
     referral_source: Code
     assessment: dict[str, Any] | None
     order: dict[str, Any] | None
-    events: list[tuple[str, dict[str, Any], dict[str, Any]]]  # (type, fields, extras)
+    # (type, fields as the row holds them: codes by id, extras such as a test's results)
+    events: list[tuple[str, dict[str, Any], dict[str, Any]]]
 
 
 def import_case_document(
     document: Mapping[str, Any], *, by: By, today: dt.date | None = None, dry_run: bool = False
 ) -> ImportResult:
     """Import one case document, all or nothing; raises RecordInvalid naming every bad field."""
+    with cyclic_gc_paused():
+        return _import_document(document, by=by, today=today, dry_run=dry_run)
+
+
+def _import_document(
+    document: Mapping[str, Any], *, by: By, today: dt.date | None, dry_run: bool
+) -> ImportResult:
     today = today if today is not None else timezone.localdate()
     errors = schema_errors(document)
     if errors:
@@ -361,12 +378,12 @@ def _check_case(
         check.add("referral", "is required to import a case")
     if person_src is None or referral_src is None:
         return None
-    referred_on = coerce_date(check, "referral.on", referral_src["on"])
+    referred_on = _date(check, "referral.on", referral_src["on"])
     source_code = codes.resolve(
         check, "referral.source", "referral_source", referral_src["source"], on=referred_on
     )
     person_check = check.child("person")
-    born = coerce_date(person_check, "date_of_birth", person_src["date_of_birth"])
+    born = _date(person_check, "date_of_birth", person_src["date_of_birth"])
     check_referral_dates(
         check,
         born_field="person.date_of_birth",
@@ -612,10 +629,10 @@ def _check_review_report(
     reported: set[dt.date],
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """A review report and the court's feedback, by the checks the report's pages use."""
-    due = coerce_date(check, "review_due", event["review_due"])
-    sent_on = coerce_date(check, "sent_on", event.get("sent_on"), required=False)
-    period_from = coerce_date(check, "period_from", event["period_from"])
-    period_to = coerce_date(check, "period_to", event["period_to"])
+    due = _date(check, "review_due", event["review_due"])
+    sent_on = _date(check, "sent_on", event.get("sent_on"), required=False)
+    period_from = _date(check, "period_from", event["period_from"])
+    period_to = _date(check, "period_to", event["period_to"])
     status, sections, feedback = check_review_report(
         check,
         window,
@@ -651,8 +668,8 @@ def _check_review_report(
 def _check_conviction(
     check: Checker, event: Mapping[str, Any], today: dt.date
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    day = coerce_date(check, "on", event["on"])
-    offence_day = coerce_date(check, "offence_on", event.get("offence_on"), required=False)
+    day = _date(check, "on", event["on"])
+    offence_day = _date(check, "offence_on", event.get("offence_on"), required=False)
     band = check_conviction(check, today, day, offence_day, event.get("seriousness"))
     offence = check_text(check, "offence", event.get("offence"))
     fields = {"on": day, "offence_on": offence_day, "offence": offence, "seriousness": band}
@@ -662,13 +679,9 @@ def _check_conviction(
 def _check_termination(
     check: Checker, codes: CodeBook, event: Mapping[str, Any], window: OrderWindow
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    day = coerce_date(check, "on", event["on"])
-    onward = coerce_date(
-        check, "onward_referral_on", event.get("onward_referral_on"), required=False
-    )
-    handover = coerce_date(
-        check, "custody_handover_on", event.get("custody_handover_on"), required=False
-    )
+    day = _date(check, "on", event["on"])
+    onward = _date(check, "onward_referral_on", event.get("onward_referral_on"), required=False)
+    handover = _date(check, "custody_handover_on", event.get("custody_handover_on"), required=False)
     reason = check_termination(
         check,
         window,
@@ -690,7 +703,7 @@ def _check_termination(
     )
     fields = {
         "on": day,
-        "reason": codes.get("termination_reason", reason) if reason is not None else None,
+        "reason": _code_id(codes.get("termination_reason", reason) if reason is not None else None),
         "onward_referral_on": onward,
         "onward_referral_to": check_text(
             check, "onward_referral_to", event.get("onward_referral_to")
@@ -713,11 +726,11 @@ def _check_order_event(
     today: dt.date,
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     if kind == "suspension":
-        starts = coerce_date(check, "from", event["from"])
-        ends = coerce_date(check, "to", event["to"])
+        starts = _date(check, "from", event["from"])
+        ends = _date(check, "to", event["to"])
         reason = check_suspension(check, window, starts, ends, event["reason"])
         return kind, {"starts_on": starts, "ends_on": ends, "reason": reason}, {}
-    day = coerce_date(check, "on", event["on"])
+    day = _date(check, "on", event["on"])
     if kind == "appointment":
         return _check_appointment(check, codes, event, window, day)
     if kind == "test":
@@ -792,8 +805,8 @@ def _check_appointment(
         "on": day,
         "hours": hours,
         "with_whom": event["with"],
-        "kind": kind_code,
-        "outcome": code,
+        "kind": _code_id(kind_code),
+        "outcome": _code_id(code),
         "activity": check_activity(check, "activity", event.get("activity")),
     }
     return "appointment", fields, {}
@@ -808,7 +821,7 @@ def _check_breach(
     today: dt.date,
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     window.check_day(check, "on", day)
-    decided = coerce_date(check, "decided_on", event.get("decided_on"), required=False)
+    decided = _date(check, "decided_on", event.get("decided_on"), required=False)
     outcome = check_breach_outcome(
         check, event["outcome"], decided, decided_given=event.get("decided_on") is not None
     )
@@ -822,13 +835,10 @@ def _check_breach(
     if code is not None:
         check_code_meaning(check, "outcome_code", code.code, code.meaning, outcome)
     hearings = [
-        coerce_date(check, f"hearings[{i}]", text)
-        for i, text in enumerate(event.get("hearings", []))
+        _date(check, f"hearings[{i}]", text) for i, text in enumerate(event.get("hearings", []))
     ]
-    issued = coerce_date(check, "warrant_issued_on", event.get("warrant_issued_on"), required=False)
-    executed = coerce_date(
-        check, "warrant_executed_on", event.get("warrant_executed_on"), required=False
-    )
+    issued = _date(check, "warrant_issued_on", event.get("warrant_issued_on"), required=False)
+    executed = _date(check, "warrant_executed_on", event.get("warrant_executed_on"), required=False)
     if day is not None:
         check_breach_dates(
             check,
@@ -842,7 +852,7 @@ def _check_breach(
     fields = {
         "on": day,
         "reason": check_text(check, "reason", event.get("reason")),
-        "outcome": code,
+        "outcome": _code_id(code),
         "decided_on": decided,
         "warrant_issued_on": issued,
         "warrant_executed_on": executed,
@@ -966,13 +976,17 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
         # Drug tests and breaches have rows of their own (results, hearings) that need their
         # ids, so theirs are taken from the table's sequence before they are written.
         ids = _reserve_ids(model, len(events[kind])) if kind in ("test", "breach") else None
+        take = operator.itemgetter(*values)  # every event model has two values or more
         insert_rows(
             model,
             (["id"] if ids is not None else []) + [owner_field, *values],
             (
-                ((ids[i],) if ids is not None else ())
-                + (owner, *(_plain(fields[name]) for name in values))
-                for i, (owner, fields, _) in enumerate(events[kind])
+                ((owner, *take(fields)) for owner, fields, _ in events[kind])
+                if ids is None
+                else (
+                    (row_id, owner, *take(fields))
+                    for row_id, (owner, fields, _) in zip(ids, events[kind], strict=True)
+                )
             ),
         )
         if kind == "test" and ids is not None:
@@ -1005,8 +1019,9 @@ def _write_cases(planned: list[_PlannedCase], by: By, result: ImportResult) -> N
     result.case_ids.extend(case.pk for case in cases)
 
 
-def _plain(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
+def _code_id(code: Code | None) -> int | None:
+    """An event's code as its row holds it: events are written as plain values (_write_cases)."""
+    return code.id if code is not None else None
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:

@@ -22,6 +22,9 @@ class CodeBook:
         self._known: dict[str, dict[str, dt.date | None]] = {}
         for (list_name, code), found in self._codes.items():
             self._known.setdefault(list_name, {})[code] = found.retired_on
+        # The codes no day can refuse (never retired), for resolve's quick path: an import
+        # resolves hundreds of thousands of them, a handful of distinct values.
+        self._in_use = {key: c for key, c in self._codes.items() if c.retired_on is None}
 
     def get(self, list_name: str, code: str) -> Code | None:
         return self._codes.get((list_name, code))
@@ -40,6 +43,11 @@ class CodeBook:
         on: dt.date | None,
         required: bool = True,
     ) -> Code | None:
+        if type(code) is str and code:
+            found_in_use = self._in_use.get((list_name, code))
+            if found_in_use is not None:
+                # check_code's answer for a known code never retired, whatever the day.
+                return found_in_use
         if isinstance(code, Code):
             # A Code of another list is as unknown here as a misspelt one.
             code = code.code if code.list_name == list_name else f"{code.list_name}:{code.code}"

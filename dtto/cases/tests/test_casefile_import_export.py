@@ -230,6 +230,30 @@ def test_retired_code_stays_on_old_records_but_cannot_be_used_after_retirement()
     assert '"outcome_code":"AAME"' in exported()
 
 
+def test_a_date_or_code_used_again_is_judged_again_at_each_use() -> None:
+    # The importer reads each distinct date string and code once (docs/performance.md): a
+    # fault must still be named at every event that has it, and a code retired between two
+    # uses refused at the later use only.
+    Code.objects.filter(list_name="attendance_outcome", code="AAME").update(
+        retired_on=dt.date(2003, 2, 8)
+    )
+    document = fixture()
+    events = document["cases"][0]["events"]
+    # 7 February, the day before AAME was retired; events[6] uses it on 11 February, after.
+    events[3].update(outcome="acceptable_absence", outcome_code="AAME")
+    events[4]["on"] = "2003-02-30"
+    events[5]["on"] = "2003-02-30"
+    with pytest.raises(RecordInvalid) as refused:
+        import_(document)
+    assert [str(error) for error in refused.value.errors] == [
+        "cases[0].events[4].on: must be a real date, got '2003-02-30'",
+        "cases[0].events[5].on: must be a real date, got '2003-02-30'",
+        "cases[0].events[6].outcome_code: code 'AAME' was retired on 8 February 2003 and "
+        "cannot be used for 11 February 2003",
+    ]
+    assert not Case.objects.exists()
+
+
 def test_import_command_reports_each_problem_and_fails(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "dtto-case/1", "cases": [')
