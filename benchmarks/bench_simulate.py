@@ -7,13 +7,13 @@ variables: ``BENCH_ORDERS`` (default 100000), ``BENCH_DIR`` (default: a temporar
 
 from __future__ import annotations
 
-import gc
 import os
 import platform
 import tempfile
 import time
 from pathlib import Path
 
+from dtto.lib.memory import cyclic_gc_paused
 from dtto.simulate.model import Simulation
 from dtto.simulate.parameters import load_parameters
 from dtto.simulate.writer import write_document
@@ -27,12 +27,8 @@ def main() -> None:
     started = time.perf_counter()
     sim = Simulation(params, orders=orders, seed=2004)
     # Everything the model makes is acyclic: the cyclic collector would only walk it again.
-    gc.disable()
-    try:
-        with path.open("w", encoding="utf-8") as f:
-            written = write_document(sim.cases(), f, sim.end.isoformat())
-    finally:
-        gc.enable()
+    with cyclic_gc_paused(), path.open("w", encoding="utf-8") as f:
+        written = write_document(sim.cases(), f, sim.end.isoformat())
     elapsed = time.perf_counter() - started
     size = path.stat().st_size
     print(

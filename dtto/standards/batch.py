@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from dtto.caseformat import CaseFileError, iter_cases, line_ranges, read_line_range
+from dtto.lib.memory import cyclic_gc_paused
 
 from .casefile import IN_FILE, timeline_from_case
 from .engine import EVALUATION_FORMAT, evaluate
@@ -55,9 +56,7 @@ def _evaluate_cases(
     dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     # Everything made here is acyclic: the cyclic collector would only walk the parsed cases
     # over and over (a third of the run time on 100,000 cases).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cyclic_gc_paused():
         for case in cases:
             try:
                 timeline = timeline_from_case(case, _CASE_PREFIX, seen=seen)
@@ -68,9 +67,6 @@ def _evaluate_cases(
             read += 1
             if timeline is not None:
                 emit(dumps(evaluate(timeline, as_of).to_json(evidence)))
-    finally:
-        if collecting:
-            gc.enable()
     return read, None, references
 
 
