@@ -8,14 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Min, Q
 
-from dtto.cases.models import Conviction
 from dtto.reports import results
 from dtto.reports import statistics as st
-from dtto.reports.queries import DayNumber, Period, Scope
+from dtto.reports.queries import Period, Scope
 
 from .common import RECONVICTION_WINDOWS, _today
+from .offending import with_convictions
 
 # --- 10. Reconviction ---------------------------------------------------------------------------
 
@@ -31,14 +31,11 @@ def reconviction(
     """
     as_of = _today(as_of)
     made = scope.summaries().filter(**period.day_filter("made_day"))
-    # Days from the Order to the first later conviction, found once per Order in the database.
-    first = (
-        Conviction.objects.annotate(day=DayNumber("on"))
-        .filter(case_id=OuterRef("order__case_id"), day__gt=OuterRef("made_day"))
-        .order_by("day")
-        .values("day")[:1]
+    # Days from the Order to the first later conviction, in one grouped pass over the Orders
+    # joined to their convictions.
+    made = with_convictions(made).annotate(
+        after=Min("conviction_day", filter=Q(conviction_day__gt=F("made_day"))) - F("made_day")
     )
-    made = made.annotate(after=Subquery(first) - F("made_day"))
     today = as_of.toordinal()
     aggregates: dict[str, Any] = {}
     for name, window in RECONVICTION_WINDOWS.items():
