@@ -18,13 +18,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import AutoField, Count, F, Model, Q, Sum
+from django.db.models import Count, F, Model, Q, Sum
 
 from dtto.cases.models import Assessment, Case, DrugTest, DrugTestResult, Order, Person
 from dtto.cases.timeline import records_for_orders
 from dtto.lib.bulk import insert_rows, plain_rows
 from dtto.lib.dates import add_months
-from dtto.reports.contact_rollup import rebuild_contact_hours_rollup, write_activity_months
+from dtto.reports.contact_rollup import (
+    ACTIVITY_MONTH_COLUMNS,
+    NO_CONTACT,
+    order_contact,
+    rebuild_contact_hours_rollup,
+)
 from dtto.reports.models import (
     DrugTestRollup,
     OrderActivityMonths,
@@ -219,35 +224,81 @@ _ORDER_COLUMNS = (
 )
 
 
+# Every column of a summary, in the order its rows are written and compared.
+SUMMARY_COLUMNS = tuple(f.attname for f in OrderSummary._meta.concrete_fields)
+FINDING_COLUMNS = ("summary_id", "kind", "phase", "number", "met", "final_on", "final_day")
+MONTH_COLUMNS = (
+    "summary_id",
+    "month",
+    "ends_day",
+    "opiate_tests",
+    "opiate_negative",
+    "cocaine_tests",
+    "cocaine_negative",
+)
+# The rows of an Order hanging off its summary: each table's model and columns (the first is
+# ``summary_id``), compared and rewritten row by row.
+_DETAILS: tuple[tuple[type[Model], tuple[str, ...]], ...] = (
+    (OrderFinding, FINDING_COLUMNS),
+    (OrderMonthSummary, MONTH_COLUMNS),
+    (OrderActivityMonths, ACTIVITY_MONTH_COLUMNS),
+)
+# Ids a ``DELETE ... WHERE id IN`` names at most (SQLite's and psycopg's parameter limits).
+DELETE_CHUNK = 2000
+_MADE_ON = _ORDER_COLUMNS.index("made_on")
+_AREA, _MADE, _DIGEST = (SUMMARY_COLUMNS.index(c) for c in ("area_id", "made_on", "contact_digest"))
+
+
 @dataclass
 class _Batch:
-    """One batch of Orders read from the database, waiting for its findings."""
+    """One batch of Orders read from the database, waiting for its findings: the Orders, and
+    the rows stored for them (each a plain tuple in its table's columns, behind its row id)."""
 
     order_ids: Sequence[int]
     orders: list[tuple[Any, ...]]
     judged: Callable[[], list[Judged]]
+    summaries: dict[int, tuple[Any, ...]]
+    details: list[list[tuple[Any, ...]]]  # (id, *row) per table of ``_DETAILS``
 
 
-def _read_batch(order_ids: Sequence[int], pairs: set[tuple[int, str]], judge: Judge) -> _Batch:
-    """Read these Orders and hand their records to ``judge``; add the rollup pairs they were
-    in to ``pairs``."""
-    pairs.update(
-        _month_key(area_id, made_on)
-        for area_id, made_on in OrderSummary.objects.filter(pk__in=order_ids).values_list(
-            "area_id", "made_on"
-        )
-    )
+def _read_batch(order_ids: Sequence[int], judge: Judge) -> _Batch:
+    """Read these Orders and the rows stored for them, and hand their records to ``judge``."""
     orders = list(Order.objects.filter(pk__in=order_ids).values_list(*_ORDER_COLUMNS))
     records = records_for_orders(order_ids)
-    return _Batch(order_ids, orders, judge.submit(list(records.values())))
+    judged = judge.submit(list(records.values()))
+    summaries = {
+        row[0]: row
+        for row in plain_rows(
+            OrderSummary.objects.filter(pk__in=order_ids).values_list(*SUMMARY_COLUMNS)
+        )
+    }
+    details = [
+        plain_rows(
+            model._default_manager.filter(summary_id__in=order_ids).values_list("pk", *columns)
+        )
+        for model, columns in _DETAILS
+    ]
+    return _Batch(order_ids, orders, judged, summaries, details)
 
 
-def _write_batch(batch: _Batch, pairs: set[tuple[int, str]]) -> int:
-    """Rewrite the batch's summaries from its findings; add the rollup pairs they are in."""
+@dataclass
+class _Pairs:
+    """The (area id, "YYYY-MM" month made) pairs whose rollups a refresh must rebuild."""
+
+    drug_tests: set[tuple[int, str]]
+    contact_hours: set[tuple[int, str]]
+
+
+def _write_batch(batch: _Batch, pairs: _Pairs) -> int:
+    """Write what changed in the batch's summaries and the rows hanging off them; add to
+    ``pairs`` the rollup pairs of the Orders whose share of a rollup changed. Returns the
+    Orders judged."""
     judged = {j.pk: j for j in batch.judged()}
-    summaries = []
+    summaries: dict[int, tuple[Any, ...]] = {}
     findings: list[tuple[int, str, int, int, bool, dt.date, int]] = []
-    made: dict[int, dt.date] = {}
+    made: dict[int, dt.date] = {row[0]: row[_MADE_ON] for row in batch.orders}
+    ids = list(made)
+    activity, digests = order_contact(ids, made)
     for (
         pk,
         area_id,
@@ -264,112 +315,130 @@ def _write_batch(batch: _Batch, pairs: set[tuple[int, str]]) -> int:
         ethnic_group,
         born,
     ) in batch.orders:
-        made[pk] = made_on
-        pairs.add(_month_key(area_id, made_on))
         found = judged[pk]
         findings += [
             (pk, kind, phase, number, met, final_on, final_on.toordinal())
             for kind, phase, number, met, final_on in found.findings
             if kind != kinds.TERMINATION
         ]
-        summaries.append(
-            OrderSummary(
-                order_id=pk,
-                area_id=area_id,
-                team_id=team_id,
-                court_id=court_id,
-                intensity=intensity,
-                referred_on=referred_on,
-                referred_day=referred_on.toordinal(),
-                made_on=made_on,
-                made_day=made_on.toordinal(),
-                length_months=length,
-                natural_end_on=natural_end_on,
-                ended_on=terminated_on,
-                ended_day=None if terminated_on is None else terminated_on.toordinal(),
-                last_day=(terminated_on or natural_end_on - dt.timedelta(days=1)).toordinal(),
-                termination_reason=reason or "",
-                sex=sex,
-                ethnic_group=ethnic_group or "Not stated",
-                age_band=age_band(born, referred_on),
-                successful=found.successful,
-                in_breach=found.in_breach,
-                **_folded(found.findings),
-            )
-        )
+        summary = {
+            "order_id": pk,
+            "area_id": area_id,
+            "team_id": team_id,
+            "court_id": court_id,
+            "intensity": intensity,
+            "referred_on": referred_on,
+            "referred_day": referred_on.toordinal(),
+            "made_on": made_on,
+            "made_day": made_on.toordinal(),
+            "length_months": length,
+            "natural_end_on": natural_end_on,
+            "ended_on": terminated_on,
+            "ended_day": None if terminated_on is None else terminated_on.toordinal(),
+            "last_day": (terminated_on or natural_end_on - dt.timedelta(days=1)).toordinal(),
+            "termination_reason": reason or "",
+            "sex": sex,
+            "ethnic_group": ethnic_group or "Not stated",
+            "age_band": age_band(born, referred_on),
+            "successful": found.successful,
+            "in_breach": found.in_breach,
+            "contact_digest": digests.get(pk, NO_CONTACT),
+            **_folded(found.findings),
+        }
+        summaries[pk] = tuple(summary[c] for c in SUMMARY_COLUMNS)
     drug_counts = tuple(c for c in MONTH_COLUMNS if c not in ("summary_id", "month", "ends_day"))
     months = [
         (order_id, month, month_ends_day(made[order_id], month), *(counts[c] for c in drug_counts))
-        for (order_id, month), counts in _drug_months(list(made), made).items()
+        for (order_id, month), counts in _drug_months(ids, made).items()
     ]
-    _delete_summaries(batch.order_ids)
-    _insert_instances(OrderSummary, summaries)
-    insert_rows(OrderFinding, FINDING_COLUMNS, findings)
-    insert_rows(OrderMonthSummary, MONTH_COLUMNS, months)
-    write_activity_months(list(made), made)
+    # Rows that differ from the stored ones are deleted and written again; the rest stay.
+    new_details: tuple[Sequence[tuple[Any, ...]], ...] = (findings, months, activity)
+    changes = [
+        _changed_rows(stored, new) for stored, new in zip(batch.details, new_details, strict=True)
+    ]
+    drug_tests_changed = {row[0] for row in (*changes[1][0].values(), *changes[1][1])}
+    old_summaries = batch.summaries
+    written = [row for pk, row in summaries.items() if old_summaries.get(pk) != row]
+    stale = [pk for pk, row in old_summaries.items() if summaries.get(pk) != row]
+    for (model, _), (stale_rows, _) in zip(_DETAILS, changes, strict=True):
+        _delete_ids(model, list(stale_rows))
+    _delete_ids(OrderSummary, stale)
+    insert_rows(OrderSummary, SUMMARY_COLUMNS, written)
+    for (model, columns), (_, new_rows) in zip(_DETAILS, changes, strict=True):
+        insert_rows(model, columns, new_rows)
+    for pk in set(old_summaries) | set(summaries):
+        old, new = old_summaries.get(pk), summaries.get(pk)
+        places = {_month_key(row[_AREA], row[_MADE]) for row in (old, new) if row is not None}
+        if old is None or new is None or len(places) > 1:
+            # A new or deleted Order, or one whose area or day made changed: it leaves one
+            # pair of each rollup and joins another.
+            pairs.drug_tests.update(places)
+            pairs.contact_hours.update(places)
+            continue
+        if pk in drug_tests_changed:
+            pairs.drug_tests.update(places)
+        if old[_DIGEST] != new[_DIGEST]:
+            pairs.contact_hours.update(places)
     return len(summaries)
 
 
-FINDING_COLUMNS = ("summary_id", "kind", "phase", "number", "met", "final_on", "final_day")
-MONTH_COLUMNS = (
-    "summary_id",
-    "month",
-    "ends_day",
-    "opiate_tests",
-    "opiate_negative",
-    "cocaine_tests",
-    "cocaine_negative",
-)
+def _changed_rows(
+    stored: Sequence[tuple[Any, ...]], rows: Iterable[tuple[Any, ...]]
+) -> tuple[dict[int, tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The stored rows (id, *row) not among ``rows``, by id, and the ``rows`` not stored.
+    Whole rows are compared: a table's unique key is part of its row, so no two are equal,
+    and deleting the first before writing the second never breaks the key."""
+    stale = {tuple(row[1:]): row[0] for row in stored}
+    new = []
+    for row in rows:
+        if stale.pop(row, None) is None:
+            new.append(row)
+    return {pk: row for row, pk in stale.items()}, new
 
 
-def _delete_summaries(order_ids: Sequence[int]) -> None:
-    """Delete these Orders' summaries and the rows hanging off them with one ``DELETE`` a
-    table: Django's cascade would first read every summary back to collect its children."""
-    for model in (OrderFinding, OrderMonthSummary, OrderActivityMonths):
-        model.objects.filter(summary_id__in=order_ids)._raw_delete(connection.alias)
-    OrderSummary.objects.filter(pk__in=order_ids)._raw_delete(connection.alias)
-
-
-def _insert_instances(model: type[Model], instances: Sequence[Model]) -> None:
-    """Insert unsaved instances whose every column is set (no database default, no
-    automatic key), with their attributes as they are: plain ints, strings, dates and
-    booleans, which both drivers adapt themselves."""
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, AutoField)]
-    insert_rows(
-        model,
-        tuple(f.attname for f in fields),
-        [tuple(getattr(i, f.attname) for f in fields) for i in instances],
-    )
+def _delete_ids(model: type[Model], ids: Sequence[int]) -> None:
+    """Delete these rows with one ``DELETE`` a chunk of ids, without Django's cascade (which
+    would read every row back to collect its children). A changed summary is deleted and
+    written again under its unchanged rows: the foreign keys are checked at commit."""
+    for start in range(0, len(ids), DELETE_CHUNK):
+        model._default_manager.filter(pk__in=ids[start : start + DELETE_CHUNK])._raw_delete(
+            connection.alias
+        )
 
 
 def refresh_summaries(order_ids: Iterable[int], *, workers: int | None = None) -> int:
-    """Rewrite these Orders' summaries and dated findings, and their referrals' summaries.
+    """Bring these Orders' summaries, dated findings and month rows, their referrals'
+    summaries and the rollups in step with their records, writing only what changed.
 
     Orders are read a batch at a time and judged in this process, or, when ``workers`` (more
     than 1) is given, in that many worker processes while the next batch is read
-    (docs/decisions/0015-bulk-load-and-rejudge.md).
+    (docs/decisions/0015-bulk-load-and-rejudge.md). Each batch's stored rows are read with it
+    and compared with what the engine gives; a row that differs is deleted and written again,
+    and a rollup is rebuilt only for the (area, month made) pairs of Orders whose share of it
+    changed. Returns the Orders judged.
     """
     ids = sorted(set(order_ids))
     done = 0
-    pairs: set[tuple[int, str]] = set()
+    pairs = _Pairs(set(), set())
     with transaction.atomic(), Judge.for_orders(workers) as judge:
         waiting: deque[_Batch] = deque()
         # With workers, one batch is judged while the next is read; written in the order read.
         ahead = 0 if judge.pool is None else 1
         for start in range(0, len(ids), BATCH):
-            waiting.append(_read_batch(ids[start : start + BATCH], pairs, judge))
+            waiting.append(_read_batch(ids[start : start + BATCH], judge))
             if len(waiting) > ahead:
                 done += _write_batch(waiting.popleft(), pairs)
         while waiting:
             done += _write_batch(waiting.popleft(), pairs)
-        rebuild_drug_test_rollup(pairs)
-        rebuild_contact_hours_rollup(pairs)
+        rebuild_drug_test_rollup(pairs.drug_tests)
+        rebuild_contact_hours_rollup(pairs.contact_hours)
         refresh_referrals(Order.objects.filter(pk__in=ids).values_list("case_id", flat=True))
     return done
 
 
 def refresh_referrals(case_ids: Iterable[int]) -> int:
-    """Rewrite the referral summaries of these cases (``ReferralSummary``)."""
+    """Bring the referral summaries of these cases (``ReferralSummary``) in step, writing only
+    those that changed. Returns the cases summarised."""
     ids = sorted(set(case_ids))
     done = 0
     for start in range(0, len(ids), BATCH):
@@ -389,46 +458,62 @@ def refresh_referrals(case_ids: Iterable[int]) -> int:
             "person__sex__code",
             "person__ethnicity__group",
         )
-        summaries = [
-            ReferralSummary(
-                case_id=pk,
-                area_id=area_id,
-                team_id=team_id,
-                court_id=court_id,
-                referred_on=referred_on,
-                referred_day=referred_on.toordinal(),
+        summaries = {}
+        for (
+            pk,
+            area_id,
+            team_id,
+            court_id,
+            referred_on,
+            completed_on,
+            started_on,
+            made_on,
+            outcome,
+            reason,
+            born,
+            sex,
+            ethnic_group,
+        ) in rows:
+            summary = {
+                "case_id": pk,
+                "area_id": area_id,
+                "team_id": team_id,
+                "court_id": court_id,
+                "referred_on": referred_on,
+                "referred_day": referred_on.toordinal(),
                 # An outcome with no date recorded is taken as known from the referral.
-                assessed_day=None
+                "assessed_day": None
                 if outcome is None
                 else (completed_on or started_on or referred_on).toordinal(),
-                made_day=None if made_on is None else made_on.toordinal(),
-                outcome=outcome or "",
-                reason=reason or "",
-                sex=sex or "",
-                ethnic_group=ethnic_group or "",
-                age_band=age_band(born, referred_on),
+                "made_day": None if made_on is None else made_on.toordinal(),
+                "outcome": outcome or "",
+                "reason": reason or "",
+                "sex": sex or "",
+                "ethnic_group": ethnic_group or "",
+                "age_band": age_band(born, referred_on),
+            }
+            summaries[pk] = tuple(summary[c] for c in REFERRAL_COLUMNS)
+        stored = {
+            row[0]: row
+            for row in plain_rows(
+                ReferralSummary.objects.filter(pk__in=batch).values_list(*REFERRAL_COLUMNS)
             )
-            for (
-                pk,
-                area_id,
-                team_id,
-                court_id,
-                referred_on,
-                completed_on,
-                started_on,
-                made_on,
-                outcome,
-                reason,
-                born,
-                sex,
-                ethnic_group,
-            ) in rows
-        ]
+        }
         with transaction.atomic():
-            ReferralSummary.objects.filter(pk__in=batch)._raw_delete(connection.alias)
-            _insert_instances(ReferralSummary, summaries)
+            # Only the referrals whose summary changed are written again.
+            _delete_ids(
+                ReferralSummary, [pk for pk, row in stored.items() if summaries.get(pk) != row]
+            )
+            insert_rows(
+                ReferralSummary,
+                REFERRAL_COLUMNS,
+                [row for pk, row in summaries.items() if stored.get(pk) != row],
+            )
         done += len(summaries)
     return done
+
+
+REFERRAL_COLUMNS = tuple(f.attname for f in ReferralSummary._meta.concrete_fields)
 
 
 def on_referral_saved(sender: type, instance: Case | Assessment | Person, **kwargs: Any) -> None:
