@@ -40,7 +40,7 @@ from dtto.reports.models import (
 )
 from dtto.reports.queries import age_band_of, month_expression
 from dtto.standards import findings as kinds
-from dtto.standards.judging import FindingRow, Judge, Judged
+from dtto.standards.judging import FindingRow, Judge, Judged, OrderRecord
 
 BATCH = 2000
 # The compliance measure each kind of finding belongs to (docs/reports.md, section 5); the
@@ -93,31 +93,56 @@ def month_of_order(made_on: dt.date, day: dt.date) -> int:
 _ONE_DAY = dt.timedelta(days=1)
 
 
+def _fold_of(key: tuple[str, int]) -> tuple[str | None, str | None, str | None, str | None]:
+    """What a finding of this (kind, phase) adds to a summary: its count's ``_judged`` and
+    ``_met`` fields, and its measure's ``_judged_day`` and ``_missed_day`` (None: none)."""
+    event = next((name for name, kind in EVENT_COUNTS.items() if kind == key), None)
+    measure = MEASURE_OF_KIND.get(key)
+    return (
+        None if event is None else f"{event}_judged",
+        None if event is None else f"{event}_met",
+        None if measure is None else f"{measure}_judged_day",
+        None if measure is None else f"{measure}_missed_day",
+    )
+
+
+_FOLDS = {key: _fold_of(key) for key in {*MEASURE_OF_KIND, *EVENT_COUNTS.values()}}
+_COUNT_FIELDS = tuple(f"{e}_{part}" for e in EVENT_COUNTS for part in ("judged", "met"))
+_DAY_FIELDS = tuple(
+    f"{m}_{part}_day" for m in MEASURE_OF_KIND.values() for part in ("judged", "missed")
+)
+
+
 def _folded(findings: Sequence[FindingRow]) -> dict[str, int | None]:
     """The summary's fields folded from the findings: each measure's first judged and first
     missed day (day numbers), the day the last finding becomes final, and the counts by
     week, review and failure over the whole record."""
-    event_of = {kind: name for name, kind in EVENT_COUNTS.items()}
-    counts = dict.fromkeys((f"{e}_{part}" for e in EVENT_COUNTS for part in ("judged", "met")), 0)
-    days: dict[str, int | None] = {}
-    for measure in MEASURE_OF_KIND.values():
-        days[f"{measure}_judged_day"] = None
-        days[f"{measure}_missed_day"] = None
+    folded: dict[str, int | None] = dict.fromkeys(_DAY_FIELDS)
+    counts = dict.fromkeys(_COUNT_FIELDS, 0)
+    last = None
     for kind, phase, _, met, final_on in findings:
         day = final_on.toordinal()
-        event = event_of.get((kind, phase))
-        if event is not None:
-            counts[f"{event}_judged"] += 1
-            counts[f"{event}_met"] += met
-        found = MEASURE_OF_KIND.get((kind, phase))
-        if found is None:
+        if last is None or day > last:
+            last = day
+        fold = _FOLDS.get((kind, phase))
+        if fold is None:
             continue
-        for field, first in ((f"{found}_judged_day", True), (f"{found}_missed_day", not met)):
-            current = days[field]
-            if first and (current is None or day < current):
-                days[field] = day
-    days["findings_final_day"] = max((row[4].toordinal() for row in findings), default=None)
-    return {**days, **counts}
+        judged, met_count, judged_day, missed_day = fold
+        if judged is not None and met_count is not None:
+            counts[judged] += 1
+            counts[met_count] += met
+        if judged_day is None or missed_day is None:
+            continue
+        first = folded[judged_day]
+        if first is None or day < first:
+            folded[judged_day] = day
+        if not met:
+            first = folded[missed_day]
+            if first is None or day < first:
+                folded[missed_day] = day
+    folded["findings_final_day"] = last
+    folded.update(counts)
+    return folded
 
 
 def month_ends_day(made_on: dt.date, month: int) -> int:
@@ -125,20 +150,24 @@ def month_ends_day(made_on: dt.date, month: int) -> int:
     return (add_months(made_on, month) - dt.timedelta(days=1)).toordinal()
 
 
-def _drug_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> dict[tuple[int, int], Any]:
-    """Tests for opiates and cocaine by Order and month: [tests, negative] per drug."""
+def _drug_months(records: Iterable[OrderRecord]) -> dict[tuple[int, int], Any]:
+    """Tests for opiates and cocaine by Order and month: [tests, negative] per drug, from the
+    records read for judging (their tests carry each substance's result)."""
     months: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     negative = DrugTestResult.Result.NEGATIVE
-    rows = DrugTestResult.objects.filter(
-        test__order_id__in=order_ids, substance__code__in=list(DRUGS)
-    ).values_list("test__order_id", "test__on", "substance__code", "result")
-    for order_id, on, substance, result in plain_rows(rows):
-        counts = months[(order_id, month_of_order(made[order_id], on))]
-        counts[f"{DRUGS[substance]}_tests"] += 1
-        counts[f"{DRUGS[substance]}_negative"] += result == negative
+    made: dict[int, dt.date] = {}
+    for record in records:
+        made[record.pk] = record.made_on
+        for _, on, _, results in record.tests:
+            for substance, result in results:
+                drug = DRUGS.get(substance)
+                if drug is not None:
+                    counts = months[(record.pk, month_of_order(record.made_on, on))]
+                    counts[f"{drug}_tests"] += 1
+                    counts[f"{drug}_negative"] += result == negative
     # A written admission of use stands in for a positive test (Figure 21 of the source).
     admitted = DrugTest.admitted.through.objects.filter(
-        drugtest__order_id__in=order_ids,
+        drugtest__order_id__in=list(made),
         drugtest__outcome=DrugTest.Outcome.ADMISSION,
         code__code__in=list(DRUGS),
     ).values_list("drugtest__order_id", "drugtest__on", "code__code")
@@ -256,6 +285,7 @@ class _Batch:
 
     order_ids: Sequence[int]
     orders: list[tuple[Any, ...]]
+    records: list[OrderRecord]
     judged: Callable[[], list[Judged]]
     summaries: dict[int, tuple[Any, ...]]
     details: list[list[tuple[Any, ...]]]  # (id, *row) per table of ``_DETAILS``
@@ -264,8 +294,8 @@ class _Batch:
 def _read_batch(order_ids: Sequence[int], judge: Judge) -> _Batch:
     """Read these Orders and the rows stored for them, and hand their records to ``judge``."""
     orders = list(Order.objects.filter(pk__in=order_ids).values_list(*_ORDER_COLUMNS))
-    records = records_for_orders(order_ids)
-    judged = judge.submit(list(records.values()))
+    records = list(records_for_orders(order_ids).values())
+    judged = judge.submit(records)
     summaries = {
         row[0]: row
         for row in plain_rows(
@@ -278,7 +308,7 @@ def _read_batch(order_ids: Sequence[int], judge: Judge) -> _Batch:
         )
         for model, columns in _DETAILS
     ]
-    return _Batch(order_ids, orders, judged, summaries, details)
+    return _Batch(order_ids, orders, records, judged, summaries, details)
 
 
 @dataclass
@@ -349,7 +379,7 @@ def _write_batch(batch: _Batch, pairs: _Pairs) -> int:
     drug_counts = tuple(c for c in MONTH_COLUMNS if c not in ("summary_id", "month", "ends_day"))
     months = [
         (order_id, month, month_ends_day(made[order_id], month), *(counts[c] for c in drug_counts))
-        for (order_id, month), counts in _drug_months(ids, made).items()
+        for (order_id, month), counts in _drug_months(batch.records).items()
     ]
     # Rows that differ from the stored ones are deleted and written again; the rest stay.
     new_details: tuple[Sequence[tuple[Any, ...]], ...] = (findings, months, activity)
