@@ -2,12 +2,14 @@
 
 Imports a simulated case record with the reports benchmark's loader (:func:`bench_reports.load`,
 through the importer) into a fresh database, then re-judges every Order: once to be sure every
-summary exists, then twice more side by side, in this process alone (``workers=1``, what
-a small re-judge does) and in worker processes (one per core, what a large one does), as a
+summary exists, then twice more side by side, in this process alone (``workers=1``, what a
+small re-judge does) and in worker processes (one per core, what a large one does), as a
 nightly re-judge of an unchanged record does (nothing is written); then once with every
 stored finding made to differ first (untimed), as after a rule change (every finding is
 written again); then one Order alone, unchanged and with its findings made to differ (what a
-recorded appointment costs within its request). It prints Orders/s and the load average.
+recorded appointment costs within its request). It prints Orders/s, the CPU time of its own
+process (on SQLite the database's work too; not PostgreSQL's, nor the workers') and the load
+average.
 
 Environment: ``BENCH_REJUDGE_ORDERS`` (default 2000), ``BENCH_DB`` (SQLite file, default
 ``dtto-bench-rejudge.db`` in the temporary directory, replaced), ``DATABASE_URL`` for
@@ -67,16 +69,16 @@ def main() -> None:
             OrderFinding.objects.update(final_day=F("final_day") + 1)
         profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         profiled = profile is not None and label.startswith("full") and workers == 1
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if profiled:
             assert profile is not None
             profile.runcall(refresh_summaries, ids, workers=workers)
         else:
             refresh_summaries(ids, workers=workers)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         print(
             f"{label}: {seconds:.2f} s, {len(ids) / seconds:,.0f} Orders/s,"
-            f" load {os.getloadavg()[0]:.1f}",
+            f" CPU of this process {cpu:.2f} s, load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         if profiled:

@@ -6,8 +6,8 @@ that records the appointments:
 
 - ``ContactHoursRollup``: hours and appointments by area, month the Orders were made, calendar
   month attended and activity. Sums, so a period of whole months adds up rows of this small
-  table; rewritten for the (area, month made) pairs a refresh touches, as the drug tests'
-  rollup is.
+  table; rewritten for the (area, month made) pairs of the Orders whose share of it changed
+  (told by the summary's ``contact_digest``), as the drug tests' rollup is for theirs.
 - ``OrderActivityMonths``: for each Order and activity, the calendar months it had an
   attended appointment in, a bit a month. Orders are counted, not summed (an Order with
   contact in March and April is one Order), so the Orders of a period are those with a bit

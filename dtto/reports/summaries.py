@@ -2,9 +2,10 @@
 
 :func:`refresh_summaries` reads a batch of Orders (one query per kind of event for the whole
 batch), takes every National Standard finding of each with the day it becomes final
-(:func:`dtto.standards.findings.dated_findings`) and rewrites their summary rows. It runs on
-the cases app's ``orders_changed`` signal, inside the service's (or the import's) transaction,
-so a summary is never out of step with what was recorded. Nothing written depends on the day
+(:func:`dtto.standards.findings.dated_findings`) and writes the summary rows that changed
+(the rest stay as they are: decision 0015). It runs on the cases app's ``orders_changed``
+signal, inside the service's (or the import's) transaction, so a summary is never out of
+step with what was recorded. Nothing written depends on the day
 it was written: a finding final in the future is stored now and counted by a report as of a
 day once that day is reached, so there is no refresh to run as days pass.
 """
