@@ -391,8 +391,8 @@ def _write_batch(batch: _Batch, pairs: _Pairs) -> int:
     old_summaries = batch.summaries
     written = [row for pk, row in summaries.items() if old_summaries.get(pk) != row]
     stale = [pk for pk, row in old_summaries.items() if summaries.get(pk) != row]
-    for (model, _), (stale_rows, _) in zip(_DETAILS, changes, strict=True):
-        _delete_ids(model, list(stale_rows))
+    for (model, _), stored, (stale_rows, _) in zip(_DETAILS, batch.details, changes, strict=True):
+        _delete_stale(model, stored, stale_rows)
     _delete_ids(OrderSummary, stale)
     insert_rows(OrderSummary, SUMMARY_COLUMNS, written)
     for (model, columns), (_, new_rows) in zip(_DETAILS, changes, strict=True):
@@ -427,14 +427,29 @@ def _changed_rows(
     return {pk: row for row, pk in stale.items()}, new
 
 
+def _delete_stale(
+    model: type[Model], stored: Sequence[tuple[Any, ...]], stale: dict[int, tuple[Any, ...]]
+) -> None:
+    """Delete the stale rows of a table hanging off the summaries: by summary for Orders none
+    of whose rows stay (after a rule change, most), by id for the others."""
+    kept = {row[1] for row in stored if row[0] not in stale}
+    whole = {row[0] for row in stale.values()} - kept
+    for chunk in _chunks(sorted(whole)):
+        model._default_manager.filter(summary_id__in=chunk)._raw_delete(connection.alias)
+    _delete_ids(model, [pk for pk, row in stale.items() if row[0] not in whole])
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), DELETE_CHUNK):
+        yield ids[start : start + DELETE_CHUNK]
+
+
 def _delete_ids(model: type[Model], ids: Sequence[int]) -> None:
     """Delete these rows with one ``DELETE`` a chunk of ids, without Django's cascade (which
     would read every row back to collect its children). A changed summary is deleted and
     written again under its unchanged rows: the foreign keys are checked at commit."""
-    for start in range(0, len(ids), DELETE_CHUNK):
-        model._default_manager.filter(pk__in=ids[start : start + DELETE_CHUNK])._raw_delete(
-            connection.alias
-        )
+    for chunk in _chunks(ids):
+        model._default_manager.filter(pk__in=chunk)._raw_delete(connection.alias)
 
 
 def refresh_summaries(order_ids: Iterable[int], *, workers: int | None = None) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Model
+from django.db.models import F, Model
 from django.test.utils import CaptureQueriesContext
 
 from dtto.audit.services import Actor
@@ -177,4 +177,21 @@ def test_a_full_rejudge_after_a_change_outside_the_services_rewrites_that_order_
     refresh_summaries(ids)
     after = stored(ids=False)
     assert {model: row_ids(model, others) for model in NUMBERED[:3]} == kept
+    assert judged_afresh() == after
+
+
+def test_findings_all_stale_are_written_again_and_the_others_kept() -> None:
+    first, second, third = _three_orders()
+    kept = row_ids(OrderFinding, [second.pk, third.pk])
+    # Every stored finding of the first Order a day off, and one of the second's: as a rule
+    # change would leave them.
+    OrderFinding.objects.filter(summary_id=first.pk).update(final_day=F("final_day") + 1)
+    one = OrderFinding.objects.filter(summary_id=second.pk).order_by("pk").first()
+    assert one is not None
+    OrderFinding.objects.filter(pk=one.pk).update(met=not one.met)
+    refresh_summaries([first.pk, second.pk, third.pk])
+    now = set(row_ids(OrderFinding, [second.pk, third.pk]))
+    assert set(kept) - now == {one.pk}  # the second's changed finding alone was deleted...
+    assert len(now - set(kept)) == 1  # ...and written again
+    after = stored(ids=False)
     assert judged_afresh() == after
