@@ -2,10 +2,14 @@
 
 Imports a simulated case record with the reports benchmark's loader (:func:`bench_reports.load`,
 through the importer) into a fresh database, then re-judges every Order: once to be sure every
-summary exists, then twice more side by side, in this process alone (``workers=1``, what
-a small re-judge does) and in worker processes (one per core, what a large one does), each
-replacing the summaries as a nightly or on-import re-judge does; then one Order alone (what
-a recorded appointment costs within its request). It prints Orders/s and the load average.
+summary exists, then twice more side by side, in this process alone (``workers=1``, what a
+small re-judge does) and in worker processes (one per core, what a large one does), as a
+nightly re-judge of an unchanged record does (nothing is written); then once with every
+stored finding made to differ first (untimed), as after a rule change (every finding is
+written again); then one Order alone, unchanged and with its findings made to differ (what a
+recorded appointment costs within its request). It prints Orders/s, the CPU time of its own
+process (on SQLite the database's work too; not PostgreSQL's, nor the workers') and the load
+average.
 
 Environment: ``BENCH_REJUDGE_ORDERS`` (default 2000), ``BENCH_DB`` (SQLite file, default
 ``dtto-bench-rejudge.db`` in the temporary directory, replaced), ``DATABASE_URL`` for
@@ -31,8 +35,10 @@ def main() -> None:
     _setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import F
 
     from dtto.cases.models import Order
+    from dtto.reports.models import OrderFinding
     from dtto.reports.summaries import refresh_summaries
     from dtto.standards.batch import available_cpus
 
@@ -55,20 +61,24 @@ def main() -> None:
         ("re-judge, summaries first written or replaced", 1),
         ("full re-judge in this process (workers=1)", 1),
         (f"full re-judge in worker processes (workers={cpus})", cpus),
+        ("every finding changed, re-judged in this process (workers=1)", 1),
     ]
     for label, workers in passes:
+        if label.startswith("every finding"):
+            # Untimed: every stored finding a day off, as if a rule had moved them all.
+            OrderFinding.objects.update(final_day=F("final_day") + 1)
         profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         profiled = profile is not None and label.startswith("full") and workers == 1
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if profiled:
             assert profile is not None
             profile.runcall(refresh_summaries, ids, workers=workers)
         else:
             refresh_summaries(ids, workers=workers)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         print(
             f"{label}: {seconds:.2f} s, {len(ids) / seconds:,.0f} Orders/s,"
-            f" load {os.getloadavg()[0]:.1f}",
+            f" CPU of this process {cpu:.2f} s, load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
         if profiled:
@@ -77,6 +87,15 @@ def main() -> None:
     one = ids[len(ids) // 2]
     best = min(_timed(lambda: refresh_summaries([one])) for _ in range(5))
     print(f"one Order re-judged (best of 5): {best * 1000:.1f} ms, load {os.getloadavg()[0]:.1f}")
+    findings = OrderFinding.objects.filter(summary_id=one)
+    times = []
+    for _ in range(5):
+        findings.update(final_day=F("final_day") + 1)  # untimed, as a recorded event would
+        times.append(_timed(lambda: refresh_summaries([one])))
+    print(
+        f"one Order re-judged, its findings changed (best of 5): {min(times) * 1000:.1f} ms,"
+        f" load {os.getloadavg()[0]:.1f}"
+    )
 
 
 def _timed(function: Callable[[], object]) -> float:

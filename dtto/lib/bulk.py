@@ -23,6 +23,8 @@ def insert_rows(
 ) -> None:
     """Insert ``rows`` (plain values in the order of ``names``: field names, or a foreign
     key's ``*_id``) into ``model``'s table; the caller has checked them."""
+    if isinstance(rows, Sequence) and not rows:
+        return
     fields = _fields(model, names)
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)

@@ -6,8 +6,8 @@ that records the appointments:
 
 - ``ContactHoursRollup``: hours and appointments by area, month the Orders were made, calendar
   month attended and activity. Sums, so a period of whole months adds up rows of this small
-  table; rewritten for the (area, month made) pairs a refresh touches, as the drug tests'
-  rollup is.
+  table; rewritten for the (area, month made) pairs of the Orders whose share of it changed
+  (told by the summary's ``contact_digest``), as the drug tests' rollup is for theirs.
 - ``OrderActivityMonths``: for each Order and activity, the calendar months it had an
   attended appointment in, a bit a month. Orders are counted, not summed (an Order with
   contact in March and April is one Order), so the Orders of a period are those with a bit
@@ -20,6 +20,7 @@ appointments themselves (by their day index), so a report as of any day is exact
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -52,22 +53,26 @@ def attended() -> QuerySet[Appointment]:
 # --- OrderActivityMonths ----------------------------------------------------------------------
 
 
-def activity_month_rows(
+def order_contact(
     order_ids: Sequence[int], made: dict[int, dt.date]
-) -> list[tuple[int, str, int, int]]:
-    """The ``OrderActivityMonths`` rows of these Orders (``summary_id``, activity, first month,
-    months), from their attended appointments; ``made`` gives each Order's day made, from
+) -> tuple[list[tuple[int, str, int, int]], dict[int, int]]:
+    """These Orders' ``OrderActivityMonths`` rows (``summary_id``, activity, first month,
+    months) and each one's contact digest (:func:`contact_digest`, only for Orders with
+    contact), from their attended appointments; ``made`` gives each Order's day made, from
     whose month the bits count."""
     if not order_ids:
-        return []
+        return [], {}
     months: dict[tuple[int, str, int], int] = defaultdict(int)
-    for order_id, activity, month in plain_rows(
+    shares: dict[int, list[tuple[int, str, int, int]]] = defaultdict(list)
+    for order_id, activity, month, hours, count in plain_rows(
         attended()
         .filter(order_id__in=list(order_ids))
         .annotate(month_number=month_number_expression("on"))
         .values_list("order_id", "activity", "month_number")
-        .distinct()
+        .annotate(total=Sum("hours"), appointment_count=Count("pk"))
     ):
+        # Hundredths: SQLite's driver sums to a float, PostgreSQL's to a Decimal.
+        shares[order_id].append((month, activity, round(hours * 100), count))
         base = month_number(made[order_id])
         # Floor division: an appointment recorded before the month made (never accepted by
         # the checks, but not lost if present) falls in the row before.
@@ -76,9 +81,23 @@ def activity_month_rows(
         bit = 1 << (month - first)
         months[(order_id, activity, first)] |= bit
         months[(order_id, ANY_ACTIVITY, first)] |= bit
-    return [
+    rows = [
         (order_id, activity, first, bits) for (order_id, activity, first), bits in months.items()
     ]
+    return rows, {order_id: contact_digest(share) for order_id, share in shares.items()}
+
+
+# ``OrderSummary.contact_digest`` of an Order with no attended appointment.
+NO_CONTACT = 0
+
+
+def contact_digest(shares: Iterable[tuple[int, str, int, int]]) -> int:
+    """A signed 64-bit digest of an Order's share of ``ContactHoursRollup``: its (calendar
+    month, activity, hundredths of an hour, appointments) rows. Stored on the summary, so a
+    re-judge knows whether the Order's share changed, and so whether its (area, month made)
+    pair needs rebuilding, without keeping the share itself (decision 0015)."""
+    text = repr(sorted(shares)).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big", signed=True)
 
 
 ACTIVITY_MONTH_COLUMNS = ("summary_id", "activity", "first_month", "months")
@@ -86,7 +105,7 @@ ACTIVITY_MONTH_COLUMNS = ("summary_id", "activity", "first_month", "months")
 
 def write_activity_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> None:
     """Write these Orders' ``OrderActivityMonths`` (their old rows already deleted)."""
-    insert_rows(OrderActivityMonths, ACTIVITY_MONTH_COLUMNS, activity_month_rows(order_ids, made))
+    insert_rows(OrderActivityMonths, ACTIVITY_MONTH_COLUMNS, order_contact(order_ids, made)[0])
 
 
 # --- ContactHoursRollup -----------------------------------------------------------------------

@@ -91,6 +91,10 @@ class OrderSummary(models.Model):
     reviews_held_met = models.PositiveIntegerField(default=0)
     failures_actioned_judged = models.PositiveIntegerField(default=0)
     failures_actioned_met = models.PositiveIntegerField(default=0)
+    # A digest of the Order's share of ``ContactHoursRollup`` (its attended hours and
+    # appointments by calendar month and activity: ``contact_rollup.contact_digest``), so that
+    # a re-judge rebuilds that rollup only for Orders whose share changed (decision 0015).
+    contact_digest = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [
