@@ -23,3 +23,9 @@ class ReportsConfig(AppConfig):
         for model in (Case, Assessment, Person):
             post_save.connect(on_referral_saved, sender=model, dispatch_uid=f"reports.{model}")
         post_delete.connect(on_referral_saved, sender=Assessment, dispatch_uid="reports.del")
+        # Summaries worked out again after the migrations that need it, once all have run.
+        from django.db.models.signals import post_migrate
+
+        from dtto.reports.summaries import rejudge_after_migrate
+
+        post_migrate.connect(rejudge_after_migrate, sender=self, dispatch_uid="reports.rejudge")

@@ -159,14 +159,3 @@ def _decimal_hours(total: Decimal | float) -> Decimal:
     if isinstance(total, Decimal):
         return total
     return Decimal(repr(round(total, 2)))
-
-
-def build_all(batch: int = 2000) -> None:
-    """Build both rollups for every summarised Order (the migration that added them; a full
-    re-judge rebuilds them too)."""
-    OrderActivityMonths.objects.all()._raw_delete(OrderActivityMonths.objects.db)
-    made = dict(OrderSummary.objects.values_list("order_id", "made_on"))
-    ids = sorted(made)
-    for start in range(0, len(ids), batch):
-        write_activity_months(ids[start : start + batch], made)
-    rebuild_contact_hours_rollup(None)

@@ -586,3 +586,32 @@ def on_referrals_changed(sender: object, case_ids: Sequence[int] = (), **kwargs:
     """Receiver of ``referrals_changed``: the cases an import wrote in bulk, Order or not."""
     if case_ids:
         refresh_referrals(case_ids)
+
+
+# Migrations after which every summary must be worked out again from the case record (new
+# columns, new tables, a new meaning of a finding). They do not do it themselves: a migration
+# that ran today's code would meet tables of migrations not yet applied (0004's re-judge would
+# write columns 0006 adds), so it is done once, after the last migration, by the receiver below.
+REJUDGING_MIGRATIONS = frozenset(
+    {"0004_dated_findings", "0005_contact_hours_rollup", "0006_summary_contact_digest"}
+)
+
+
+def rejudge_after_migrate(sender: object, plan: Any = None, **kwargs: object) -> None:
+    """Receiver of ``post_migrate``: if this run applied a migration that needs it, re-judge
+    every Order and summarise every referral with the code now installed. A fresh database
+    has no cases, so this does nothing there."""
+    applied = {
+        migration.name
+        for migration, backwards in plan or ()
+        if migration.app_label == "reports" and not backwards
+    }
+    if not applied & REJUDGING_MIGRATIONS or not Case.objects.exists():
+        return
+    with transaction.atomic():
+        refresh_summaries(list(Order.objects.values_list("pk", flat=True)))
+        refresh_referrals(list(Case.objects.values_list("pk", flat=True)))
+        # A re-judge rebuilds a rollup only where an Order's share changed; a new rollup
+        # table has no rows to compare with, so both are built whole.
+        rebuild_drug_test_rollup(None)
+        rebuild_contact_hours_rollup(None)

@@ -3,8 +3,9 @@
 """Dated findings replace the findings as of the day a summary was refreshed.
 
 The old rows were judged as of their refresh day and have no final days; they are emptied
-first and rebuilt at the end from the case record with the code of this release (the summaries
-hold nothing that is not derived from it).
+first, and rebuilt from the case record with the code installed once every migration has run
+(``dtto.reports.summaries.rejudge_after_migrate``; the summaries hold nothing that is not
+derived from the record).
 """
 
 import django.db.models.deletion
@@ -14,19 +15,6 @@ from django.db import migrations, models
 def _empty(apps, schema_editor):
     for name in ("DrugTestRollup", "OrderMonthSummary", "OrderSummary", "ReferralSummary"):
         apps.get_model("reports", name).objects.all().delete()
-
-
-def _rebuild(apps, schema_editor):
-    # The live writers, not historical models: the rows are derived data. A fresh database
-    # has no cases, so this does nothing there.
-    Case = apps.get_model("cases", "Case")
-    Order = apps.get_model("cases", "Order")
-    if not Case.objects.exists():
-        return
-    from dtto.reports.summaries import refresh_referrals, refresh_summaries
-
-    refresh_summaries(list(Order.objects.values_list("pk", flat=True)))
-    refresh_referrals(list(Case.objects.values_list("pk", flat=True)))
 
 
 class Migration(migrations.Migration):
@@ -317,5 +305,4 @@ class Migration(migrations.Migration):
                 fields=("summary", "kind", "number"), name="order_finding_unique"
             ),
         ),
-        migrations.RunPython(_rebuild, migrations.RunPython.noop),
     ]

@@ -1,19 +1,10 @@
 """The summary's contact digest: a re-judge writes only what changed (decision 0015).
 
-The digests are worked out by re-judging every Order with the code of this release (the
-summaries hold nothing that is not derived from the case record), as 0004 does.
+The digests are worked out by re-judging every Order with the code installed, once every
+migration has run (``dtto.reports.summaries.rejudge_after_migrate``).
 """
 
 from django.db import migrations, models
-
-
-def _rejudge(apps, schema_editor):
-    Order = apps.get_model("cases", "Order")
-    if not Order.objects.exists():
-        return
-    from dtto.reports.summaries import refresh_summaries
-
-    refresh_summaries(list(Order.objects.values_list("pk", flat=True)))
 
 
 class Migration(migrations.Migration):
@@ -27,5 +18,4 @@ class Migration(migrations.Migration):
             name="contact_digest",
             field=models.BigIntegerField(default=0),
         ),
-        migrations.RunPython(_rejudge, migrations.RunPython.noop),
     ]

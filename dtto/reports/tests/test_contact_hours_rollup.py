@@ -9,6 +9,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,11 +18,11 @@ from dtto.audit.services import Actor
 from dtto.cases import services
 from dtto.cases.importing import import_case_document
 from dtto.cases.models import Order
-from dtto.reports.contact_rollup import build_all
 from dtto.reports.measures import contact_hours
 from dtto.reports.measures.contact_hours import _from_appointments, _from_rollups, _Window
 from dtto.reports.models import ContactHoursRollup, OrderActivityMonths
 from dtto.reports.queries import Period, Scope
+from dtto.reports.summaries import rejudge_after_migrate
 from dtto.reports.tests.factories import case, load
 from dtto.reports.tests.test_contact_hours import contact
 from dtto.simulate.national import simulate_national
@@ -157,11 +159,23 @@ def _rollups() -> tuple[list[Any], list[Any]]:
     )
 
 
-def test_building_the_rollups_afresh_gives_what_each_refresh_kept() -> None:
-    import_case_document(simulate_national(orders=20, seed=11), by=Actor.system("test"))
+def test_after_a_migration_that_needs_it_every_summary_is_worked_out_again() -> None:
+    # What each refresh kept as the simulated record was imported is what building the
+    # rollups afresh gives.
+    import_case_document(simulate_national(orders=20, seed=12), by=Actor.system("test"))
     kept = _rollups()
     assert len(kept[0]) > 20 and len(kept[1]) > 20
-    build_all()
+    ContactHoursRollup.objects.all().delete()
+    OrderActivityMonths.objects.all().delete()
+    graph = MigrationLoader(connection).graph
+    # A run that applied only a migration that needs no re-judge leaves the tables alone.
+    rejudge_after_migrate(None, plan=[(graph.nodes[("reports", "0003_referral_summary")], False)])
+    assert _rollups() == ([], [])
+    # Undoing one that does is not applying it.
+    contact_rollups = graph.nodes[("reports", "0005_contact_hours_rollup")]
+    rejudge_after_migrate(None, plan=[(contact_rollups, True)])
+    assert _rollups() == ([], [])
+    rejudge_after_migrate(None, plan=[(contact_rollups, False)])
     assert _rollups() == kept
 
 
