@@ -7,9 +7,9 @@ Definitions: docs/reports.md ("Offending before and after").
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from typing import Any, cast
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dtto.cases.models import Conviction
@@ -18,7 +18,7 @@ from dtto.reports import statistics as st
 from dtto.reports.models import OrderSummary
 from dtto.reports.queries import DayNumber, Period, Scope
 
-from .common import _today
+from .common import RECONVICTION_WINDOWS, _shared, _today
 
 YEAR_DAYS = 365
 # Years after commencement reported (Figure 17 follows the pilots for two years; a third
@@ -85,25 +85,9 @@ def offending(
     whole year). Convictions are counted by the day of conviction, up to ``as_of``.
     ``successful_only`` counts only Orders successfully completed by ``as_of`` (the group the
     source's 3.7 figures are for; used by the simulator's calibration)."""
-    today = _today(as_of).toordinal()
-    made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=today)
-    if successful_only:
-        made = made.filter(successful=True, ended_day__lte=today)
-    annotations = {"before": _convictions_between("referred_day", -YEAR_DAYS, 0)}
-    for year in range(1, YEARS_AFTER + 1):
-        annotations[f"after_{year}"] = _convictions_between(
-            "made_day", (year - 1) * YEAR_DAYS + 1, year * YEAR_DAYS + 1
-        )
-    made = with_convictions(made).annotate(**annotations)
-    aggregates = {
-        "people_before": Count("pk", filter=Q(referred_day__lte=today)),
-        "convictions_before": _sum("before", Q(referred_day__lte=today)),
-    }
-    for year in range(1, YEARS_AFTER + 1):
-        followed = Q(made_day__lte=today - year * YEAR_DAYS)
-        aggregates[f"people_{year}"] = Count("pk", filter=followed)
-        aggregates[f"convictions_{year}"] = _sum(f"after_{year}", followed)
-    counts = made.aggregate(**aggregates)
+    counts = conviction_counts(
+        scope, period, _today(as_of).toordinal(), successful_only=successful_only
+    )
     after = []
     for year in range(1, YEARS_AFTER + 1):
         rate = conviction_rate(counts[f"convictions_{year}"] or 0, counts[f"people_{year}"])
@@ -112,6 +96,59 @@ def offending(
         "rate_before": conviction_rate(counts["convictions_before"] or 0, counts["people_before"]),
         "rate_after": after,
     }
+
+
+def conviction_counts(
+    scope: Scope, period: Period, today: int, *, successful_only: bool = False
+) -> dict[str, int]:
+    """What offending and reconviction count, in one grouped pass over the Orders made in the
+    period (by day number ``today``) joined to their convictions, shared by the two inside
+    ``report``: for offending, people followed and their convictions in the year before
+    referral and in each year after the Order; for reconviction, for each window, the Orders
+    followed for the whole of it, the completers among them, and those of each reconvicted
+    within it (``<window>_all``, ``_all_convicted``, ``_completers``,
+    ``_completers_convicted``)."""
+
+    def count() -> dict[str, int]:
+        made = scope.summaries().filter(**period.day_filter("made_day")).filter(made_day__lte=today)
+        if successful_only:
+            made = made.filter(successful=True, ended_day__lte=today)
+        annotations: dict[str, Any] = {
+            "before": _convictions_between("referred_day", -YEAR_DAYS, 0),
+            # Days from the Order to the first later conviction.
+            "after": Min("conviction_day", filter=Q(conviction_day__gt=F("made_day")))
+            - F("made_day"),
+        }
+        for year in range(1, YEARS_AFTER + 1):
+            annotations[f"after_{year}"] = _convictions_between(
+                "made_day", (year - 1) * YEAR_DAYS + 1, year * YEAR_DAYS + 1
+            )
+        aggregates: dict[str, Any] = {
+            "people_before": Count("pk", filter=Q(referred_day__lte=today)),
+            "convictions_before": _sum("before", Q(referred_day__lte=today)),
+        }
+        for year in range(1, YEARS_AFTER + 1):
+            followed = Q(made_day__lte=today - year * YEAR_DAYS)
+            aggregates[f"people_{year}"] = Count("pk", filter=followed)
+            aggregates[f"convictions_{year}"] = _sum(f"after_{year}", followed)
+        # Reconviction's Orders are all made by ``today``: each window's are made by
+        # ``today`` less the window.
+        for name, window in RECONVICTION_WINDOWS.items():
+            followed = Q(made_day__lte=today - window)
+            within = Q(after__lte=window)
+            completer = Q(successful=True, ended_day__lte=today)
+            aggregates[f"{name}_all"] = Count("pk", filter=followed)
+            aggregates[f"{name}_all_convicted"] = Count("pk", filter=followed & within)
+            aggregates[f"{name}_completers"] = Count("pk", filter=followed & completer)
+            aggregates[f"{name}_completers_convicted"] = Count(
+                "pk", filter=followed & completer & within
+            )
+        counts = with_convictions(made).annotate(**annotations).aggregate(**aggregates)
+        return {key: value or 0 for key, value in counts.items()}
+
+    if successful_only:
+        return count()
+    return _shared(("convictions", scope, period, today), count)
 
 
 def _sum(field: str, condition: Q) -> Coalesce:

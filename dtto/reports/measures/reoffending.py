@@ -8,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db.models import Count, F, Min, Q
-
 from dtto.reports import results
 from dtto.reports import statistics as st
 from dtto.reports.queries import Period, Scope
 
 from .common import RECONVICTION_WINDOWS, _today
-from .offending import with_convictions
+from .offending import conviction_counts
 
 # --- 10. Reconviction ---------------------------------------------------------------------------
 
@@ -30,25 +28,7 @@ def reconviction(
     Order was made and within the window (365 or 730 days).
     """
     as_of = _today(as_of)
-    made = scope.summaries().filter(**period.day_filter("made_day"))
-    # Days from the Order to the first later conviction, in one grouped pass over the Orders
-    # joined to their convictions.
-    made = with_convictions(made).annotate(
-        after=Min("conviction_day", filter=Q(conviction_day__gt=F("made_day"))) - F("made_day")
-    )
-    today = as_of.toordinal()
-    aggregates: dict[str, Any] = {}
-    for name, window in RECONVICTION_WINDOWS.items():
-        followed = Q(made_day__lte=today - window)
-        within = Q(after__lte=window)
-        completer = Q(successful=True, ended_day__lte=today)
-        aggregates[f"{name}_all"] = Count("pk", filter=followed)
-        aggregates[f"{name}_all_convicted"] = Count("pk", filter=followed & within)
-        aggregates[f"{name}_completers"] = Count("pk", filter=followed & completer)
-        aggregates[f"{name}_completers_convicted"] = Count(
-            "pk", filter=followed & completer & within
-        )
-    counts = made.aggregate(**aggregates)
+    counts = conviction_counts(scope, period, as_of.toordinal())
     out: dict[str, Any] = {"as_of": as_of.isoformat(), "windows": {}}
     for name, window in RECONVICTION_WINDOWS.items():
         out["windows"][name] = {

@@ -17,10 +17,11 @@ pytestmark = pytest.mark.django_db
 # report's grouped scans (commencements, area targets, area codes, referral funnel, days from
 # referral to Order, terminations, breaches instigated and decided, compliance findings,
 # retention, drug tests by rollup and by Order month, who is reached, the latest budget year,
-# the area comparison, budgets, reconviction: 17; then issue 14's: revocation with completion
+# the area comparison, budgets: 16; then issue 14's: revocation with completion
 # competing, opiate clear majority by month, who is reached by main drug, accommodation and
 # mental health need at referral and at the Order (2), same-bench reviews, continuity of
-# care, treatment started after the Order, offending before and after, revoked on
+# care, treatment started after the Order, offending before and after with reconviction
+# (one pass over the Orders and their convictions), revoked on
 # conviction, assessment timing, courts' feedback, recorded spending and the year's activity
 # of the areas that recorded it, contact hours by activity (whole months from their rollup,
 # and the days the period cuts from the appointments: 2), and each area's Order length and
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 # to link to: 7); the view audited (savepoint, chain head locked and read in one statement, the
 # event, head updated, release: 5). The session is not saved: nothing in it changed, and it
 # was saved less than a minute ago.
-DASHBOARD = 3 + 17 + 16 + 7 + 5
+DASHBOARD = 3 + 16 + 16 + 7 + 5
 
 
 def dashboard_queries(user: User) -> int:
