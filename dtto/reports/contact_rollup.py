@@ -29,7 +29,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 
 from dtto.cases.models import Appointment
 from dtto.lib.bulk import insert_rows, plain_rows
-from dtto.reports.models import ContactHoursRollup, OrderActivityMonths, OrderSummary
+from dtto.lib.dates import add_months
+from dtto.reports.models import ContactHoursRollup, OrderSummary
 from dtto.reports.queries import month_expression, month_number, month_number_expression
 
 # Attended, whether or not the person complied there: the time was spent on the Order.
@@ -40,8 +41,8 @@ ANY_ACTIVITY = "*"
 # Bits of ``OrderActivityMonths.months`` in use: a signed 64-bit integer, and ``1 << 62`` must
 # still fit when a report builds the mask of a period (dtto.reports.measures.contact_hours).
 MONTH_BITS = 62
-# Above this many (area, month made) pairs a refresh rebuilds the whole rollup in one grouped
-# pass, rather than deleting pair by pair (as the drug tests' rollup does).
+# Above this many (area, month made) pairs a refresh rebuilds a whole rollup (this one and the
+# drug tests') in one grouped pass: cheaper than hundreds of small ones.
 ROLLUP_PAIRS_MAX = 200
 
 
@@ -103,11 +104,6 @@ def contact_digest(shares: Iterable[tuple[int, str, int, int]]) -> int:
 ACTIVITY_MONTH_COLUMNS = ("summary_id", "activity", "first_month", "months")
 
 
-def write_activity_months(order_ids: Sequence[int], made: dict[int, dt.date]) -> None:
-    """Write these Orders' ``OrderActivityMonths`` (their old rows already deleted)."""
-    insert_rows(OrderActivityMonths, ACTIVITY_MONTH_COLUMNS, order_contact(order_ids, made)[0])
-
-
 # --- ContactHoursRollup -----------------------------------------------------------------------
 
 ROLLUP_COLUMNS = ("area_id", "made_month", "month", "activity", "hours", "appointments")
@@ -127,8 +123,7 @@ def rebuild_contact_hours_rollup(pairs: Iterable[tuple[int, str]] | None = None)
             orders, old = Q(), Q()
             for area_id, month in wanted:
                 first = dt.date.fromisoformat(f"{month}-01")
-                after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-                orders |= Q(area_id=area_id, made_on__gte=first, made_on__lt=after)
+                orders |= Q(area_id=area_id, made_on__gte=first, made_on__lt=add_months(first, 1))
                 old |= Q(area_id=area_id, made_month=month)
             # The Orders first, then their appointments by the Order index: one query joining
             # the two let PostgreSQL choose a scan of every appointment.

@@ -28,6 +28,7 @@ from dtto.lib.dates import add_months
 from dtto.reports.contact_rollup import (
     ACTIVITY_MONTH_COLUMNS,
     NO_CONTACT,
+    ROLLUP_PAIRS_MAX,
     order_contact,
     rebuild_contact_hours_rollup,
 )
@@ -66,9 +67,6 @@ EVENT_COUNTS = {
     "failures_actioned": (kinds.FAILURE, 0),
 }
 DRUGS = {"opiates": "opiate", "cocaine": "cocaine"}
-# Above this many (area, month made) pairs a refresh rebuilds the whole drug-test rollup:
-# one grouped pass is cheaper than hundreds of small ones.
-ROLLUP_PAIRS_MAX = 200
 DRUG_TEST_SUMS = tuple(
     f"{drug}_{what}"
     for drug in DRUGS.values()
