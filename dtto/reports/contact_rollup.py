@@ -46,6 +46,24 @@ MONTH_BITS = 62
 ROLLUP_PAIRS_MAX = 200
 
 
+def pair_filters(wanted: Iterable[tuple[int, str]], summary: str = "") -> tuple[Q, Q]:
+    """For (area id, "YYYY-MM" month made) pairs, the filter of the rows made in them, reached
+    through ``summary`` (a path to the Order's summary ending "__", or "" on OrderSummary),
+    and the filter of their rows in a rollup keyed by area and month made."""
+    made, rollup_rows = Q(), Q()
+    for area_id, month in wanted:
+        first = dt.date.fromisoformat(f"{month}-01")
+        made |= Q(
+            **{
+                f"{summary}area_id": area_id,
+                f"{summary}made_on__gte": first,
+                f"{summary}made_on__lt": add_months(first, 1),
+            }
+        )
+        rollup_rows |= Q(area_id=area_id, made_month=month)
+    return made, rollup_rows
+
+
 def attended() -> QuerySet[Appointment]:
     """Appointments whose hours were spent on the Order (no ordering: they are grouped)."""
     return Appointment.objects.filter(outcome__meaning__in=ATTENDED).order_by()
@@ -120,11 +138,7 @@ def rebuild_contact_hours_rollup(pairs: Iterable[tuple[int, str]] | None = None)
         if not wanted:
             return 0
         if len(wanted) <= ROLLUP_PAIRS_MAX:
-            orders, old = Q(), Q()
-            for area_id, month in wanted:
-                first = dt.date.fromisoformat(f"{month}-01")
-                orders |= Q(area_id=area_id, made_on__gte=first, made_on__lt=add_months(first, 1))
-                old |= Q(area_id=area_id, made_month=month)
+            orders, old = pair_filters(wanted)
             # The Orders first, then their appointments by the Order index: one query joining
             # the two let PostgreSQL choose a scan of every appointment.
             order_ids = list(OrderSummary.objects.filter(orders).values_list("order_id", flat=True))

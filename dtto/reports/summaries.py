@@ -30,6 +30,7 @@ from dtto.reports.contact_rollup import (
     NO_CONTACT,
     ROLLUP_PAIRS_MAX,
     order_contact,
+    pair_filters,
     rebuild_contact_hours_rollup,
 )
 from dtto.reports.models import (
@@ -204,15 +205,7 @@ def rebuild_drug_test_rollup(pairs: Iterable[tuple[int, str]] | None = None) -> 
         if not wanted:
             return 0
         if len(wanted) <= ROLLUP_PAIRS_MAX:
-            made, old = Q(), Q()
-            for area_id, month in sorted(wanted):
-                first = dt.date.fromisoformat(f"{month}-01")
-                made |= Q(
-                    summary__area_id=area_id,
-                    summary__made_on__gte=first,
-                    summary__made_on__lt=add_months(first, 1),
-                )
-                old |= Q(area_id=area_id, made_month=month)
+            made, old = pair_filters(sorted(wanted), "summary__")
             details, stale = details.filter(made), stale.filter(old)
     stale.delete()
     rows = (
