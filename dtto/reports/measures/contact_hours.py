@@ -126,18 +126,14 @@ def _named(activity: str) -> str:
 
 def _from_appointments(scope: Scope, period: Period, as_of: dt.date) -> _Figures:
     """Every attended appointment of the scope's Orders in the period, grouped by activity."""
-    rows = (
-        _in_scope(attended().filter(on__lte=as_of).filter(**period.filter("on")), scope)
-        .values_list("activity")
-        .annotate(
-            hours=Sum("hours"), appointments=Count("pk"), orders=Count("order_id", distinct=True)
-        )
+    in_period = _in_scope(attended().filter(on__lte=as_of).filter(**period.filter("on")), scope)
+    rows = in_period.values_list("activity").annotate(
+        hours=Sum("hours"), appointments=Count("pk"), orders=Count("order_id", distinct=True)
     )
     hours = {_named(a): Decimal(str(h)) for a, h, _, _ in rows}
     appointments = {_named(a): n for a, _, n, _ in rows}
     orders = {_named(a): n for a, _, _, n in rows}
-    everyone = _in_scope(attended().filter(on__lte=as_of).filter(**period.filter("on")), scope)
-    orders[ANY_ACTIVITY] = everyone.values("order_id").distinct().count()
+    orders[ANY_ACTIVITY] = in_period.values("order_id").distinct().count()
     return hours, appointments, orders
 
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from dtto.cases.models import Conviction
@@ -152,8 +163,6 @@ def conviction_counts(
 
 
 def _sum(field: str, condition: Q) -> Coalesce:
-    from django.db.models import Sum
-
     return Coalesce(Sum(field, filter=condition), Value(0), output_field=IntegerField())
 
 
